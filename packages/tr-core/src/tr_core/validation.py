@@ -1,0 +1,267 @@
+"""Array-level input checks shared by every trading-research package.
+
+These helpers turn user input (lists, numpy arrays, pandas Series, or column names
+of a frame) into plain numpy arrays, and raise a :mod:`tr_core.errors` exception
+that names the argument, the first offending rows and the fix when the input is
+unusable. They never modify their input: every returned array is either a fresh
+array or a read-only view.
+
+Sibling packages call these instead of writing their own checks, so that the same
+bad input gets the same message everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from tr_core.errors import (
+    EmptyDataError,
+    LengthMismatchError,
+    MissingColumnError,
+    NonFiniteError,
+    TimeColumnError,
+    TimeTypeError,
+    TrTypeError,
+    describe_rows,
+)
+
+__all__ = [
+    "as_datetime_array",
+    "as_float_array",
+    "check_same_length",
+    "resolve_column",
+    "row_labels",
+]
+
+ArrayLike = Sequence[Any] | np.ndarray | pd.Series | pd.Index
+
+
+def row_labels(values: Any, positions: npt.NDArray[np.intp]) -> list[Any]:
+    """Index labels of ``positions`` when ``values`` is a Series, else the positions.
+
+    Parameters
+    ----------
+    values : array-like
+        The user's input; a Series contributes its index labels.
+    positions : ndarray of int
+        Positions of the rows to name.
+
+    Returns
+    -------
+    list
+        Labels to show in an error message.
+    """
+    if isinstance(values, pd.Series | pd.DataFrame):
+        return list(values.index[positions])
+    return [int(p) for p in positions]
+
+
+def as_float_array(
+    values: ArrayLike,
+    name: str,
+    *,
+    allow_nan: bool = False,
+    allow_inf: bool = False,
+    allow_empty: bool = False,
+) -> npt.NDArray[np.float64]:
+    """Convert a 1-D numeric input to a new float64 array, checking finiteness.
+
+    Parameters
+    ----------
+    values : array-like
+        Numbers (list, ndarray, Series). Booleans and integers are accepted.
+    name : str
+        The argument's name, used in error messages.
+    allow_nan : bool, default False
+        Whether NaN may appear.
+    allow_inf : bool, default False
+        Whether +/-inf may appear.
+    allow_empty : bool, default False
+        Whether an input without rows is acceptable.
+
+    Returns
+    -------
+    ndarray of float64
+        A copy; the input is never modified.
+
+    Raises
+    ------
+    TrTypeError
+        If the input is not 1-D or not numeric.
+    NonFiniteError
+        If it holds NaN or inf that are not allowed.
+    EmptyDataError
+        If it is empty and ``allow_empty`` is False.
+    """
+    raw = values.to_numpy() if isinstance(values, pd.Series | pd.Index) else np.asarray(values)
+    if raw.ndim != 1:
+        raise TrTypeError(
+            f"`{name}` must be one-dimensional, got shape {raw.shape}; "
+            "pass a single column (a Series or a 1-D array)."
+        )
+    if raw.dtype.kind not in "biuf":
+        try:
+            arr = raw.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TrTypeError(
+                f"`{name}` must be numeric, got dtype {raw.dtype}; convert it with "
+                f"pd.to_numeric(..., errors='raise') and fix the values that fail."
+            ) from exc
+    else:
+        arr = raw.astype(np.float64, copy=True)
+    if arr.size == 0 and not allow_empty:
+        raise EmptyDataError(f"`{name}` is empty; it needs at least one row.")
+    nan = np.isnan(arr)
+    if not allow_nan and nan.any():
+        bad = np.flatnonzero(nan)
+        raise NonFiniteError(
+            f"`{name}` has NaN in {describe_rows(row_labels(values, bad))}; "
+            "drop those rows explicitly (see tr_core.nan.complete_rows) — "
+            "the toolkit never fills missing values with a constant."
+        )
+    inf = np.isinf(arr)
+    if not allow_inf and inf.any():
+        bad = np.flatnonzero(inf)
+        raise NonFiniteError(
+            f"`{name}` has infinite values in {describe_rows(row_labels(values, bad))}; "
+            "inf usually comes from a division by zero upstream — fix the computation "
+            "or set those values to NaN and drop the rows."
+        )
+    return arr
+
+
+def as_datetime_array(
+    values: ArrayLike, name: str, *, allow_empty: bool = False
+) -> npt.NDArray[np.datetime64]:
+    """Convert a 1-D datetime input to a new ``datetime64[ns]`` array.
+
+    Timezone-aware input is converted to UTC and made naive, so times from
+    different zones compare correctly. Strings and numbers are *not* parsed:
+    guessing a date format silently is how wrong backtests are born.
+
+    Parameters
+    ----------
+    values : array-like
+        Datetimes (DatetimeIndex, datetime Series, ``datetime64`` array, or a
+        list of ``Timestamp``/``datetime`` objects).
+    name : str
+        The argument's name, used in error messages.
+    allow_empty : bool, default False
+        Whether an input without rows is acceptable.
+
+    Returns
+    -------
+    ndarray of datetime64[ns]
+
+    Raises
+    ------
+    TimeTypeError
+        If the values are not datetimes.
+    TimeColumnError
+        If any value is missing (NaT).
+    EmptyDataError
+        If empty and ``allow_empty`` is False.
+    """
+    if isinstance(values, pd.Series | pd.Index):
+        seq: Any = values
+    else:
+        raw = np.asarray(values)
+        if raw.ndim != 1:
+            raise TrTypeError(
+                f"`{name}` must be one-dimensional, got shape {raw.shape}; pass one column."
+            )
+        seq = raw if raw.dtype.kind == "M" else pd.Index(list(raw))
+        if raw.size == 0:
+            seq = pd.DatetimeIndex([])
+    if not pd.api.types.is_datetime64_any_dtype(seq.dtype):
+        raise TimeTypeError(
+            f"`{name}` must hold datetimes, got dtype {seq.dtype}; convert it with "
+            f"pd.to_datetime(..., format=...) using the format your data really has."
+        )
+    idx = pd.DatetimeIndex(seq)
+    if idx.tz is not None:
+        idx = idx.tz_convert("UTC").tz_localize(None)
+    arr = idx.to_numpy(dtype="datetime64[ns]").copy()
+    if arr.size == 0 and not allow_empty:
+        raise EmptyDataError(f"`{name}` is empty; it needs at least one row.")
+    nat = np.isnat(arr)
+    if nat.any():
+        bad = np.flatnonzero(nat)
+        raise TimeColumnError(
+            f"`{name}` has missing times (NaT) in {describe_rows(row_labels(values, bad))}; "
+            "an event without a decision time cannot be placed in a time split — "
+            "drop those rows or recover their times."
+        )
+    return arr
+
+
+def check_same_length(**arrays: Any) -> int:
+    """Check that every named array has the same number of rows.
+
+    Parameters
+    ----------
+    **arrays
+        Argument name to array-like (``None`` values are skipped).
+
+    Returns
+    -------
+    int
+        The common length.
+
+    Raises
+    ------
+    LengthMismatchError
+        Naming every argument and its length.
+    """
+    lengths = {k: len(v) for k, v in arrays.items() if v is not None}
+    if len(set(lengths.values())) > 1:
+        listing = ", ".join(f"`{k}` has {n}" for k, n in lengths.items())
+        raise LengthMismatchError(
+            f"inputs must be aligned row by row but {listing} rows; "
+            "pass arrays/Series that come from the same frame."
+        )
+    return next(iter(lengths.values()), 0)
+
+
+def resolve_column(X: Any, value: Any, name: str) -> Any:
+    """Return ``X[value]`` when ``value`` is a column name, else ``value`` itself.
+
+    Lets an API accept either aligned values (array, Series) or the name of a
+    column of ``X``, e.g. ``PurgedKFold(times="trade_date")``.
+
+    Parameters
+    ----------
+    X : DataFrame or array-like
+        The data the values must be aligned with.
+    value : str or array-like
+        A column name of ``X`` or the values themselves.
+    name : str
+        The argument's name, used in error messages.
+
+    Returns
+    -------
+    array-like
+        The column (a Series) or ``value`` unchanged; length is checked against ``X``.
+
+    Raises
+    ------
+    MissingColumnError
+        If ``value`` is a string that is not a column of ``X``.
+    LengthMismatchError
+        If the values are not as long as ``X``.
+    """
+    if isinstance(value, str):
+        if not isinstance(X, pd.DataFrame) or value not in X.columns:
+            have = list(X.columns) if isinstance(X, pd.DataFrame) else "no columns (not a DataFrame)"
+            raise MissingColumnError(
+                f"`{name}`={value!r} names a column, but X has {have}; "
+                "pass the right column name or the values themselves."
+            )
+        return X[value]
+    check_same_length(X=X, **{name: value})
+    return value
