@@ -33,6 +33,7 @@ __all__ = [
     "TrError",
     "TrTypeError",
     "TrValueError",
+    "ZeroWeightError",
     "describe_rows",
 ]
 
@@ -95,6 +96,10 @@ class InsufficientDataError(TrValueError):
 
 class LookaheadError(TrValueError):
     """A feature value at time *t* changes when data after *t* is removed."""
+
+
+class ZeroWeightError(TrValueError):
+    """Sample weights would be zero for some rows (silently dropping them) or for all."""
 
 
 def describe_rows(labels: Sequence[Any], limit: int = 5) -> str:
