@@ -137,8 +137,15 @@ class Bench:
         ratio = peak / input_bytes
         verdict = ("PASS" if ratio <= at_most else "FAIL") + f" (need <= {at_most:g}x input)"
         self._add(
-            Row(name, elapsed, "input arrays", None, ratio, verdict,
-                note or f"peak {peak / 2**20:.0f} MiB vs input {input_bytes / 2**20:.0f} MiB")
+            Row(
+                name,
+                elapsed,
+                "input arrays",
+                None,
+                ratio,
+                verdict,
+                note or f"peak {peak / 2**20:.0f} MiB vs input {input_bytes / 2**20:.0f} MiB",
+            )
         )
         return ratio
 

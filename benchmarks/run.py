@@ -30,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     for path in modules:
         print(f"\n== {path.stem} ==", flush=True)
         spec = importlib.util.spec_from_file_location(path.stem, path)
-        assert spec is not None and spec.loader is not None
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot load benchmark module {path}")
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         module.run(bench)

@@ -164,7 +164,8 @@ class DataContract:
         if clash:
             raise InvalidParameterError(
                 f"columns {clash} are declared both as features and as time/target/label_end/"
-                "entity; a feature must not be the outcome or the clock — remove them from `features`."
+                "entity; a feature must not be the outcome or the clock — remove them from "
+                "`features`."
             )
         if target_units not in _UNITS:
             raise InvalidParameterError(
@@ -180,8 +181,15 @@ class DataContract:
 
     def __hash__(self) -> int:
         return hash(
-            (self.time, self.target, self.features, self.label_end, self.entity,
-             tuple(self.groups.items()), self.target_units)
+            (
+                self.time,
+                self.target,
+                self.features,
+                self.label_end,
+                self.entity,
+                tuple(self.groups.items()),
+                self.target_units,
+            )
         )
 
     @property
@@ -247,7 +255,9 @@ class DataContract:
 
         times = as_datetime_array(frame[self.time], f"column {self.time!r} (time)")
         if self.label_end is not None:
-            ends = as_datetime_array(frame[self.label_end], f"column {self.label_end!r} (label_end)")
+            ends = as_datetime_array(
+                frame[self.label_end], f"column {self.label_end!r} (label_end)"
+            )
             early = np.flatnonzero(ends < times)
             if early.size:
                 raise LabelWindowError(
@@ -333,8 +343,7 @@ def _resolve_groups(
     for name, cols in groups.items():
         if isinstance(cols, str):
             raise InvalidParameterError(
-                f"group {name!r} must list column names, got the string {cols!r}; "
-                f"write [{cols!r}]."
+                f"group {name!r} must list column names, got the string {cols!r}; write [{cols!r}]."
             )
         cols_t = tuple(cols)
         if not cols_t:

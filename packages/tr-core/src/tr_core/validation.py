@@ -257,7 +257,9 @@ def resolve_column(X: Any, value: Any, name: str) -> Any:
     """
     if isinstance(value, str):
         if not isinstance(X, pd.DataFrame) or value not in X.columns:
-            have = list(X.columns) if isinstance(X, pd.DataFrame) else "no columns (not a DataFrame)"
+            have = (
+                list(X.columns) if isinstance(X, pd.DataFrame) else "no columns (not a DataFrame)"
+            )
             raise MissingColumnError(
                 f"`{name}`={value!r} names a column, but X has {have}; "
                 "pass the right column name or the values themselves."

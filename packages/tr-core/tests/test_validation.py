@@ -1,0 +1,102 @@
+"""Shared array checks: conversion and error messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tr_core.errors import (
+    EmptyDataError,
+    LengthMismatchError,
+    MissingColumnError,
+    NonFiniteError,
+    TimeColumnError,
+    TimeTypeError,
+    TrTypeError,
+    describe_rows,
+)
+from tr_core.validation import (
+    as_datetime_array,
+    as_float_array,
+    check_same_length,
+    resolve_column,
+)
+
+
+def test_as_float_array_copies_and_converts() -> None:
+    src = np.array([1, 2, 3], dtype=np.int32)
+    out = as_float_array(src, "x")
+    assert out.dtype == np.float64
+    out[0] = 99
+    assert src[0] == 1
+    assert as_float_array(pd.Series([True, False]), "x").tolist() == [1.0, 0.0]
+    assert as_float_array(np.array(["1.5", "2"], dtype=object), "x").tolist() == [1.5, 2.0]
+
+
+def test_as_float_array_errors_name_argument_and_rows() -> None:
+    with pytest.raises(NonFiniteError, match=r"`returns` has NaN in row \['b'\]"):
+        as_float_array(pd.Series([1.0, np.nan], index=["a", "b"]), "returns")
+    with pytest.raises(NonFiniteError, match=r"`returns` has infinite values in row \[0\]"):
+        as_float_array([np.inf, 1.0], "returns")
+    with pytest.raises(TrTypeError, match="must be numeric"):
+        as_float_array(["a", "b"], "scores")
+    with pytest.raises(TrTypeError, match="one-dimensional"):
+        as_float_array(np.ones((2, 2)), "scores")
+    with pytest.raises(EmptyDataError, match="`scores` is empty"):
+        as_float_array([], "scores")
+    assert as_float_array([], "scores", allow_empty=True).size == 0
+    assert np.isnan(as_float_array([np.nan], "s", allow_nan=True)[0])
+    assert np.isinf(as_float_array([np.inf], "s", allow_inf=True)[0])
+
+
+def test_as_datetime_array_inputs() -> None:
+    expected = np.array(["2020-01-01", "2020-01-02"], dtype="datetime64[ns]")
+    for values in (
+        pd.DatetimeIndex(["2020-01-01", "2020-01-02"]),
+        pd.Series(pd.to_datetime(["2020-01-01", "2020-01-02"])),
+        np.array(["2020-01-01", "2020-01-02"], dtype="datetime64[D]"),
+        [dt.datetime(2020, 1, 1), pd.Timestamp("2020-01-02")],
+    ):
+        np.testing.assert_array_equal(as_datetime_array(values, "times"), expected)
+    aware = pd.Series(pd.to_datetime(["2020-01-01 09:30"]).tz_localize("America/New_York"))
+    assert as_datetime_array(aware, "times")[0] == np.datetime64("2020-01-01T14:30", "ns")
+    assert as_datetime_array([], "times", allow_empty=True).size == 0
+
+
+def test_as_datetime_array_errors() -> None:
+    with pytest.raises(TimeTypeError, match="`times` must hold datetimes"):
+        as_datetime_array(["2020-01-01"], "times")
+    with pytest.raises(TimeTypeError):
+        as_datetime_array(np.arange(3), "times")
+    with pytest.raises(TimeColumnError, match=r"NaT\) in row \['y'\]"):
+        as_datetime_array(pd.Series(pd.to_datetime(["2020-01-01", None]), index=["x", "y"]), "t")
+    with pytest.raises(EmptyDataError):
+        as_datetime_array([], "times")
+    with pytest.raises(TrTypeError, match="one-dimensional"):
+        as_datetime_array(np.zeros((2, 2), dtype="datetime64[ns]"), "times")
+
+
+def test_check_same_length_and_resolve_column() -> None:
+    assert check_same_length(a=[1, 2], b=np.zeros(2), c=None) == 2
+    with pytest.raises(LengthMismatchError, match="`a` has 2, `b` has 3"):
+        check_same_length(a=[1, 2], b=[1, 2, 3])
+    X = pd.DataFrame({"t": [1, 2]})
+    assert resolve_column(X, "t", "times").tolist() == [1, 2]
+    assert resolve_column(X, [5, 6], "times") == [5, 6]
+    with pytest.raises(MissingColumnError, match="`times`='zz'"):
+        resolve_column(X, "zz", "times")
+    with pytest.raises(MissingColumnError, match="not a DataFrame"):
+        resolve_column(np.zeros(2), "t", "times")
+    with pytest.raises(LengthMismatchError):
+        resolve_column(X, [1, 2, 3], "times")
+
+
+def test_describe_rows() -> None:
+    assert describe_rows([3]) == "row [3] (1 row)"
+    assert describe_rows(list(range(8))) == "rows [0, 1, 2, 3, 4] and 3 more (8 rows)"
+    assert describe_rows([np.int64(7), pd.Timestamp("2020-01-01")]) == (
+        "rows [7, '2020-01-01 00:00:00'] (2 rows)"
+    )
