@@ -147,11 +147,12 @@ def build(session: nox.Session) -> None:
     session.install("uv", "twine>=5")
     dist = Path(session.create_tmp()) / "dist"
     dist.mkdir(exist_ok=True)
-    for old in dist.iterdir():
+    for old in dist.glob("tr_*"):
         old.unlink()
     for package in _packages():
         session.run("uv", "build", "--quiet", "--out-dir", str(dist), f"packages/{package}")
-    session.run("twine", "check", "--strict", *sorted(str(p) for p in dist.iterdir()))
+    artifacts = sorted(str(p) for p in [*dist.glob("*.whl"), *dist.glob("*.tar.gz")])
+    session.run("twine", "check", "--strict", *artifacts)
     for package in _packages():
         wheel = next(dist.glob(f"{_import_name(package)}-*.whl"))
         venv = Path(session.create_tmp()) / f"clean-{package}"
