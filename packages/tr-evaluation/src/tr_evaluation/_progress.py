@@ -1,0 +1,58 @@
+"""Progress bars for long loops (folds, permutations), quiet when nobody watches.
+
+A bar is shown only when ``verbose`` is True *and* standard error is a terminal,
+so logs of batch jobs and CI stay clean.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+from tqdm.auto import tqdm
+
+__all__ = ["progress", "show_progress"]
+
+T = TypeVar("T")
+
+
+def show_progress(verbose: bool) -> bool:
+    """Whether a progress bar should be drawn.
+
+    Parameters
+    ----------
+    verbose : bool
+        The caller's wish.
+
+    Returns
+    -------
+    bool
+        True only when ``verbose`` is True and ``sys.stderr`` is a TTY.
+    """
+    isatty = getattr(sys.stderr, "isatty", None)
+    return bool(verbose) and callable(isatty) and bool(isatty())
+
+
+def progress(
+    iterable: Iterable[T], *, desc: str, total: int | None = None, verbose: bool = True
+) -> Iterator[T]:
+    """Wrap ``iterable`` in a tqdm bar that is off when not a TTY or ``verbose=False``.
+
+    Parameters
+    ----------
+    iterable : iterable
+        What to loop over.
+    desc : str
+        Label shown left of the bar.
+    total : int, optional
+        Number of items, when ``iterable`` has no ``len``.
+    verbose : bool, default True
+        Set False to never draw a bar.
+
+    Yields
+    ------
+    object
+        The items of ``iterable``, unchanged and in order.
+    """
+    yield from tqdm(iterable, desc=desc, total=total, disable=not show_progress(verbose), leave=False)

@@ -1,0 +1,54 @@
+"""Calendar periods of decision times: day, week (Monday to Sunday) or month."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from tr_core.errors import InvalidParameterError
+
+__all__ = ["FREQUENCIES", "period_codes"]
+
+FREQUENCIES = ("D", "W", "M")
+_DAYS_TO_MONDAY = 3  # 1970-01-01 was a Thursday: day d falls in week (d + 3) // 7
+
+
+def period_codes(
+    times: npt.NDArray[np.datetime64], freq: str
+) -> tuple[npt.NDArray[np.int64], pd.DatetimeIndex]:
+    """Sorted integer period code per row and the start date of each period.
+
+    Parameters
+    ----------
+    times : ndarray of datetime64[ns]
+        Decision times (validated, no NaT).
+    freq : {"D", "W", "M"}
+        Calendar day, week starting on Monday, or calendar month.
+
+    Returns
+    -------
+    codes : ndarray of int64
+        0 for the earliest period present, increasing with time; periods without
+        rows get no code, so consecutive codes are consecutive *observed* periods.
+    starts : DatetimeIndex
+        Start of each coded period.
+    """
+    if freq == "M":
+        keys = times.astype("datetime64[M]").view(np.int64)
+    elif freq == "W":
+        keys = (times.astype("datetime64[D]").view(np.int64) + _DAYS_TO_MONDAY) // 7
+    elif freq == "D":
+        keys = times.astype("datetime64[D]").view(np.int64)
+    else:
+        raise InvalidParameterError(
+            f"period frequency {freq!r} is not supported; use one of {list(FREQUENCIES)}."
+        )
+    codes, uniques = pd.factorize(keys, sort=True)
+    keys_u = np.asarray(uniques, dtype=np.int64)
+    if freq == "M":
+        starts = keys_u.astype("datetime64[M]").astype("datetime64[ns]")
+    elif freq == "W":
+        starts = (keys_u * 7 - _DAYS_TO_MONDAY).astype("datetime64[D]").astype("datetime64[ns]")
+    else:
+        starts = keys_u.astype("datetime64[D]").astype("datetime64[ns]")
+    return codes.astype(np.int64, copy=False), pd.DatetimeIndex(starts)

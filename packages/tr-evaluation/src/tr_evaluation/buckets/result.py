@@ -1,0 +1,185 @@
+"""The result of a bucket analysis: a frozen, self-describing record."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from scipy import stats
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["BucketResult", "plain"]
+
+_BUCKET_RETURN = re.compile(r"bucket_(\d+)_return")
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready scalar: numpy numbers to Python, NaN/inf to None."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+@dataclass(frozen=True, eq=False)
+class BucketResult:
+    """Realized returns of score buckets (bucket ``n_buckets - 1`` is the top).
+
+    Attributes
+    ----------
+    n_buckets : int
+        Number of buckets.
+    table : DataFrame
+        One row per bucket 0..n-1: ``count``, ``weight`` (sum of weights),
+        ``mean``, ``median``, ``std``, ``win_rate``, ``t_stat``, ``n_eff``
+        (formulas in :mod:`tr_evaluation.buckets.stats`).
+    periods : DataFrame or None
+        One row per observed period (index: period start or group label):
+        ``count``, ``ic`` (rank IC within the period), ``top_return``,
+        ``bottom_return``, ``spread`` and ``turnover`` (share of top-bucket
+        entities new since the previous period; NaN without entities). None
+        when neither times nor a ``by`` column were given.
+    ic : float
+        Rank IC (Spearman) of score and return over all used rows.
+    n_rows : int
+        Rows used.
+    n_dropped : int
+        Rows dropped because their score or return was NaN.
+    by : str or None
+        How buckets were formed: None (pooled), a frequency or a column name.
+    period : str or None
+        The period of ``periods``.
+    buckets : ndarray of int16
+        Bucket of every input row, aligned to the input; -1 marks a dropped row.
+    """
+
+    n_buckets: int
+    table: pd.DataFrame
+    periods: pd.DataFrame | None
+    ic: float
+    n_rows: int
+    n_dropped: int
+    by: str | None
+    period: str | None
+    buckets: npt.NDArray[np.int16]
+
+    def __getattr__(self, name: str) -> float:
+        match = _BUCKET_RETURN.fullmatch(name)
+        if match is not None and int(match.group(1)) < self.n_buckets:
+            return float(self.table["mean"].iloc[int(match.group(1))])
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def top_bucket_return(self) -> float:
+        """Mean return of the top bucket (``bucket_{n-1}_return``); NaN if it is empty."""
+        return float(self.table["mean"].iloc[-1])
+
+    @property
+    def bottom_bucket_return(self) -> float:
+        """Mean return of bucket 0."""
+        return float(self.table["mean"].iloc[0])
+
+    @property
+    def spread(self) -> float:
+        """Top-minus-bottom bucket mean return."""
+        return self.top_bucket_return - self.bottom_bucket_return
+
+    @property
+    def monotonicity(self) -> float:
+        """Spearman correlation of bucket index and bucket mean return (non-empty buckets).
+
+        +1 when every bucket beats the one below; NaN with fewer than two
+        non-empty buckets or constant means.
+        """
+        means = self.table["mean"].to_numpy()
+        ok = np.isfinite(means)
+        if ok.sum() < 2 or np.ptp(means[ok]) == 0:
+            return float("nan")
+        return float(stats.spearmanr(np.flatnonzero(ok), means[ok])[0])
+
+    def _ic_series(self) -> npt.NDArray[np.float64]:
+        if self.periods is None:
+            return np.empty(0)
+        ic = self.periods["ic"].to_numpy(dtype=np.float64)
+        return ic[np.isfinite(ic)]
+
+    @property
+    def n_periods(self) -> int:
+        """Periods with a defined rank IC."""
+        return int(self._ic_series().size)
+
+    @property
+    def ic_mean(self) -> float:
+        """Mean of the per-period rank ICs."""
+        ic = self._ic_series()
+        return float(ic.mean()) if ic.size else float("nan")
+
+    @property
+    def ic_std(self) -> float:
+        """Sample standard deviation (ddof=1) of the per-period rank ICs."""
+        ic = self._ic_series()
+        return float(ic.std(ddof=1)) if ic.size > 1 else float("nan")
+
+    @property
+    def ic_ir(self) -> float:
+        """Information ratio of the IC: ``ic_mean / ic_std``."""
+        std = self.ic_std
+        return self.ic_mean / std if std > 0 else float("nan")
+
+    @property
+    def ic_t_stat(self) -> float:
+        """t-statistic of the mean IC: ``ic_mean / ic_std * sqrt(n_periods)``."""
+        return self.ic_ir * math.sqrt(self.n_periods)
+
+    @property
+    def mean_turnover(self) -> float:
+        """Average top-bucket turnover over periods where it is defined."""
+        if self.periods is None:
+            return float("nan")
+        turnover = self.periods["turnover"].to_numpy(dtype=np.float64)
+        turnover = turnover[np.isfinite(turnover)]
+        return float(turnover.mean()) if turnover.size else float("nan")
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-bucket table (a copy)."""
+        return self.table.copy()
+
+    def summary(self) -> dict[str, Any]:
+        """Headline figures as a plain, JSON-serializable dict (NaN becomes None)."""
+        top = f"bucket_{self.n_buckets - 1}_return"
+        out: dict[str, Any] = {
+            "n_buckets": self.n_buckets,
+            "by": self.by,
+            "period": self.period,
+            "n_rows": self.n_rows,
+            "n_dropped": self.n_dropped,
+            "top_bucket_return": self.top_bucket_return,
+            top: self.top_bucket_return,
+            "bottom_bucket_return": self.bottom_bucket_return,
+            "spread": self.spread,
+            "monotonicity": self.monotonicity,
+            "ic": self.ic,
+            "n_periods": self.n_periods,
+            "ic_mean": self.ic_mean,
+            "ic_std": self.ic_std,
+            "ic_ir": self.ic_ir,
+            "ic_t_stat": self.ic_t_stat,
+            "mean_turnover": self.mean_turnover,
+            "bucket_mean": [plain(float(v)) for v in self.table["mean"]],
+            "bucket_count": [int(v) for v in self.table["count"]],
+        }
+        return {k: plain(v) for k, v in out.items()}
+
+    def plot(self) -> Figure:
+        """Bucket bar chart with 95% error bars, rank IC over time, cumulative top-bucket return."""
+        from tr_evaluation.buckets.plots import plot_bucket_result
+
+        return plot_bucket_result(self)

@@ -1,0 +1,170 @@
+"""Per-bucket and per-period statistics, vectorized with ``np.bincount``.
+
+Weighted statistics with non-negative sample weights ``w`` (all ones when no
+weights are given), for the rows ``i`` of one bucket:
+
+* mean :math:`\\bar r = \\sum w_i r_i / V_1` with :math:`V_1 = \\sum w_i`, :math:`V_2 = \\sum w_i^2`;
+* standard deviation with *reliability* weights (unbiased; ``ddof=1`` when
+  unweighted): :math:`s^2 = \\sum w_i (r_i - \\bar r)^2 / (V_1 - V_2 / V_1)`;
+* effective sample size (Kish 1965, *Survey Sampling*): :math:`n_{eff} = V_1^2 / V_2`;
+* t-statistic :math:`t = \\bar r / (s / \\sqrt{n_{eff}})`;
+* win rate :math:`\\sum w_i [r_i > 0] / V_1`;
+* weighted median: the smallest return whose cumulative weight reaches
+  :math:`V_1 / 2`, averaged with the next return when the cumulative weight hits
+  exactly :math:`V_1 / 2` (so equal weights give the ordinary median).
+
+Rank IC (Grinold & Kahn 2000, *Active Portfolio Management*, ch. 6) is
+Spearman's correlation of score and return, i.e. Pearson's correlation of their
+average ranks, computed pooled and within each period; it ignores weights.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from tr_evaluation.buckets._ranks import regroup
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+TABLE_COLUMNS = ("count", "weight", "mean", "median", "std", "win_rate", "t_stat", "n_eff")
+
+
+def bucket_table(
+    returns: FloatArray,
+    weights: FloatArray | None,
+    buckets: npt.NDArray[np.int16],
+    n_buckets: int,
+    return_order: npt.NDArray[np.intp],
+) -> pd.DataFrame:
+    """Count, weight, mean, median, std, win rate, t-stat and n_eff per bucket.
+
+    ``return_order`` sorts ``returns`` (used for the medians). ``weights=None``
+    means equal weights. Empty buckets have count 0 and NaN statistics.
+    """
+    count = np.bincount(buckets, minlength=n_buckets)
+    if weights is None:
+        v1 = count.astype(np.float64)
+        v2 = v1
+    else:
+        v1 = np.bincount(buckets, weights, minlength=n_buckets)
+        v2 = np.bincount(buckets, weights * weights, minlength=n_buckets)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = _weighted_sum(buckets, returns, weights, n_buckets) / v1
+        dev = returns - mean[buckets]
+        dev *= dev
+        ss = _weighted_sum(buckets, dev, weights, n_buckets)
+        del dev
+        std = np.sqrt(ss / (v1 - v2 / v1))
+        n_eff = v1 * v1 / v2
+        t_stat = mean / (std / np.sqrt(n_eff))
+        win = _weighted_sum(buckets, (returns > 0).astype(np.float64), weights, n_buckets) / v1
+    by_bucket = regroup(return_order, buckets)
+    sorted_weights = np.ones(by_bucket.size) if weights is None else weights[by_bucket]
+    median = weighted_medians(returns[by_bucket], sorted_weights, count, v1)
+    table = pd.DataFrame(
+        {
+            "count": count.astype(np.int64),
+            "weight": v1,
+            "mean": mean,
+            "median": median,
+            "std": std,
+            "win_rate": win,
+            "t_stat": t_stat,
+            "n_eff": n_eff,
+        },
+        index=pd.RangeIndex(n_buckets, name="bucket"),
+    )
+    return table
+
+
+def _weighted_sum(
+    codes: npt.NDArray[np.integer], values: FloatArray, weights: FloatArray | None, n: int
+) -> FloatArray:
+    """``sum(w * values)`` per code (``w = 1`` when ``weights`` is None)."""
+    return np.bincount(codes, values if weights is None else weights * values, minlength=n)
+
+
+def weighted_medians(
+    sorted_values: FloatArray, sorted_weights: FloatArray, counts: IntArray, totals: FloatArray
+) -> FloatArray:
+    """Weighted median of consecutive segments of sorted values (see module docstring)."""
+    out = np.full(counts.size, np.nan)
+    cum = np.cumsum(sorted_weights)
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    before = np.where(starts > 0, cum[np.maximum(starts - 1, 0)], 0.0)
+    ok = (counts > 0) & (totals > 0)
+    target = before[ok] + totals[ok] / 2
+    lo = np.searchsorted(cum, target, side="left")
+    lo = np.minimum(lo, ends[ok] - 1)
+    exact = cum[lo] == target
+    hi = np.where(exact, np.searchsorted(cum, target, side="right"), lo)
+    hi = np.minimum(hi, ends[ok] - 1)
+    out[ok] = (sorted_values[lo] + sorted_values[hi]) / 2
+    return out
+
+
+def rank_correlation(
+    x_twice: IntArray, y_twice: IntArray, codes: IntArray | None, sizes: IntArray
+) -> FloatArray:
+    """Pearson correlation of doubled average ranks, per group (NaN if undefined).
+
+    The mean doubled rank of a group of ``m`` rows is exactly ``m - 1``, so the
+    ranks are centred without rounding error.
+    """
+    if codes is None:
+        centre = sizes[0] - 1
+        x = np.subtract(x_twice, centre, dtype=np.float64)
+        y = np.subtract(y_twice, centre, dtype=np.float64)
+        sxy, sxx, syy = np.array([x @ y]), np.array([x @ x]), np.array([y @ y])
+    else:
+        n_groups = sizes.size
+        group_centre = sizes[codes] - 1
+        x = np.subtract(x_twice, group_centre, dtype=np.float64)
+        y = np.subtract(y_twice, group_centre, dtype=np.float64)
+        del group_centre
+        sxy = np.bincount(codes, x * y, minlength=n_groups)
+        sxx = np.bincount(codes, x * x, minlength=n_groups)
+        syy = np.bincount(codes, y * y, minlength=n_groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = sxy / np.sqrt(sxx * syy)
+    corr[(sxx == 0) | (syy == 0)] = np.nan
+    return np.asarray(corr, dtype=np.float64)
+
+
+def group_mean(
+    codes: IntArray,
+    mask: npt.NDArray[np.bool_],
+    values: FloatArray,
+    weights: FloatArray | None,
+    n_groups: int,
+) -> FloatArray:
+    """Weighted mean of ``values`` over the rows in ``mask``, per group (NaN if none)."""
+    c = codes[mask]
+    w = None if weights is None else weights[mask]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = np.bincount(c, w, minlength=n_groups)
+        return np.asarray(_weighted_sum(c, values[mask], w, n_groups) / total, dtype=np.float64)
+
+
+def top_turnover(
+    codes: IntArray, entities: IntArray, top: npt.NDArray[np.bool_], n_groups: int
+) -> FloatArray:
+    """Share of the distinct top-bucket entities of each period absent from the previous period's top.
+
+    The first period, and periods without top-bucket rows, get NaN. "Previous" is the
+    previous *observed* period (codes are consecutive observed periods).
+    """
+    n_entities = int(entities.max()) + 1 if entities.size else 1
+    keys = np.unique(codes[top] * n_entities + entities[top])
+    period = keys // n_entities
+    stayed = np.isin(keys - n_entities, keys)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        turnover = 1.0 - np.bincount(period, stayed, minlength=n_groups) / np.bincount(
+            period, minlength=n_groups
+        )
+    turnover[:1] = np.nan
+    return np.asarray(turnover, dtype=np.float64)

@@ -1,0 +1,12 @@
+"""Shared test setup for tr-evaluation: headless plots and a deadline-free hypothesis profile."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("tr", deadline=None, max_examples=60)
+settings.load_profile("tr")
