@@ -6,7 +6,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from hypothesis import settings  # noqa: E402
+from hypothesis import settings
 
 settings.register_profile("tr", deadline=None, max_examples=60)
 settings.load_profile("tr")

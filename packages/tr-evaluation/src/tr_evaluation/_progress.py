@@ -55,4 +55,6 @@ def progress(
     object
         The items of ``iterable``, unchanged and in order.
     """
-    yield from tqdm(iterable, desc=desc, total=total, disable=not show_progress(verbose), leave=False)
+    yield from tqdm(
+        iterable, desc=desc, total=total, disable=not show_progress(verbose), leave=False
+    )

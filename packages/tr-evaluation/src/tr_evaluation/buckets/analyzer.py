@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+
 from tr_core.errors import InsufficientDataError, InvalidParameterError, describe_rows
 from tr_core.validation import (
     as_datetime_array,
@@ -16,7 +17,6 @@ from tr_core.validation import (
     resolve_column,
     row_labels,
 )
-
 from tr_evaluation.buckets._ranks import regroup, small_codes, twice_average_ranks
 from tr_evaluation.buckets.assign import buckets_from_ranks, check_n_buckets, factorize_labels
 from tr_evaluation.buckets.periods import FREQUENCIES, period_codes
@@ -123,9 +123,7 @@ class BucketAnalyzer:
         )
         s = as_float_array(scores, "scores", allow_nan=True)
         r = as_float_array(returns, "returns", allow_nan=True)
-        check_same_length(
-            scores=s, returns=r, times=times, entities=entities, weights=weights
-        )
+        check_same_length(scores=s, returns=r, times=times, entities=entities, weights=weights)
         keep = ~(np.isnan(s) | np.isnan(r))
         n_dropped = int(keep.size - np.count_nonzero(keep))
         w = None if weights is None else check_weights(weights, keep)
@@ -261,7 +259,7 @@ class BucketAnalyzer:
         r_global = twice_average_ranks(r, r_order, None, pooled)
         ic = float(rank_correlation(s_global, r_global, None, pooled)[0])
         del s_global, r_global
-        if codes is None or s_within is None:
+        if codes is None or labels is None or s_within is None:
             return buckets, ic, None
         r_within = twice_average_ranks(r, regroup(r_order, narrow), narrow, sizes)
         del r_order

@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+
 from tr_core.errors import InvalidParameterError, NonFiniteError, describe_rows
 from tr_core.validation import as_float_array, check_same_length, row_labels
-
 from tr_evaluation.buckets._ranks import regroup, small_codes, twice_average_ranks
 
 __all__ = ["assign_buckets", "buckets_from_ranks", "check_n_buckets", "factorize_labels"]
@@ -83,7 +83,9 @@ def factorize_labels(labels: Any, name: str) -> tuple[npt.NDArray[np.int64], pd.
     return codes.astype(np.int64, copy=False), pd.Index(uniques)
 
 
-def assign_buckets(scores: Any, n_buckets: int = 20, *, groups: Any = None) -> npt.NDArray[np.int16]:
+def assign_buckets(
+    scores: Any, n_buckets: int = 20, *, groups: Any = None
+) -> npt.NDArray[np.int16]:
     """Bucket 0..n_buckets-1 of every score, pooled or within each group.
 
     Parameters

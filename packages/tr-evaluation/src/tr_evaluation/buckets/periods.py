@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+
 from tr_core.errors import InvalidParameterError
 
 __all__ = ["FREQUENCIES", "period_codes"]

@@ -108,7 +108,7 @@ class BucketResult:
     def _ic_series(self) -> npt.NDArray[np.float64]:
         if self.periods is None:
             return np.empty(0)
-        ic = self.periods["ic"].to_numpy(dtype=np.float64)
+        ic: npt.NDArray[np.float64] = self.periods["ic"].to_numpy(dtype=np.float64)
         return ic[np.isfinite(ic)]
 
     @property

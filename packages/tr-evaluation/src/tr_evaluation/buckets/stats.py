@@ -3,7 +3,8 @@
 Weighted statistics with non-negative sample weights ``w`` (all ones when no
 weights are given), for the rows ``i`` of one bucket:
 
-* mean :math:`\\bar r = \\sum w_i r_i / V_1` with :math:`V_1 = \\sum w_i`, :math:`V_2 = \\sum w_i^2`;
+* mean :math:`\\bar r = \\sum w_i r_i / V_1`, with :math:`V_1 = \\sum w_i` and
+  :math:`V_2 = \\sum w_i^2`;
 * standard deviation with *reliability* weights (unbiased; ``ddof=1`` when
   unweighted): :math:`s^2 = \\sum w_i (r_i - \\bar r)^2 / (V_1 - V_2 / V_1)`;
 * effective sample size (Kish 1965, *Survey Sampling*): :math:`n_{eff} = V_1^2 / V_2`;
@@ -45,12 +46,13 @@ def bucket_table(
     means equal weights. Empty buckets have count 0 and NaN statistics.
     """
     count = np.bincount(buckets, minlength=n_buckets)
-    if weights is None:
-        v1 = count.astype(np.float64)
-        v2 = v1
-    else:
-        v1 = np.bincount(buckets, weights, minlength=n_buckets)
-        v2 = np.bincount(buckets, weights * weights, minlength=n_buckets)
+    v1: FloatArray = count.astype(np.float64)
+    v2 = v1
+    if weights is not None:
+        v1 = np.asarray(np.bincount(buckets, weights, minlength=n_buckets), dtype=np.float64)
+        v2 = np.asarray(
+            np.bincount(buckets, weights * weights, minlength=n_buckets), dtype=np.float64
+        )
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = _weighted_sum(buckets, returns, weights, n_buckets) / v1
         dev = returns - mean[buckets]
@@ -84,7 +86,8 @@ def _weighted_sum(
     codes: npt.NDArray[np.integer], values: FloatArray, weights: FloatArray | None, n: int
 ) -> FloatArray:
     """``sum(w * values)`` per code (``w = 1`` when ``weights`` is None)."""
-    return np.bincount(codes, values if weights is None else weights * values, minlength=n)
+    sums = np.bincount(codes, values if weights is None else weights * values, minlength=n)
+    return np.asarray(sums, dtype=np.float64)
 
 
 def weighted_medians(
@@ -153,7 +156,7 @@ def group_mean(
 def top_turnover(
     codes: IntArray, entities: IntArray, top: npt.NDArray[np.bool_], n_groups: int
 ) -> FloatArray:
-    """Share of the distinct top-bucket entities of each period absent from the previous period's top.
+    """Share of each period's distinct top-bucket entities absent from the previous top bucket.
 
     The first period, and periods without top-bucket rows, get NaN. "Previous" is the
     previous *observed* period (codes are consecutive observed periods).

@@ -1,0 +1,85 @@
+"""Bucket assignment: equals qcut without ties, ties share a bucket, groups are cross-sections."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tr_core.errors import InvalidParameterError, LengthMismatchError, NonFiniteError
+from tr_evaluation.buckets import assign_buckets
+
+distinct_ints = st.lists(st.integers(-(10**6), 10**6), min_size=2, max_size=300, unique=True)
+
+
+@given(values=distinct_ints, n_buckets=st.integers(2, 25))
+def test_equals_qcut_without_ties(values: list[int], n_buckets: int) -> None:
+    scores = np.array(values, dtype=float) / 7.0
+    expected = pd.qcut(scores, n_buckets, labels=False)
+    np.testing.assert_array_equal(assign_buckets(scores, n_buckets), expected)
+
+
+@given(
+    values=st.lists(st.integers(0, 8), min_size=1, max_size=200),
+    n_buckets=st.integers(2, 25),
+)
+def test_ties_share_a_bucket_and_order_is_kept(values: list[int], n_buckets: int) -> None:
+    scores = np.array(values, dtype=float)
+    buckets = assign_buckets(scores, n_buckets)
+    for v in np.unique(scores):
+        assert np.unique(buckets[scores == v]).size == 1
+    order = np.argsort(scores, kind="stable")
+    assert np.all(np.diff(buckets[order]) >= 0)
+    assert buckets.min() >= 0
+    assert buckets.max() <= n_buckets - 1
+
+
+@given(
+    values=st.lists(st.integers(-1000, 1000), min_size=2, max_size=200, unique=True),
+    n_groups=st.integers(1, 6),
+    n_buckets=st.integers(2, 10),
+    seed=st.integers(0, 2**16),
+)
+def test_grouped_equals_qcut_per_group(
+    values: list[int], n_groups: int, n_buckets: int, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    scores = np.array(values, dtype=float)
+    groups = rng.integers(0, n_groups, scores.size)
+    got = assign_buckets(scores, n_buckets, groups=groups)
+    for g in np.unique(groups):
+        member = groups == g
+        if member.sum() < 2:
+            assert got[member][0] == (n_buckets - 1) // 2
+            continue
+        np.testing.assert_array_equal(got[member], pd.qcut(scores[member], n_buckets, labels=False))
+
+
+def test_constant_scores_go_to_the_middle_bucket() -> None:
+    assert assign_buckets(np.ones(50), 20).tolist() == [9] * 50
+    assert assign_buckets([3.0], 5).tolist() == [2]
+
+
+def test_small_group_spans_all_buckets() -> None:
+    got = assign_buckets([1.0, 2.0, 3.0], 20)
+    assert got.tolist() == [0, 9, 19]
+
+
+def test_known_values_with_ties() -> None:
+    # ranks 0,1,2,3,4 with the two 2.0 sharing 1.5: buckets of n=3 -> [2, 0, 1, 1, 2]
+    assert assign_buckets([3.0, 1.0, 2.0, 2.0, 5.0], 3).tolist() == [2, 0, 1, 1, 2]
+
+
+def test_bad_input() -> None:
+    with pytest.raises(InvalidParameterError, match="n_buckets"):
+        assign_buckets([1.0, 2.0], 1)
+    with pytest.raises(InvalidParameterError, match="n_buckets"):
+        assign_buckets([1.0, 2.0], True)  # type: ignore[arg-type]
+    with pytest.raises(NonFiniteError, match="scores"):
+        assign_buckets([1.0, np.nan], 2)
+    with pytest.raises(LengthMismatchError, match="groups"):
+        assign_buckets([1.0, 2.0], 2, groups=[1])
+    with pytest.raises(NonFiniteError, match="groups"):
+        assign_buckets([1.0, 2.0], 2, groups=pd.Series(["a", None]))
