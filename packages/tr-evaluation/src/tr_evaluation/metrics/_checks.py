@@ -124,5 +124,5 @@ def wealth_path(returns: FloatArray, name: str) -> FloatArray:
             f"({bad.size} in all); simple returns cannot lose more than everything. "
             "Pass compounded=False if these are log or additive returns."
         )
-    wealth: FloatArray = np.cumprod(1.0 + returns)
+    wealth: FloatArray = np.cumprod(1.0 + returns, dtype=np.float64)
     return wealth
