@@ -61,6 +61,13 @@ def test_durations_for_test_size_gap_and_train_size():
     assert as_lists(cv, t) == [([0, 1, 2], [4]), ([3, 4], [5, 6, 7])]
 
 
+def test_rolling_duration_window_over_a_hole_is_an_error():
+    t = days(0, 1, 2, 6)
+    cv = WalkForward(test_size=1, window="rolling", train_size="2D", times=t)
+    with pytest.raises(InsufficientDataError, match="holds no timestamps"):
+        list(cv.split(t))
+
+
 def test_embargo_before_test_block():
     t = days(*range(11))  # span 10 days; embargo 0.2 -> 2 days before each test block
     cv = WalkForward(2, times=t, embargo=0.2)  # blocks of 11 // 3 = 3 timestamps

@@ -45,12 +45,14 @@ class WalkForward(TimeSplitter):
         Length of each test block: a number of unique timestamps (e.g. 21 trading
         days for daily data) or a duration (``pd.Timedelta("30D")``; blocks are
         ``(T - j·d, T - (j-1)·d]`` back from the last time ``T``; empty blocks are
-        skipped). As many splits as have training data are made.
+        skipped). Blocks are laid out back to the first one with no training
+        timestamp before it (after gap and embargo); that one and earlier are dropped.
     window : {"expanding", "rolling"}, default "expanding"
         Expanding trains on all the past; rolling on the last ``train_size``.
     train_size : int or timedelta-like, optional
         Rolling window length (required for, and only for, ``window="rolling"``): a
-        number of unique timestamps, or a duration ending where the gap begins.
+        number of unique timestamps, or a duration, ending where the gap or the
+        embargo (whichever reaches further back) begins.
     gap : int or timedelta-like, default 0
         Skipped between training and test: a number of unique timestamps, or a
         duration ``g`` (training times ``< t_lo - g``, with ``t_lo`` the first test time).
@@ -146,6 +148,8 @@ class WalkForward(TimeSplitter):
         plan = []
         for a, b in self._test_blocks(tl):
             d, stop_ns = train_end(tl.unique, a, gap)
+            stop_ns = min(stop_ns, int(tl.unique[a]) - h)  # the embargo [t_lo - h, t_lo)
+            d = min(d, int(np.searchsorted(tl.unique, stop_ns, side="left")))
             c = 0
             if self.train_size is not None:
                 size = check_span(self.train_size, "train_size", minimum=1)
@@ -154,15 +158,22 @@ class WalkForward(TimeSplitter):
                     if isinstance(size, int)
                     else int(np.searchsorted(tl.unique, stop_ns - int(size.value), side="left"))
                 )
-            d = min(d, int(np.searchsorted(tl.unique, int(tl.unique[a]) - h, side="left")))
-            if d > c:
-                plan.append((c, d, a, b))
-            elif self.n_splits is not None:
+            start = pd.Timestamp(int(tl.unique[a]))
+            if d <= 0 and self.n_splits is None:
+                break  # this and every earlier block start too close to the first timestamp
+            if d <= 0:
                 raise InsufficientDataError(
-                    f"{self!r}: the split testing from {pd.Timestamp(int(tl.unique[a]))} has "
-                    "no training timestamps before its gap and embargo; use fewer splits, "
-                    "a smaller gap or embargo, or more data."
+                    f"{self!r}: the split testing from {start} has no training timestamps "
+                    "before its gap and embargo; use fewer splits, a smaller gap or "
+                    "embargo, or more data."
                 )
+            if c >= d:
+                raise InsufficientDataError(
+                    f"{self!r}: the rolling window of the split testing from {start} holds "
+                    "no timestamps (a hole in the data); use a longer train_size, or a "
+                    "number of timestamps instead of a duration."
+                )
+            plan.append((c, d, a, b))
         if not plan:
             raise InsufficientDataError(
                 f"{self!r}: no test block of this size leaves training data before it "
