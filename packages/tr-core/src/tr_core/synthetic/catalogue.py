@@ -34,7 +34,7 @@ NOISE_MULTIPLIER: tuple[float, float] = (1.0, 1.3)
 #: Alpha per standard deviation of (latent) log market cap.
 SIZE_EFFECT = -0.015
 #: Alpha shift of an insider's first purchase (no earlier trade in the sample).
-FIRST_TIME_EFFECT = 0.02
+FIRST_TIME_EFFECT = 0.025
 #: Distributions of the noise features, cycled.
 NOISE_KINDS: tuple[str, ...] = (
     "normal",
@@ -47,37 +47,90 @@ NOISE_KINDS: tuple[str, ...] = (
 
 # name, group, weight in calm, weight in stressed (before the insider multiplier), description
 _BASE: tuple[tuple[str, str, float, float, str], ...] = (
-    ("ins_log_value", "insider", 0.008, 0.008,
-     "log10 of the purchase value in USD."),
-    ("ins_own_change", "insider", 0.010, 0.010,
-     "Increase of the insider's holding, as a fraction of the holding before."),
-    ("ins_role_score", "insider", 0.006, 0.006,
-     "Seniority of the insider, 1 (10 % owner) to 5 (CEO); fixed per insider."),
-    ("ins_cluster_count", "insider", 0.008, 0.008,
-     "Purchases of the same ticker in the 30 calendar days before the trade date "
-     "(driver: standardized log1p of it)."),
-    ("ins_days_since_last", "insider", 0.006, 0.006,
-     "Calendar days since the same insider's previous purchase (driver: standardized "
-     "log of it); NaN for a first-time filer."),
-    ("ins_track_record", "insider", 0.010, 0.010,
-     "Noisy estimate of the insider's skill (fraction of alpha) from k earlier "
-     "purchases: 0.03 * (skill + e / sqrt(k)); the weight acts on skill. NaN for a "
-     "first-time filer."),
-    ("tech_momentum", "technical", 0.012, -0.008,
-     "12-1 month stock return (fraction); its effect flips sign in stressed markets."),
-    ("tech_volatility", "technical", 0.005, 0.005,
-     "Annualized volatility of daily stock returns over 63 days (fraction)."),
-    ("tech_dist_high", "technical", -0.008, -0.008,
-     "Price over its 52-week high, minus 1 (in (-1, 0]); deeper drawdowns earn more."),
-    ("tech_volume_ratio", "technical", 0.005, 0.005,
-     "20-day over 252-day average volume."),
-    ("mkt_volatility", "market", 0.004, 0.004,
-     "VIX-like market volatility level (points); above the regime threshold the market "
-     "is stressed. Same for every trade of a day."),
-    ("mkt_momentum", "market", -0.006, -0.006,
-     "Market return over the 63 business days before the trade date (fraction)."),
-    ("mkt_dispersion", "market", 0.004, 0.004,
-     "Cross-sectional standard deviation of monthly stock returns (fraction)."),
+    ("ins_log_value", "insider", 0.008, 0.008, "log10 of the purchase value in USD."),
+    (
+        "ins_own_change",
+        "insider",
+        0.010,
+        0.010,
+        "Increase of the insider's holding, as a fraction of the holding before.",
+    ),
+    (
+        "ins_role_score",
+        "insider",
+        0.006,
+        0.006,
+        "Seniority of the insider, 1 (10 % owner) to 5 (CEO); fixed per insider.",
+    ),
+    (
+        "ins_cluster_count",
+        "insider",
+        0.008,
+        0.008,
+        "Purchases of the same ticker in the 30 calendar days before the trade date "
+        "(driver: standardized log1p of it).",
+    ),
+    (
+        "ins_days_since_last",
+        "insider",
+        0.006,
+        0.006,
+        "Calendar days since the same insider's previous purchase (driver: standardized "
+        "log of it); NaN for a first-time filer.",
+    ),
+    (
+        "ins_track_record",
+        "insider",
+        0.010,
+        0.010,
+        "Noisy estimate of the insider's skill (fraction of alpha) from k earlier "
+        "purchases: 0.02 + 0.03 * (skill + e / sqrt(k)); the weight acts on skill. NaN for a "
+        "first-time filer.",
+    ),
+    (
+        "tech_momentum",
+        "technical",
+        0.015,
+        -0.008,
+        "12-1 month stock return (fraction); its effect flips sign in stressed markets.",
+    ),
+    (
+        "tech_volatility",
+        "technical",
+        0.005,
+        0.005,
+        "Annualized volatility of daily stock returns over 63 days (fraction).",
+    ),
+    (
+        "tech_dist_high",
+        "technical",
+        -0.008,
+        -0.008,
+        "Price over its 52-week high, minus 1 (in (-1, 0]); deeper drawdowns earn more.",
+    ),
+    ("tech_volume_ratio", "technical", 0.005, 0.005, "20-day over 252-day average volume."),
+    (
+        "mkt_volatility",
+        "market",
+        0.004,
+        0.004,
+        "VIX-like market volatility level (points); above the regime threshold the market "
+        "is stressed. Same for every trade of a day.",
+    ),
+    (
+        "mkt_momentum",
+        "market",
+        -0.006,
+        -0.006,
+        "Market return over the 63 business days before the trade date (fraction).",
+    ),
+    (
+        "mkt_dispersion",
+        "market",
+        0.004,
+        0.004,
+        "Cross-sectional standard deviation of monthly stock returns (fraction).",
+    ),
 )
 
 

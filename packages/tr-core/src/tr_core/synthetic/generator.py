@@ -52,8 +52,9 @@ __all__ = ["make_insider_trades"]
 
 FloatArray = npt.NDArray[np.float64]
 
-_ROLE_CUTS = np.array([-0.8416212335729143, -0.2533471031357997, 0.2533471031357997,
-                       0.8416212335729143])
+_ROLE_CUTS = np.array(
+    [-0.8416212335729143, -0.2533471031357997, 0.2533471031357997, 0.8416212335729143]
+)
 _NOISE_MISSING = 0.05
 _BASE_ALPHA = 0.005
 _FLOOR = -0.95
@@ -175,7 +176,7 @@ def make_insider_trades(
     columns["ins_log_value"] += 4.9
     np.exp(-3.0 + 0.9 * z[1], out=columns["ins_own_change"])
     drivers["ins_log_value"], drivers["ins_own_change"] = z[0], z[1]
-    role = role_by_insider[insider]
+    role = role_by_insider[insider].astype(np.float64)
     columns["ins_role_score"][:] = role
     drivers["ins_role_score"] = (role - 3.0) / math.sqrt(2.0)
     cluster = columns["ins_cluster_count"]
@@ -188,7 +189,7 @@ def make_insider_trades(
     gap[first] = np.nan
     drivers["ins_days_since_last"] = np.where(first, 0.0, _standardize(np.log(gap)))
     skill = skill_by_insider[insider]
-    track = 0.03 * (skill + rng.standard_normal(n) / np.sqrt(np.maximum(n_prior, 1)))
+    track = 0.02 + 0.03 * (skill + rng.standard_normal(n) / np.sqrt(np.maximum(n_prior, 1)))
     _put(columns["ins_track_record"], track, first)
     drivers["ins_track_record"] = skill
 
@@ -239,19 +240,20 @@ def make_insider_trades(
     frame.insert(0, "ticker", names[ticker])
     frame.insert(0, "label_end", dates[day + horizon_])
     frame.insert(0, "trade_date", dates[day])
-    groups = {g: tuple(f.name for f in features if f.group == g) for g in cat.GROUPS}
+    groups = {
+        g: cols for g in cat.GROUPS if (cols := tuple(f.name for f in features if f.group == g))
+    }
+    missing_share = {
+        "insider": float(first.mean()),
+        "technical": float(tech_missing.mean()),
+        "market": float(market_missing.mean()),
+        "noise": float(noise_missing.mean()) if n_noise_ else 0.0,
+    }
     truth = GroundTruth(
         features=features,
         groups=MappingProxyType(groups),
-        missingness=MappingProxyType(_mechanisms()),
-        missing_share=MappingProxyType(
-            {
-                "insider": float(first.mean()),
-                "technical": float(tech_missing.mean()),
-                "market": float(market_missing.mean()),
-                "noise": float(noise_missing.mean()) if n_noise_ else 0.0,
-            }
-        ),
+        missingness=MappingProxyType({g: _mechanisms()[g] for g in groups}),
+        missing_share=MappingProxyType({g: missing_share[g] for g in groups}),
         regime=RegimeTruth(
             feature="mkt_volatility",
             threshold=VOL_LEVEL * math.exp(VOL_SCALE * STRESS_Z),

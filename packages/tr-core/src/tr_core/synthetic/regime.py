@@ -16,7 +16,14 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["MarketPanel", "STRESS_Z", "VOL_LEVEL", "VOL_SCALE", "make_market_panel"]
+__all__ = [
+    "MOMENTUM_WINDOW",
+    "STRESS_Z",
+    "VOL_LEVEL",
+    "VOL_SCALE",
+    "MarketPanel",
+    "make_market_panel",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
