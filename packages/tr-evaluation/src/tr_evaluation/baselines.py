@@ -1,0 +1,340 @@
+"""Baselines for a bucket result: all trades, random scores and single-feature rankers.
+
+A model's top bucket is only interesting if it beats what needs no model. On the
+same rows, :class:`BaselineEvaluator` reports
+
+* ``all trades``: the unconditional (weighted) mean return of every row;
+* ``random``: the distribution of the top-bucket return under random scores.
+  With random (tie-free) scores the top bucket is a uniformly random subset of
+  the rows of fixed size ``k``, so each permutation draws ``k`` rows without
+  replacement (vectorized in batches). The model's p-value is
+  ``(1 + #{random >= observed}) / (1 + n_permutations)`` (Phipson & Smyth 2010,
+  "Permutation p-values should never be zero");
+* one ranker per feature column: the feature used as the score (rows where the
+  feature is NaN are dropped for that ranker only, never filled);
+* for the model and every ranker, a percentile bootstrap confidence interval of
+  the top-bucket return (Efron & Tibshirani 1993, ch. 13), resampling the rows of
+  the top bucket with their weights; bucket membership is held fixed, so the
+  interval reflects the sampling noise of the returns inside the top bucket.
+
+Buckets are pooled over all rows (per-period bucketing is available in
+:class:`~tr_evaluation.buckets.BucketAnalyzer`); ``times`` only adds per-period
+IC statistics to the model's result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from tr_core.errors import InvalidParameterError, TrTypeError
+from tr_core.validation import as_float_array, check_same_length
+from tr_evaluation._progress import progress
+from tr_evaluation.buckets import BucketAnalyzer, BucketResult
+from tr_evaluation.buckets.result import plain
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["BaselineEvaluator", "BaselineResult"]
+
+FloatArray = npt.NDArray[np.float64]
+_BATCH_CELLS = 2_000_000
+
+
+@dataclass(frozen=True, eq=False)
+class BaselineResult:
+    """The model's bucket result next to its baselines.
+
+    Attributes
+    ----------
+    model : BucketResult
+        Bucket analysis of the model's scores.
+    table : DataFrame
+        One row per ranker (``model``, ``all trades``, ``random``, then one per
+        feature): ``kind``, ``n_rows``, ``top_bucket_return``, ``ci_low``,
+        ``ci_high``, ``p_value`` (vs random scores), ``spread`` and ``ic``.
+    random_top_returns : ndarray
+        Top-bucket returns of the random-score permutations (model rows).
+    confidence : float
+        Level of the bootstrap intervals.
+    """
+
+    model: BucketResult
+    table: pd.DataFrame
+    random_top_returns: FloatArray
+    confidence: float
+
+    @property
+    def p_value(self) -> float:
+        """Permutation p-value of the model's top-bucket return against random scores."""
+        return float(self.table.loc["model", "p_value"])
+
+    def to_frame(self) -> pd.DataFrame:
+        """The tidy comparison table (a copy), one row per ranker."""
+        return self.table.copy()
+
+    def summary(self) -> dict[str, Any]:
+        """Plain, JSON-serializable dict: confidence and, per ranker, its table row."""
+        rankers = {
+            str(name): {str(k): plain(v) for k, v in row.items()}
+            for name, row in self.table.iterrows()
+        }
+        return {
+            "confidence": self.confidence,
+            "n_buckets": self.model.n_buckets,
+            "rankers": rankers,
+        }
+
+    def plot(self) -> Figure:
+        """Top-bucket return per ranker with its interval, and the random-score distribution."""
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(12, 4.5), layout="constrained")
+        ax_bar, ax_hist = fig.subplots(1, 2, width_ratios=[3, 2])
+        table = self.table
+        y = table["top_bucket_return"].to_numpy()
+        err = np.vstack([y - table["ci_low"].to_numpy(), table["ci_high"].to_numpy() - y])
+        colors = {"model": "tab:blue", "unconditional": "gray", "random": "black"}
+        ax_bar.bar(
+            range(len(table)),
+            y,
+            yerr=np.abs(err),
+            capsize=3,
+            color=[colors.get(k, "tab:orange") for k in table["kind"]],
+        )
+        ax_bar.set_xticks(range(len(table)))
+        ax_bar.set_xticklabels(table.index, rotation=30, ha="right")
+        ax_bar.axhline(0.0, color="black", linewidth=0.8)
+        ax_bar.set_ylabel("top bucket mean return")
+        ax_bar.set_title(f"Top bucket vs baselines ({self.confidence:.0%} intervals)")
+        ax_hist.hist(self.random_top_returns, bins=40, color="gray", alpha=0.7)
+        ax_hist.axvline(self.model.top_bucket_return, color="tab:blue", label="model")
+        ax_hist.set_xlabel("top bucket return under random scores")
+        ax_hist.set_title(f"Permutation test: p = {self.p_value:.4f}")
+        ax_hist.legend()
+        return fig
+
+
+class BaselineEvaluator:
+    """Compare a model's top bucket with all trades, random scores and single features.
+
+    Parameters
+    ----------
+    n_buckets : int, default 20
+        Number of buckets (pooled over all rows).
+    n_permutations : int, default 1000
+        Random-score permutations per ranker.
+    n_bootstrap : int, default 1000
+        Bootstrap resamples per confidence interval.
+    confidence : float, default 0.95
+        Level of the percentile intervals.
+    random_state : int or None, default 0
+        Seed of the numpy Generator; the same seed gives the same table.
+    verbose : bool, default False
+        Show a progress bar over rankers (only on a TTY).
+    """
+
+    def __init__(
+        self,
+        n_buckets: int = 20,
+        n_permutations: int = 1000,
+        n_bootstrap: int = 1000,
+        confidence: float = 0.95,
+        random_state: int | None = 0,
+        verbose: bool = False,
+    ):
+        self.n_buckets = n_buckets
+        self.n_permutations = n_permutations
+        self.n_bootstrap = n_bootstrap
+        self.confidence = confidence
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def evaluate(
+        self,
+        scores: Any,
+        returns: Any,
+        *,
+        features: pd.DataFrame | None = None,
+        times: Any = None,
+        weights: Any = None,
+    ) -> BaselineResult:
+        """Evaluate the model's scores and the baselines on the same rows.
+
+        Parameters
+        ----------
+        scores : array-like of float
+            Model scores; rows with NaN score or return are dropped (counted in
+            ``result.model.n_dropped``).
+        returns : array-like of float
+            Realized returns.
+        features : DataFrame, optional
+            One column per single-feature ranker, aligned row by row with ``scores``.
+        times : array-like of datetime, optional
+            Decision times (adds per-period IC to the model result).
+        weights : array-like of float, optional
+            Non-negative sample weights.
+
+        Returns
+        -------
+        BaselineResult
+
+        Raises
+        ------
+        InvalidParameterError
+            Bad counts or confidence level, bad weights.
+        TrTypeError
+            ``features`` that is not a DataFrame.
+        LengthMismatchError, NonFiniteError, InsufficientDataError
+            As :meth:`BucketAnalyzer.analyze`.
+        """
+        self._check_params()
+        analyzer = BucketAnalyzer(n_buckets=self.n_buckets)
+        model = analyzer.analyze(scores, returns, times=times, weights=weights)
+        r_all = as_float_array(returns, "returns", allow_nan=True)
+        w_all = None if weights is None else as_float_array(weights, "weights")
+        if features is not None and not isinstance(features, pd.DataFrame):
+            raise TrTypeError(
+                f"`features` must be a DataFrame of feature columns, got {type(features).__name__}."
+            )
+        if features is not None:
+            check_same_length(scores=r_all, features=features)
+        used = model.buckets >= 0
+        rng = np.random.default_rng(self.random_state)
+        rows: dict[str, dict[str, Any]] = {}
+        random_tops = self._permutations(r_all[used], _subset(w_all, used), model, rng)
+        rows["model"] = self._ranker_row("model", model, r_all, w_all, random_tops, rng)
+        rows["all trades"] = self._unconditional_row(r_all[used], _subset(w_all, used), rng)
+        alpha = (1 - self.confidence) / 2
+        rows["random"] = {
+            "kind": "random",
+            "n_rows": model.n_rows,
+            "top_bucket_return": float(random_tops.mean()),
+            "ci_low": float(np.quantile(random_tops, alpha)),
+            "ci_high": float(np.quantile(random_tops, 1 - alpha)),
+            "p_value": np.nan,
+            "spread": np.nan,
+            "ic": np.nan,
+        }
+        columns = [] if features is None else list(features.columns)
+        for column in progress(columns, desc="baseline rankers", verbose=self.verbose):
+            values = as_float_array(features[column], f"features[{column!r}]", allow_nan=True)
+            result = analyzer.analyze(values, r_all, weights=w_all)
+            keep = result.buckets >= 0
+            tops = self._permutations(r_all[keep], _subset(w_all, keep), result, rng)
+            rows[str(column)] = self._ranker_row("feature", result, r_all, w_all, tops, rng)
+        table = pd.DataFrame.from_dict(rows, orient="index")
+        table.index.name = "ranker"
+        return BaselineResult(
+            model=model, table=table, random_top_returns=random_tops, confidence=self.confidence
+        )
+
+    def _check_params(self) -> None:
+        for name in ("n_permutations", "n_bootstrap"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+                raise InvalidParameterError(f"`{name}` must be a positive integer, got {value!r}.")
+        if not 0 < self.confidence < 1:
+            raise InvalidParameterError(
+                f"`confidence` must be strictly between 0 and 1, got {self.confidence!r}; e.g. 0.95."
+            )
+
+    def _permutations(
+        self,
+        returns: FloatArray,
+        weights: FloatArray | None,
+        result: BucketResult,
+        rng: np.random.Generator,
+    ) -> FloatArray:
+        """Top-bucket returns under random scores: random subsets of the top bucket's size."""
+        n = returns.size
+        k = _random_top_size(n, result.n_buckets)
+        out = np.empty(self.n_permutations)
+        batch = max(1, _BATCH_CELLS // n)
+        for start in range(0, self.n_permutations, batch):
+            b = min(batch, self.n_permutations - start)
+            idx = np.argpartition(rng.random((b, n)), n - k, axis=1)[:, n - k :]
+            out[start : start + b] = _weighted_means(returns, weights, idx)
+        return out
+
+    def _bootstrap(
+        self, returns: FloatArray, weights: FloatArray | None, rng: np.random.Generator
+    ) -> tuple[float, float]:
+        """Percentile interval of the weighted mean of ``returns`` (rows resampled)."""
+        n = returns.size
+        means = np.empty(self.n_bootstrap)
+        batch = max(1, _BATCH_CELLS // n)
+        for start in range(0, self.n_bootstrap, batch):
+            b = min(batch, self.n_bootstrap - start)
+            means[start : start + b] = _weighted_means(returns, weights, rng.integers(0, n, (b, n)))
+        alpha = (1 - self.confidence) / 2
+        means = means[np.isfinite(means)]
+        if not means.size:
+            return float("nan"), float("nan")
+        return float(np.quantile(means, alpha)), float(np.quantile(means, 1 - alpha))
+
+    def _ranker_row(
+        self,
+        kind: str,
+        result: BucketResult,
+        returns: FloatArray,
+        weights: FloatArray | None,
+        random_tops: FloatArray,
+        rng: np.random.Generator,
+    ) -> dict[str, Any]:
+        top = result.buckets == result.n_buckets - 1
+        low, high = self._bootstrap(returns[top], _subset(weights, top), rng)
+        observed = result.top_bucket_return
+        p = (1 + np.count_nonzero(random_tops >= observed)) / (1 + random_tops.size)
+        return {
+            "kind": kind,
+            "n_rows": result.n_rows,
+            "top_bucket_return": observed,
+            "ci_low": low,
+            "ci_high": high,
+            "p_value": float(p),
+            "spread": result.spread,
+            "ic": result.ic,
+        }
+
+    def _unconditional_row(
+        self, returns: FloatArray, weights: FloatArray | None, rng: np.random.Generator
+    ) -> dict[str, Any]:
+        mean = float(np.average(returns, weights=weights))
+        low, high = self._bootstrap(returns, weights, rng)
+        return {
+            "kind": "unconditional",
+            "n_rows": int(returns.size),
+            "top_bucket_return": mean,
+            "ci_low": low,
+            "ci_high": high,
+            "p_value": np.nan,
+            "spread": np.nan,
+            "ic": np.nan,
+        }
+
+
+def _subset(weights: FloatArray | None, mask: npt.NDArray[np.bool_]) -> FloatArray | None:
+    return None if weights is None else weights[mask]
+
+
+def _random_top_size(n_rows: int, n_buckets: int) -> int:
+    """Rows in the top bucket when ``n_rows`` tie-free scores are bucketed (pooled)."""
+    ranks = np.arange(n_rows, dtype=np.int64)
+    return int(np.count_nonzero((2 * ranks * n_buckets - 1) // (2 * (n_rows - 1)) >= n_buckets - 1))
+
+
+def _weighted_means(
+    returns: FloatArray, weights: FloatArray | None, idx: npt.NDArray[np.intp]
+) -> FloatArray:
+    """Row-wise (weighted) mean of ``returns[idx]``; NaN where the weights sum to zero."""
+    if weights is None:
+        return np.asarray(returns[idx].mean(axis=1), dtype=np.float64)
+    w = weights[idx]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray((w * returns[idx]).sum(axis=1) / w.sum(axis=1), dtype=np.float64)

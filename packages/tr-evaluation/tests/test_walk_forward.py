@@ -1,0 +1,220 @@
+"""evaluate_walk_forward: out-of-sample only, planted truth recovered, bad splitters rejected."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.ensemble import HistGradientBoostingRegressor
+from sklearn.linear_model import LinearRegression
+from sklearn.model_selection import TimeSeriesSplit
+
+from tr_core.errors import (
+    InsufficientDataError,
+    InvalidParameterError,
+    LengthMismatchError,
+    MissingColumnError,
+    TrTypeError,
+)
+from tr_core.splits import WalkForward
+from tr_core.synthetic import make_insider_trades
+from tr_evaluation.baselines import BaselineEvaluator
+from tr_evaluation.walk_forward import evaluate_walk_forward
+
+
+def _frame(n: int = 600, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(
+        {
+            "date": pd.date_range("2020-01-01", periods=n, freq="D"),
+            "x": rng.normal(size=n),
+            "z": rng.normal(size=n),
+        },
+        index=pd.RangeIndex(1000, 1000 + n),
+    )
+    frame["ret"] = 0.02 * frame["x"] + rng.normal(scale=0.02, size=n)
+    frame["label"] = np.sign(frame["ret"])
+    return frame
+
+
+class RecordingModel:
+    """A linear model that records what it was fit on."""
+
+    calls: list[dict[str, Any]] = []
+
+    def fit(self, X: pd.DataFrame, y: Any, sample_weight: Any = None) -> RecordingModel:
+        RecordingModel.calls.append({"n": len(X), "y": np.asarray(y), "w": sample_weight})
+        self.model = LinearRegression().fit(X, y, sample_weight=sample_weight)
+        return self
+
+    def predict(self, X: pd.DataFrame) -> Any:
+        return self.model.predict(X)
+
+
+def test_out_of_sample_predictions_and_folds(tmp_path: Path) -> None:
+    frame = _frame()
+    before = frame.copy()
+    result = evaluate_walk_forward(
+        LinearRegression,
+        frame,
+        features=["x", "z"],
+        target="ret",
+        splitter=TimeSeriesSplit(n_splits=4),
+        times="date",
+        n_buckets=5,
+        verbose=False,
+    )
+    pd.testing.assert_frame_equal(frame, before)
+    assert len(result.folds) == 4
+    assert result.predictions.index.equals(frame.index)
+    assert result.predictions.iloc[:120].isna().all()
+    assert result.predictions.iloc[120:].notna().all()
+    for fold in result.folds:
+        assert fold.train_positions.max() < fold.test_positions.min()
+        manual = LinearRegression().fit(
+            frame[["x", "z"]].iloc[fold.train_positions], frame["ret"].iloc[fold.train_positions]
+        )
+        np.testing.assert_allclose(
+            result.predictions.iloc[fold.test_positions],
+            manual.predict(frame[["x", "z"]].iloc[fold.test_positions]),
+        )
+    assert result.oos.n_rows == 480
+    assert result.oos.top_bucket_return > result.oos.bottom_bucket_return
+    table = result.to_frame()
+    assert table["n_test"].tolist() == [120] * 4
+    assert result.overfit_gap["top_bucket_return"] == pytest.approx(table["top_gap"].mean())
+    summary = json.loads(json.dumps(result.summary(), allow_nan=False))
+    assert summary["n_folds"] == 4
+    assert summary["oos"]["n_rows"] == 480
+    path = tmp_path / "wf.png"
+    result.plot().savefig(path)
+    assert path.stat().st_size > 5_000
+
+
+def test_label_weights_and_nan_labels() -> None:
+    frame = _frame(n=300, seed=1)
+    frame.loc[frame.index[:10], "label"] = np.nan
+    frame["w"] = np.linspace(1.0, 2.0, len(frame))
+    RecordingModel.calls = []
+    evaluate_walk_forward(
+        RecordingModel,
+        frame,
+        features=["x"],
+        target="ret",
+        label="label",
+        splitter=TimeSeriesSplit(n_splits=2),
+        weights="w",
+        n_buckets=5,
+        verbose=False,
+    )
+    first = RecordingModel.calls[0]
+    assert first["n"] == 100 - 10
+    assert set(np.unique(first["y"])) <= {-1.0, 1.0}
+    np.testing.assert_allclose(first["w"], frame["w"].to_numpy()[10:100])
+    RecordingModel.calls = []
+    evaluate_walk_forward(
+        RecordingModel,
+        frame,
+        features=["x"],
+        target="ret",
+        splitter=TimeSeriesSplit(n_splits=2),
+        weights=lambda train: np.full(len(train), 3.0),
+        n_buckets=5,
+        verbose=False,
+    )
+    assert [len(c["w"]) for c in RecordingModel.calls] == [100, 200]
+    assert all((c["w"] == 3.0).all() for c in RecordingModel.calls)
+
+
+def test_planted_truth_model_beats_random_out_of_sample() -> None:
+    market = make_insider_trades(n_trades=6000, seed=3)
+    frame = market.frame
+    informative = [
+        f.name for f in market.truth.features if f.group in {"insider", "technical", "market"}
+    ]
+    result = evaluate_walk_forward(
+        lambda: HistGradientBoostingRegressor(max_iter=80, learning_rate=0.05, random_state=0),
+        frame,
+        features=informative,
+        target="alpha",
+        splitter=WalkForward(n_splits=4, times="trade_date", label_ends="label_end"),
+        times="trade_date",
+        entities="ticker",
+        n_buckets=10,
+        verbose=False,
+    )
+    oos_rows = result.predictions.notna().to_numpy()
+    baseline = BaselineEvaluator(n_buckets=10, n_permutations=300, n_bootstrap=100).evaluate(
+        result.predictions[oos_rows], frame["alpha"][oos_rows]
+    )
+    assert baseline.p_value < 0.01
+    assert result.oos.ic > 0.05
+    assert result.overfit_gap["ic"] > 0
+
+
+def test_bad_input() -> None:
+    frame = _frame(n=100)
+    common: dict[str, Any] = {"features": ["x"], "target": "ret", "n_buckets": 5, "verbose": False}
+    split = TimeSeriesSplit(n_splits=2)
+    with pytest.raises(MissingColumnError, match="features"):
+        evaluate_walk_forward(
+            LinearRegression, frame, **{**common, "features": ["nope"]}, splitter=split
+        )
+    with pytest.raises(TrTypeError, match="frame"):
+        evaluate_walk_forward(LinearRegression, frame.to_numpy(), **common, splitter=split)  # type: ignore[arg-type]
+    with pytest.raises(MissingColumnError, match="weights"):
+        evaluate_walk_forward(LinearRegression, frame, **common, splitter=split, weights="nope")
+    with pytest.raises(LengthMismatchError, match="weights"):
+        evaluate_walk_forward(LinearRegression, frame, **common, splitter=split, weights=np.ones(3))
+
+    class Overlapping:
+        def split(self, X: Any) -> Any:
+            yield np.arange(60), np.arange(50, 100)
+
+    with pytest.raises(InvalidParameterError, match="both"):
+        evaluate_walk_forward(LinearRegression, frame, **common, splitter=Overlapping())
+
+    class Repeating:
+        def split(self, X: Any) -> Any:
+            yield np.arange(40), np.arange(40, 70)
+            yield np.arange(50), np.arange(60, 100)
+
+    with pytest.raises(InvalidParameterError, match="already tested"):
+        evaluate_walk_forward(LinearRegression, frame, **common, splitter=Repeating())
+
+    class Empty:
+        def split(self, X: Any) -> Any:
+            return iter(())
+
+    with pytest.raises(InvalidParameterError, match="no fold"):
+        evaluate_walk_forward(LinearRegression, frame, **common, splitter=Empty())
+
+    class Tiny:
+        def split(self, X: Any) -> Any:
+            yield np.arange(50), np.arange(50, 53)
+
+    with pytest.raises(InsufficientDataError, match="fold 0"):
+        evaluate_walk_forward(LinearRegression, frame, **common, splitter=Tiny())
+
+    unlabeled = frame.assign(ret=np.nan)
+    with pytest.raises(InsufficientDataError, match="no training row"):
+        evaluate_walk_forward(LinearRegression, unlabeled, **common, splitter=split)
+
+    class Short(LinearRegression):  # type: ignore[misc]
+        def predict(self, X: Any) -> Any:
+            return super().predict(X)[:-1]
+
+    with pytest.raises(LengthMismatchError, match="predictions"):
+        evaluate_walk_forward(Short, frame, **common, splitter=split)
+    with pytest.raises(InvalidParameterError, match="weights"):
+        evaluate_walk_forward(
+            LinearRegression, frame, **common, splitter=split, weights=lambda t: -np.ones(len(t))
+        )
+    with pytest.raises(LengthMismatchError, match="callable"):
+        evaluate_walk_forward(
+            LinearRegression, frame, **common, splitter=split, weights=lambda t: np.ones(2)
+        )
