@@ -236,6 +236,7 @@ def test_nan_in_one_version_only_is_a_violation(prices: pd.DataFrame) -> None:
     ("kwargs", "error", "match"),
     [
         ({"time": "when"}, MissingColumnError, "when"),
+        ({"time": 0}, InvalidParameterError, "time"),
         ({"time": "price"}, TimeTypeError, "time"),
         ({"cutoffs": 0}, InvalidParameterError, "cutoffs"),
         ({"cutoffs": True}, InvalidParameterError, "cutoffs"),

@@ -252,6 +252,7 @@ def test_cluster_count_counts_earlier_trades_of_the_ticker() -> None:
         ({"horizon": 0}, "horizon"),
         ({"n_noise": -1}, "n_noise"),
         ({"signal_strength": -0.1}, "signal_strength"),
+        ({"signal_strength": "strong"}, "signal_strength"),
         ({"noise_scale": 0.0}, "noise_scale"),
         ({"noise_scale": float("nan")}, "noise_scale"),
         ({"tail_df": 2.0}, "tail_df"),
