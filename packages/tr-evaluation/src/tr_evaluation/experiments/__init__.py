@@ -1,0 +1,22 @@
+"""Experiment records: what was tried, why, how it did, and what was learned.
+
+``with Experiment(...).run(ExperimentStore(path)) as run:`` records params, metrics,
+tables (parquet) and figures (PNG) in a local directory, atomically; the
+``tr-experiments`` console script lists, shows, compares and reports runs as
+self-contained HTML.
+"""
+
+from tr_evaluation.experiments.record import Experiment
+from tr_evaluation.experiments.report import render_comparison_html, render_run_html, write_report
+from tr_evaluation.experiments.run import Run
+from tr_evaluation.experiments.store import ExperimentStore, LoadedRun
+
+__all__ = [
+    "Experiment",
+    "ExperimentStore",
+    "LoadedRun",
+    "Run",
+    "render_comparison_html",
+    "render_run_html",
+    "write_report",
+]

@@ -1,0 +1,85 @@
+"""``tr-experiments``: list, show, compare and report runs of an experiment store.
+
+Usage::
+
+    tr-experiments --store PATH list
+    tr-experiments --store PATH show RUN
+    tr-experiments --store PATH compare RUN [RUN ...]
+    tr-experiments --store PATH report RUN [RUN ...] -o report.html
+
+``--store`` defaults to the ``TR_EXPERIMENTS_STORE`` environment variable. RUN is a
+run id or a unique prefix of one. Exit status: 0 on success, 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+import pandas as pd
+
+from tr_core.errors import TrError
+from tr_evaluation.experiments.report import write_report
+from tr_evaluation.experiments.store import ExperimentStore
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tr-experiments", description="Inspect runs recorded in an experiment store."
+    )
+    parser.add_argument(
+        "--store",
+        default=os.environ.get("TR_EXPERIMENTS_STORE"),
+        help="store directory (default: $TR_EXPERIMENTS_STORE)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="one line per run")
+    show = sub.add_parser("show", help="everything recorded for one run")
+    show.add_argument("run")
+    compare = sub.add_parser("compare", help="metrics side by side")
+    compare.add_argument("runs", nargs="+")
+    report = sub.add_parser("report", help="self-contained HTML report")
+    report.add_argument("runs", nargs="+")
+    report.add_argument("-o", "--output", default="report.html", help="output HTML file")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.store:
+        parser.error("pass --store PATH or set TR_EXPERIMENTS_STORE")
+    try:
+        store = ExperimentStore(args.store)
+        if args.command == "list":
+            _print_list(store)
+        elif args.command == "show":
+            print(json.dumps(store.load(args.run).summary(), indent=2))
+        elif args.command == "compare":
+            print(store.compare(args.runs).to_string(na_rep="-"))
+        else:
+            for path in write_report(store, args.runs, args.output):
+                print(path)
+    except TrError as exc:
+        print(f"tr-experiments: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _print_list(store: ExperimentStore) -> None:
+    runs = store.runs()
+    if runs.empty:
+        print(f"no runs in {store.path}")
+        return
+    with pd.option_context("display.width", 200, "display.max_columns", 50):
+        print(runs.drop(columns=["started_at", "ended_at"]).to_string(index=False, na_rep="-"))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,128 @@
+"""The tr-experiments command line (as real subprocesses) and the HTML reports."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib as mpl
+
+mpl.use("Agg")
+
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from tr_core.errors import InvalidParameterError
+from tr_evaluation.experiments import Experiment, ExperimentStore, write_report
+from tr_evaluation.experiments.cli import main
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> tuple[ExperimentStore, list[str]]:
+    st = ExperimentStore(tmp_path / "store")
+    ids = []
+    for i in range(2):
+        exp = Experiment(
+            name=f"strategy-{i}",
+            date="2024-05-01",
+            context="<script>alert('x')</script> context",
+            hypothesis=f"variant {i} beats the baseline",
+            references=("López de Prado (2018)",),
+            tags=("demo",),
+        )
+        with exp.run(st) as run:
+            run.log_params({"variant": i})
+            run.log_metrics({"sharpe": 1.0 + i, "pbo": 0.2})
+            run.log_table("buckets", pd.DataFrame({"alpha": [0.01 * i, 0.02]}))
+            fig = Figure()
+            fig.subplots().plot([0, 1], [0, i])
+            run.log_figure("equity", fig)
+            run.conclude(results=f"Sharpe {1 + i}", insights=["a & b < c"])
+        ids.append(run.run_id)
+    return st, ids
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "tr_evaluation.experiments.cli", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+
+def test_cli_as_subprocess(store: tuple[ExperimentStore, list[str]]) -> None:
+    st, ids = store
+    listed = _cli("--store", str(st.path), "list")
+    assert listed.returncode == 0, listed.stderr
+    assert ids[0] in listed.stdout
+    assert "strategy-1" in listed.stdout
+
+
+def test_cli_show_compare_errors(
+    store: tuple[ExperimentStore, list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    st, ids = store
+    assert main(["--store", str(st.path), "show", ids[1][:22]]) == 0
+    assert '"sharpe": 2.0' in capsys.readouterr().out
+    assert main(["--store", str(st.path), "compare", *ids]) == 0
+    assert re.search(r"sharpe\s+1\.0\s+2\.0", capsys.readouterr().out)
+    assert main(["--store", str(st.path), "show", "nope"]) == 2
+    assert "matches no run" in capsys.readouterr().err
+
+
+def test_installed_console_script(store: tuple[ExperimentStore, list[str]]) -> None:
+    st, ids = store
+    script = Path(sys.executable).parent / "tr-experiments"
+    exe = str(script) if script.exists() else shutil.which("tr-experiments")
+    if exe is None:
+        pytest.skip("tr-experiments console script is not installed in this environment")
+    done = subprocess.run(
+        [exe, "--store", str(st.path), "list"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert ids[1] in done.stdout
+
+
+def test_cli_report_in_process(
+    store: tuple[ExperimentStore, list[str]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    st, ids = store
+    out = tmp_path / "out" / "report.html"
+    assert main(["--store", str(st.path), "report", *ids, "-o", str(out)]) == 0
+    written = capsys.readouterr().out.split()
+    assert written == [str(out), *(str(out.with_name(f"report-{i}.html")) for i in ids)]
+    page = out.read_text()
+    for i in ids:
+        assert f'href="report-{i}.html"' in page
+    assert "<script>" not in page
+    run_page = out.with_name(f"report-{ids[0]}.html").read_text()
+    assert "data:image/png;base64," in run_page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in run_page
+    assert "a &amp; b &lt; c" in run_page
+    assert not re.search(r'(src|href)="(http|//)', run_page + page)  # self-contained
+
+
+def test_cli_empty_store_and_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TR_EXPERIMENTS_STORE", str(tmp_path / "empty"))
+    assert main(["list"]) == 0
+    assert "no runs" in capsys.readouterr().out
+    monkeypatch.delenv("TR_EXPERIMENTS_STORE")
+    with pytest.raises(SystemExit):
+        main(["list"])
+    assert main(["--store", str(tmp_path / "empty"), "compare", "zzz"]) == 2
+
+
+def test_single_run_report_and_failed_run(tmp_path: Path) -> None:
+    st = ExperimentStore(tmp_path)
+    with pytest.raises(RuntimeError), Experiment("x", "2024-01-02", "c", "h").run(st) as run:
+        raise RuntimeError("boom <b>")
+    out = tmp_path / "single.html"
+    assert write_report(st, [run.run_id], out) == [out]
+    page = out.read_text()
+    assert "status-failed" in page
+    assert "boom &lt;b&gt;" in page
+    with pytest.raises(InvalidParameterError, match="empty"):
+        write_report(st, [], out)

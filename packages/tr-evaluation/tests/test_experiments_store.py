@@ -1,0 +1,254 @@
+"""Experiment records and the store: round trips, failure handling, kill and concurrency."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import matplotlib as mpl
+
+mpl.use("Agg")
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from tr_core.errors import InvalidParameterError, NonFiniteError, TrTypeError, TrValueError
+from tr_evaluation.experiments import Experiment, ExperimentStore, Run
+
+WORKER = Path(__file__).resolve().parent / "_experiment_worker.py"
+
+
+def _exp(name: str = "insider-clusters", tags: tuple[str, ...] = ("insider",)) -> Experiment:
+    return Experiment(
+        name=name,
+        date="2024-05-01",
+        context="Clusters of insider buys precede drift.",
+        hypothesis="Top-decile cluster score beats the market by 2 % over 60 days.",
+        baseline="equal-weight all insider buys",
+        references=("Cohen, Malloy & Pomorski (2012)",),
+        tags=tags,
+    )
+
+
+def _figure() -> Figure:
+    fig = Figure()
+    fig.subplots().plot([1, 2, 3])
+    return fig
+
+
+def test_experiment_normalizes_and_validates() -> None:
+    exp = _exp()
+    assert exp.date == dt.date(2024, 5, 1)
+    assert Experiment("a", dt.datetime(2024, 5, 1, 9), "c", "h").date == dt.date(2024, 5, 1)
+    assert Experiment.from_dict(exp.to_dict()) == exp
+    with pytest.raises(InvalidParameterError, match="ISO date"):
+        Experiment("a", "01/05/2024", "c", "h")
+    with pytest.raises(TrTypeError, match="date"):
+        Experiment("a", 20240501, "c", "h")  # type: ignore[arg-type]
+    with pytest.raises(TrTypeError, match="wrap it"):
+        Experiment("a", "2024-05-01", "c", "h", tags="insider")  # type: ignore[arg-type]
+    with pytest.raises(InvalidParameterError, match="name"):
+        Experiment(" ", "2024-05-01", "c", "h")
+    with pytest.raises(TrTypeError, match="hypothesis"):
+        Experiment("a", "2024-05-01", "c", None)  # type: ignore[arg-type]
+    with pytest.raises(TrTypeError, match="baseline"):
+        Experiment("a", "2024-05-01", "c", "h", baseline=3)  # type: ignore[arg-type]
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    store = ExperimentStore(tmp_path / "store")
+    table = pd.DataFrame({"bucket": [1, 2], "alpha": [0.01, 0.03]}, index=["lo", "hi"])
+    with _exp().run(store) as run:
+        run.log_params({"n_buckets": 10, "model": "xgb", "lr": np.float64(0.1)})
+        run.log_metrics({"sharpe": 1.25, "hit_rate": np.float64(0.55)})
+        run.log_metrics({"sharpe": 1.5})
+        run.log_table("buckets", table)
+        run.log_figure("curve", _figure())
+        run.conclude(results="Sharpe 1.5 OOS", insights="signal survives costs")
+    loaded = store.load(run.run_id)
+    assert loaded.status == "completed"
+    assert loaded.experiment == _exp()
+    assert dict(loaded.params) == {"n_buckets": 10, "model": "xgb", "lr": 0.1}
+    assert dict(loaded.metrics) == {"sharpe": 1.5, "hit_rate": 0.55}
+    pd.testing.assert_frame_equal(loaded.tables["buckets"], table)
+    assert loaded.figures["curve"].read_bytes()[:4] == b"\x89PNG"
+    assert loaded.results == "Sharpe 1.5 OOS"
+    assert loaded.insights == ("signal survives costs",)
+    assert loaded.error is None
+    assert loaded.pid == os.getpid()
+    assert json.loads(json.dumps(loaded.summary()))["tables"] == {"buckets": [2, 2]}
+    with pytest.raises(TypeError):
+        loaded.metrics["sharpe"] = 0.0  # type: ignore[index]
+    assert store.load(run.run_id[:20]).run_id == run.run_id  # unique prefix
+    assert "store" in repr(store)
+
+
+def _log_then_fail(run: Run) -> None:
+    run.log_metrics({"partial": 1.0})
+    raise ZeroDivisionError("planted failure")
+
+
+def test_exception_marks_failed_and_reraises(tmp_path: Path) -> None:
+    store = ExperimentStore(tmp_path)
+    run = _exp().run(store)
+    with pytest.raises(ZeroDivisionError), run:
+        _log_then_fail(run)
+    loaded = store.load(run.run_id)
+    assert loaded.status == "failed"
+    assert loaded.error is not None
+    assert "ZeroDivisionError" in loaded.error
+    assert loaded.metrics["partial"] == 1.0
+    with pytest.raises(TrValueError, match="not open"):
+        run.log_metrics({"late": 1.0})
+    with pytest.raises(TrValueError, match="already used"), run:
+        pass
+
+
+def test_runs_frame_and_compare(tmp_path: Path) -> None:
+    store = ExperimentStore(tmp_path)
+    assert list(store.runs().columns[:4]) == ["run_id", "experiment", "date", "status"]
+    assert store.runs().empty
+    ids = []
+    for i, tags in enumerate([("insider", "v1"), ("insider", "v2"), ("momentum",)]):
+        with _exp(f"exp{i}", tags).run(store) as run:
+            run.log_metrics({"sharpe": float(i), **({"pbo": 0.1} if i == 1 else {})})
+        ids.append(run.run_id)
+    runs = store.runs()
+    assert list(runs["run_id"]) == ids  # oldest first
+    assert list(runs["experiment"]) == ["exp0", "exp1", "exp2"]
+    assert set(runs["status"]) == {"completed"}
+    assert runs["tags"].iloc[0] == ("insider", "v1")
+    assert runs["pbo"].isna().tolist() == [True, False, True]
+    both = store.compare(tags=["insider"])
+    assert list(both.columns) == ids[:2]
+    assert both.loc["sharpe"].tolist() == [0.0, 1.0]
+    assert np.isnan(both.loc["pbo", ids[0]])
+    assert list(store.compare(tags="momentum").columns) == ids[2:]
+    assert list(store.compare([ids[2], ids[0]]).columns) == [ids[2], ids[0]]
+    assert store.compare(tags=["nope"]).empty
+
+
+def test_bad_logging_input(tmp_path: Path) -> None:
+    store = ExperimentStore(tmp_path)
+    with _exp().run(store) as run:
+        with pytest.raises(TrTypeError, match="'obj'"):
+            run.log_params({"obj": object()})
+        with pytest.raises(TrTypeError, match="keys"):
+            run.log_params({1: "x"})  # type: ignore[dict-item]
+        with pytest.raises(TrTypeError, match="dict"):
+            run.log_metrics([("a", 1.0)])  # type: ignore[arg-type]
+        with pytest.raises(NonFiniteError, match="'sharpe'"):
+            run.log_metrics({"sharpe": float("nan")})
+        with pytest.raises(TrTypeError, match="'flag'"):
+            run.log_metrics({"flag": True})
+        with pytest.raises(InvalidParameterError, match="reserved"):
+            run.log_metrics({"status": 1.0})
+        with pytest.raises(InvalidParameterError, match="file name"):
+            run.log_table("../escape", pd.DataFrame({"a": [1]}))
+        with pytest.raises(TrTypeError, match="DataFrame"):
+            run.log_table("t", [1, 2])  # type: ignore[arg-type]
+        with pytest.raises(TrTypeError, match="parquet"):
+            run.log_table("t", pd.DataFrame({"a": [1, "x"]}))
+        with pytest.raises(TrTypeError, match="Figure"):
+            run.log_figure("f", "not a figure")  # type: ignore[arg-type]
+        with pytest.raises(TrTypeError, match="results"):
+            run.conclude(results=3)  # type: ignore[arg-type]
+        with pytest.raises(TrTypeError, match="insights"):
+            run.conclude(results="r", insights=[1])  # type: ignore[list-item]
+    assert store.load(run.run_id).status == "completed"
+    with pytest.raises(InvalidParameterError, match="matches no run"):
+        store.load("nope")
+    with pytest.raises(InvalidParameterError, match="heartbeat_interval"):
+        ExperimentStore(tmp_path, stale_after=1.0, heartbeat_interval=5.0)
+
+
+def test_stale_heartbeat_counts_as_failed(tmp_path: Path) -> None:
+    store = ExperimentStore(tmp_path, stale_after=0.5, heartbeat_interval=0.1)
+    with _exp().run(store) as run:
+        assert store.runs()["status"].tolist() == ["running"]
+        time.sleep(0.35)  # heartbeats keep it alive
+        assert store.load(run.run_id).status == "running"
+        old = time.time() - 60
+        run._stop.set()
+        assert run._beat is not None
+        run._beat.join()
+        os.utime(run.path / "heartbeat", (old, old))
+        loaded = store.load(run.run_id)
+        assert loaded.status == "failed"
+        assert loaded.error is not None
+        assert "no heartbeat" in loaded.error
+    assert store.load(run.run_id).status == "completed"
+
+
+def _all_files_valid(root: Path) -> None:
+    """Every visible record parses as JSON and every visible table as parquet."""
+    for path in root.rglob("*"):
+        if path.name.startswith(".tmp-") or any(p.startswith(".tmp-") for p in path.parts):
+            continue
+        if path.suffix == ".json":
+            json.loads(path.read_text())
+        elif path.suffix == ".parquet":
+            pd.read_parquet(path)
+
+
+def test_killed_process_leaves_store_intact(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    before = ExperimentStore(root)
+    for i in range(2):
+        with _exp().run(before) as run:
+            run.log_table("table", pd.DataFrame({"x": np.arange(50) + i}))
+    ready = tmp_path / "ready"
+    proc = subprocess.Popen([sys.executable, str(WORKER), "hang", str(root), str(ready)])
+    try:
+        deadline = time.monotonic() + 60
+        while not ready.exists():
+            assert proc.poll() is None, "worker exited early"
+            assert time.monotonic() < deadline, "worker never became ready"
+            time.sleep(0.05)
+        time.sleep(0.3)  # let it rewrite its record and table many times
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    store = ExperimentStore(root)
+    runs = store.runs().set_index("run_id")
+    killed = ready.read_text()
+    assert len(runs) == 3
+    assert runs.loc[killed, "status"] == "failed"
+    assert (runs.drop(index=killed)["status"] == "completed").all()
+    loaded = store.load(killed)
+    assert loaded.error is not None
+    assert "killed" in loaded.error
+    assert loaded.tables["table"]["x"].iloc[1] >= 1  # a complete table version
+    for run_id in runs.index.drop(killed):
+        assert store.load(run_id).tables["table"].shape == (50, 1)
+    _all_files_valid(root)
+
+
+def test_concurrent_writers_corrupt_nothing(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    n, labels = 8, ["a", "b", "c"]
+    procs = [
+        subprocess.Popen([sys.executable, str(WORKER), "many", str(root), str(n), label])
+        for label in labels
+    ]
+    assert [p.wait(timeout=300) for p in procs] == [0, 0, 0]
+    store = ExperimentStore(root)
+    runs = store.runs()
+    assert len(runs) == n * len(labels)
+    assert runs["run_id"].is_unique
+    assert (runs["status"] == "completed").all()
+    for label in labels:
+        mine = runs[runs["experiment"] == f"worker-{label}"]
+        assert sorted(mine["value"]) == [float(i) for i in range(n)]
+    for run_id in runs["run_id"]:
+        loaded = store.load(run_id)
+        assert loaded.tables["table"]["x"].iloc[0] == loaded.params["i"]
+    _all_files_valid(root)
