@@ -72,7 +72,7 @@ class BaselineResult:
     @property
     def p_value(self) -> float:
         """Permutation p-value of the model's top-bucket return against random scores."""
-        return float(self.table.loc["model", "p_value"])
+        return float(self.table["p_value"].iloc[0])
 
     def to_frame(self) -> pd.DataFrame:
         """The tidy comparison table (a copy), one row per ranker."""
@@ -221,9 +221,9 @@ class BaselineEvaluator:
             "spread": np.nan,
             "ic": np.nan,
         }
-        columns = [] if features is None else list(features.columns)
-        for column in progress(columns, desc="baseline rankers", verbose=self.verbose):
-            values = as_float_array(features[column], f"features[{column!r}]", allow_nan=True)
+        frame = pd.DataFrame(index=range(r_all.size)) if features is None else features
+        for column in progress(list(frame.columns), desc="baseline rankers", verbose=self.verbose):
+            values = as_float_array(frame[column], f"features[{column!r}]", allow_nan=True)
             result = analyzer.analyze(values, r_all, weights=w_all)
             keep = result.buckets >= 0
             tops = self._permutations(r_all[keep], _subset(w_all, keep), result, rng)
@@ -241,7 +241,8 @@ class BaselineEvaluator:
                 raise InvalidParameterError(f"`{name}` must be a positive integer, got {value!r}.")
         if not 0 < self.confidence < 1:
             raise InvalidParameterError(
-                f"`confidence` must be strictly between 0 and 1, got {self.confidence!r}; e.g. 0.95."
+                f"`confidence` must be strictly between 0 and 1, got {self.confidence!r}; "
+                "e.g. 0.95."
             )
 
     def _permutations(

@@ -116,8 +116,8 @@ class WalkForwardResult:
             "oos": self.oos.summary(),
             "overfit_gap": {k: plain(v) for k, v in self.overfit_gap.items()},
             "folds": [
-                {str(k): plain(v) for k, v in row.items()} | {"fold": int(fold)}
-                for fold, row in frame.iterrows()
+                {"fold": fold.fold} | {str(k): plain(v) for k, v in row.items()}
+                for fold, (_, row) in zip(self.folds, frame.iterrows(), strict=True)
             ],
         }
 
@@ -278,7 +278,8 @@ def _fixed_weights(frame: pd.DataFrame, weights: Any) -> npt.NDArray[np.float64]
     values = as_float_array(weights, "weights")
     if values.size != len(frame):
         raise LengthMismatchError(
-            f"`weights` has {values.size} rows but `frame` has {len(frame)}; pass one weight per row."
+            f"`weights` has {values.size} rows but `frame` has {len(frame)}; "
+            "pass one weight per row."
         )
     return values
 
