@@ -199,3 +199,11 @@ def test_timezone_aware_times_are_accepted(frame: pd.DataFrame) -> None:
         end=frame["end"].dt.tz_localize("America/New_York"),
     )
     assert c.validate(aware).start == pd.Timestamp("2020-01-02 05:00")
+
+
+def test_top_level_exports() -> None:
+    import tr_core
+
+    assert tr_core.DataContract is DataContract
+    for name in tr_core.__all__:
+        assert getattr(tr_core, name) is not None
