@@ -1,0 +1,337 @@
+"""The main job: an honest research run on insider-trade events.
+
+By default it runs on tr-core's synthetic insider-trading market, whose truth is
+known; ``--data FILE --contract CONTRACT.json`` replaces it with any frame.
+
+Steps (each prints what it found):
+
+1. validate the frame against its data contract;
+2. audit missing values per feature group (never filled);
+3. lay out the time splits: walk-forward, purged k-fold, combinatorial purged CV,
+   with the rows each purge and embargo removed;
+4. run the lookahead check on engineered features, and show it catching leaky ones;
+5. walk-forward evaluation of an XGBoost model, unweighted and with
+   |alpha|^1.5 sample weights: out-of-sample bucket results, overfit gap;
+6. baselines for the out-of-sample scores (all trades, random scores with a
+   permutation p-value, single-feature rankers, bootstrap CI);
+7. record everything as an experiment (JSON, parquet, PNG) and write an HTML report.
+
+Run it with ``python3 -m nox -s demo`` (or ``python experiments/insider_trading/
+research_run.py --help`` in a dev environment).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tr_core.contract import DataContract
+from tr_core.errors import LookaheadError
+from tr_core.lookahead import assert_no_lookahead
+from tr_core.nan import complete_rows_by_group
+from tr_core.splits import CombinatorialPurgedKFold, PurgedKFold, WalkForward
+from tr_core.synthetic import make_insider_trades
+from tr_evaluation.baselines import BaselineEvaluator
+from tr_evaluation.experiments import Experiment, ExperimentStore, write_report
+from tr_evaluation.walk_forward import WalkForwardResult, evaluate_walk_forward
+from tr_sample_weighting import AlphaPowerWeighter
+
+HERE = Path(__file__).resolve().parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n-trades", type=int, default=60_000, help="synthetic rows")
+    parser.add_argument("--seed", type=int, default=0, help="seed of data and models")
+    parser.add_argument("--data", type=Path, help="your own frame (.csv or .parquet)")
+    parser.add_argument("--contract", type=Path, help="JSON with DataContract arguments")
+    parser.add_argument("--folds", type=int, default=5, help="walk-forward test blocks")
+    parser.add_argument("--out", type=Path, default=HERE / "output", help="output folder")
+    args = parser.parse_args(argv)
+
+    frame, contract, source = load_data(args)
+    section(f"1. Data: {source}")
+    report = contract.validate(frame)
+    print(json.dumps(report.summary(), indent=2, default=str))
+
+    section("2. Missing values, per feature group (never filled)")
+    audits = complete_rows_by_group(frame, contract.groups, always=[contract.target])
+    print(
+        pd.DataFrame({name: audit.summary() for name, (_, audit) in audits.items()})
+        .T[["rows_in", "rows_out", "rows_dropped"]]
+        .to_string()
+    )
+
+    section("3. Time splits (purged, embargoed; ties never split)")
+    show_splits(frame, contract, n_folds=args.folds)
+
+    section("4. Lookahead check on engineered features")
+    check_lookahead(frame, contract)
+
+    section("5. Walk-forward evaluation (XGBoost, out of sample only)")
+    splitter = WalkForward(
+        args.folds,
+        times=contract.time,
+        label_ends=contract.label_end,
+        embargo=0.01,
+    )
+    weighter = AlphaPowerWeighter.from_contract(contract, power=1.5, clip=(0.1, 10.0))
+    results: dict[str, WalkForwardResult] = {}
+    for name, weights in (("unweighted", None), ("alpha_power_1.5", weighter)):
+        results[name] = evaluate_walk_forward(
+            lambda: make_model(args.seed),
+            frame,
+            features=list(contract.features),
+            target=contract.target,
+            splitter=splitter,
+            weights=weights,
+            times=contract.time,
+            entities=contract.entity,
+            n_buckets=20,
+            verbose=sys.stderr.isatty(),
+        )
+        summary = results[name].summary()
+        print(f"\n[{name}]")
+        print(results[name].to_frame().round(4).to_string())
+        print("overfit gap:", json.dumps(summary["overfit_gap"], default=str))
+    table = pd.DataFrame({k: headline(v) for k, v in results.items()}).T
+    print("\nout-of-sample headline figures:")
+    print(table.round(4).to_string())
+
+    section("6. Baselines for the weighted model's out-of-sample scores")
+    best = results["alpha_power_1.5"]
+    tested = best.predictions.notna().to_numpy()
+    oos = frame.loc[tested]
+    baseline = BaselineEvaluator(
+        n_permutations=1000, n_bootstrap=1000, random_state=args.seed, n_buckets=20
+    ).evaluate(
+        best.predictions[tested],
+        oos[contract.target],
+        features=oos[list(contract.features)],
+    )
+    print(baseline.to_frame().round(4).to_string())
+
+    section("7. Experiment record")
+    record_run(args, contract, source, weighter, results, baseline, table)
+    return 0
+
+
+def load_data(args: argparse.Namespace) -> tuple[pd.DataFrame, DataContract, str]:
+    """The synthetic market, or the user's frame and contract."""
+    if args.data is None:
+        market = make_insider_trades(n_trades=args.n_trades, seed=args.seed)
+        return (
+            market.frame,
+            market.contract,
+            f"synthetic insider-trading market, {args.n_trades:,} trades, seed {args.seed}",
+        )
+    if args.contract is None:
+        raise SystemExit("--data needs --contract CONTRACT.json (DataContract arguments)")
+    reader = pd.read_parquet if args.data.suffix == ".parquet" else pd.read_csv
+    frame = reader(args.data)
+    spec = json.loads(args.contract.read_text())
+    for col in (spec["time"], spec.get("label_end")):
+        if col is not None and col in frame:
+            frame[col] = pd.to_datetime(frame[col], format=spec.get("time_format"))
+    spec.pop("time_format", None)
+    return frame, DataContract(**spec), str(args.data)
+
+
+def section(title: str) -> None:
+    print(f"\n{'=' * 78}\n{title}\n{'=' * 78}", flush=True)
+
+
+def show_splits(frame: pd.DataFrame, contract: DataContract, *, n_folds: int) -> None:
+    """Print each splitter's folds: sizes, spans and rows removed by purge/embargo."""
+    times = pd.DatetimeIndex(frame[contract.time])
+    splitters: dict[str, Any] = {
+        f"WalkForward({n_folds}, expanding, embargo=1%)": WalkForward(
+            n_folds, times=contract.time, label_ends=contract.label_end, embargo=0.01
+        ),
+        f"PurgedKFold({n_folds}, embargo=1%)": PurgedKFold(
+            n_folds, times=contract.time, label_ends=contract.label_end, embargo=0.01
+        ),
+    }
+    for name, splitter in splitters.items():
+        rows = []
+        for k, (train, test) in enumerate(splitter.split(frame)):
+            rows.append(
+                {
+                    "fold": k,
+                    "train": len(train),
+                    "test": len(test),
+                    "test_from": times[test].min().date(),
+                    "test_to": times[test].max().date(),
+                    "removed": len(frame) - len(train) - len(test),
+                }
+            )
+        print(f"\n{name}  (removed = purged + embargoed + not yet usable)")
+        print(pd.DataFrame(rows).to_string(index=False))
+    cpcv = CombinatorialPurgedKFold(
+        6, 2, times=contract.time, label_ends=contract.label_end, embargo=0.01
+    )
+    print(
+        f"\nCombinatorialPurgedKFold(6, 2): {cpcv.get_n_splits()} splits, "
+        f"{cpcv.get_n_paths()} backtest paths; split index per (path, group):"
+    )
+    print(pd.DataFrame(cpcv.backtest_paths()).rename_axis("path").to_string())
+
+
+def engineered_features(contract: DataContract) -> dict[str, Callable[[pd.DataFrame], Any]]:
+    """Feature builders to check: point-in-time safe ones and classic leaks."""
+    t, tgt, ent = contract.time, contract.target, contract.entity
+    first = contract.features[0]
+
+    def prior_trades(f: pd.DataFrame) -> pd.Series:
+        # earlier trades of the same ticker, strictly before this decision time
+        order = f.sort_values(t, kind="stable")
+        per_day = order.groupby([ent, t], sort=False).size()
+        before = per_day.groupby(level=0).cumsum() - per_day
+        return pd.Series(
+            before.reindex(pd.MultiIndex.from_frame(order[[ent, t]])).to_numpy(),
+            index=order.index,
+            name="prior_trades",
+        ).astype(float)
+
+    def expanding_z(f: pd.DataFrame) -> pd.Series:
+        s = f.sort_values(t, kind="stable")[first]
+        past = s.expanding(min_periods=20)
+        return ((s - past.mean().shift(1)) / past.std().shift(1)).rename(f"{first}_z_expanding")
+
+    def full_sample_z(f: pd.DataFrame) -> pd.Series:
+        s = f[first]
+        return ((s - s.mean()) / s.std()).rename(f"{first}_z_full_sample")
+
+    def ticker_alpha_momentum(f: pd.DataFrame) -> pd.Series:
+        # mean alpha of the ticker's last 5 trades: those alphas are only known at label_end
+        order = f.sort_values(t, kind="stable")
+        return (
+            order.groupby(ent)[tgt]
+            .transform(lambda a: a.rolling(5, min_periods=1).mean())
+            .rename("ticker_alpha_last5")
+        )
+
+    return {
+        "prior_trades (safe)": prior_trades,
+        "expanding z-score, lagged (safe)": expanding_z,
+        "full-sample z-score (LEAKS)": full_sample_z,
+        "mean of last 5 realized alphas (LEAKS: alpha known only at label_end)": (
+            ticker_alpha_momentum
+        ),
+    }
+
+
+def check_lookahead(frame: pd.DataFrame, contract: DataContract) -> None:
+    observed = {contract.target: contract.label_end} if contract.label_end else None
+    for name, fn in engineered_features(contract).items():
+        try:
+            rep = assert_no_lookahead(
+                fn, frame, time=contract.time, cutoffs=4, observed_at=observed
+            )
+        except LookaheadError as err:
+            print(f"- {name}: CAUGHT -> {err}")
+        else:
+            print(f"- {name}: passes ({rep.values_compared:,} values compared at 4 cutoffs)")
+    rep = assert_no_lookahead(
+        lambda f: f[list(contract.features)], frame, time=contract.time, cutoffs=4
+    )
+    n = len(contract.features)
+    print(f"- the frame's own {n} features: pass ({rep.values_compared:,} values compared)")
+
+
+def make_model(seed: int) -> Any:
+    from xgboost import XGBRegressor
+
+    return XGBRegressor(
+        n_estimators=300,
+        max_depth=4,
+        learning_rate=0.05,
+        subsample=0.8,
+        colsample_bytree=0.8,
+        min_child_weight=20,
+        tree_method="hist",
+        n_jobs=2,
+        random_state=seed,
+    )
+
+
+def headline(result: WalkForwardResult) -> dict[str, float]:
+    s = result.oos.summary()
+    return {
+        "top_bucket_return": s["top_bucket_return"],
+        "bottom_bucket_return": s["bottom_bucket_return"],
+        "spread": s["spread"],
+        "monotonicity": s["monotonicity"],
+        "ic": s["ic"],
+        "ic_ir": s["ic_ir"],
+    }
+
+
+def record_run(
+    args: argparse.Namespace,
+    contract: DataContract,
+    source: str,
+    weighter: AlphaPowerWeighter,
+    results: dict[str, WalkForwardResult],
+    baseline: Any,
+    table: pd.DataFrame,
+) -> None:
+    store = ExperimentStore(args.out / "store")
+    experiment = Experiment(
+        name="insider-trading-research-run",
+        date=dt.date.today(),
+        context=f"Main job of trading-research on {source}.",
+        hypothesis=(
+            "An XGBoost model on insider, technical and market-regime features ranks "
+            "trades so that the top of 20 buckets earns more than all trades, and "
+            "|alpha|^1.5 sample weights lift the top bucket further."
+        ),
+        baseline="all trades (unconditional mean alpha) and random scores",
+        references=(
+            "López de Prado (2018), Advances in Financial Machine Learning, ch. 4 and 7",
+            "Bailey & López de Prado (2014), The Deflated Sharpe Ratio",
+        ),
+        tags=("insider", "demo", "synthetic" if args.data is None else "user-data"),
+    )
+    with experiment.run(store) as run:
+        run.log_params(
+            {
+                "n_trades": args.n_trades,
+                "seed": args.seed,
+                "folds": args.folds,
+                "contract": repr(contract),
+                "weighting": repr(weighter),
+            }
+        )
+        for name, res in results.items():
+            run.log_metrics({f"{name}.{k}": v for k, v in headline(res).items() if v is not None})
+            run.log_table(f"{name}_folds", res.to_frame())
+            run.log_figure(f"{name}_oos_buckets", res.oos.plot())
+        run.log_table("headline", table)
+        run.log_table("baselines", baseline.to_frame())
+        run.log_figure("baselines", baseline.plot())
+        lift = (
+            table.loc["alpha_power_1.5", "top_bucket_return"]
+            - table.loc["unweighted", "top_bucket_return"]
+        )
+        run.conclude(
+            results=(
+                f"top-bucket return out of sample: unweighted "
+                f"{table.loc['unweighted', 'top_bucket_return']:.4f}, |alpha|^1.5 weighted "
+                f"{table.loc['alpha_power_1.5', 'top_bucket_return']:.4f}"
+            ),
+            insights=[f"weighting changed the top-bucket return by {lift:+.4f}"],
+        )
+    report = write_report(store, [run.run_id], args.out / "report.html")
+    print(f"run {run.run_id} stored in {store.path}; report: {report}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
