@@ -214,3 +214,14 @@ def demo(session: nox.Session) -> None:
         *session.posargs,
         env={"MPLBACKEND": "Agg"},
     )
+
+
+@nox.session(python=PYTHON)
+def experiment(session: nox.Session) -> None:
+    """Run one experiment script: ``nox -s experiment -- experiments/<study>/run.py [args]``."""
+    if not session.posargs:
+        session.error("name the script: nox -s experiment -- experiments/<study>/run.py")
+    session.install(
+        *[str(PACKAGES_DIR / p) for p in _packages()], "scikit-learn>=1.4", "xgboost>=2.0"
+    )
+    session.run("python", *session.posargs, env={"MPLBACKEND": "Agg"})

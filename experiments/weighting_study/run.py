@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"seed {seed} ({time.perf_counter() - start:.0f} s): {shown}", flush=True)
     results = pd.DataFrame.from_dict(rows, orient="index")
     results.index.name = "seed"
-    command = ".venv/bin/python experiments/weighting_study/run.py"
+    command = "python3 -m nox -s experiment -- experiments/weighting_study/run.py"
     if (args.seeds, args.n_trades) != (DEFAULT_SEEDS, DEFAULT_TRADES):
         command += f" --seeds {args.seeds} --n-trades {args.n_trades}"
     text = table(results, command, args.n_trades)
