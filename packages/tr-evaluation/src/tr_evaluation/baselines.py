@@ -12,6 +12,13 @@ same rows, :class:`BaselineEvaluator` reports
   "Permutation p-values should never be zero");
 * one ranker per feature column: the feature used as the score (rows where the
   feature is NaN are dropped for that ranker only, never filled);
+* tied scores share a bucket, so a ranker with few distinct values (a role code,
+  a 0/1 flag) can leave its top bucket empty: all its best-valued rows sit lower.
+  Its "top" is then its highest non-empty bucket — the rows it ranks best, which
+  is what trading on it would select — reported with a warning, its size in
+  ``top_rows``, and a permutation null of random subsets of that same size (a
+  larger selection is closer to the unconditional mean by construction). A
+  ranker with fewer usable rows than buckets gets a row of NaN and a warning;
 * for the model and every ranker, a percentile bootstrap confidence interval of
   the top-bucket return (Efron & Tibshirani 1993, ch. 13), resampling the rows of
   the top bucket with their weights; bucket membership is held fixed, so the
@@ -24,6 +31,7 @@ IC statistics to the model's result.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -56,8 +64,11 @@ class BaselineResult:
         Bucket analysis of the model's scores.
     table : DataFrame
         One row per ranker (``model``, ``all trades``, ``random``, then one per
-        feature): ``kind``, ``n_rows``, ``top_bucket_return``, ``ci_low``,
-        ``ci_high``, ``p_value`` (vs random scores), ``spread`` and ``ic``.
+        feature): ``kind``, ``n_rows``, ``top_rows`` (rows of the top bucket, or of
+        the highest non-empty bucket when ties left the top one empty),
+        ``top_bucket_return``, ``ci_low``, ``ci_high``, ``p_value`` (vs random
+        selections of ``top_rows`` rows), ``spread`` (top minus lowest non-empty
+        bucket) and ``ic``.
     random_top_returns : ndarray
         Top-bucket returns of the random-score permutations (model rows).
     confidence : float
@@ -207,13 +218,19 @@ class BaselineEvaluator:
         used = model.buckets >= 0
         rng = np.random.default_rng(self.random_state)
         rows: dict[str, dict[str, Any]] = {}
-        random_tops = self._permutations(r_all[used], _subset(w_all, used), model, rng)
-        rows["model"] = self._ranker_row("model", model, r_all, w_all, random_tops, rng)
+        k_random = _random_top_size(model.n_rows, model.n_buckets)
+        random_tops = self._permutations(r_all[used], _subset(w_all, used), k_random, rng)
+        group = _top_group(model, "scores")
+        model_tops = random_tops
+        if group[2] != k_random:
+            model_tops = self._permutations(r_all[used], _subset(w_all, used), group[2], rng)
+        rows["model"] = self._ranker_row("model", model, group, r_all, w_all, model_tops, rng)
         rows["all trades"] = self._unconditional_row(r_all[used], _subset(w_all, used), rng)
         alpha = (1 - self.confidence) / 2
         rows["random"] = {
             "kind": "random",
             "n_rows": model.n_rows,
+            "top_rows": k_random,
             "top_bucket_return": float(random_tops.mean()),
             "ci_low": float(np.quantile(random_tops, alpha)),
             "ci_high": float(np.quantile(random_tops, 1 - alpha)),
@@ -223,11 +240,23 @@ class BaselineEvaluator:
         }
         frame = pd.DataFrame(index=range(r_all.size)) if features is None else features
         for column in progress(list(frame.columns), desc="baseline rankers", verbose=self.verbose):
-            values = as_float_array(frame[column], f"features[{column!r}]", allow_nan=True)
+            name = f"features[{column!r}]"
+            values = as_float_array(frame[column], name, allow_nan=True)
+            usable = int(np.count_nonzero(~(np.isnan(values) | np.isnan(r_all))))
+            if usable < self.n_buckets:
+                warnings.warn(
+                    f"`{name}` has {usable} rows with a value and a return, fewer than "
+                    f"n_buckets={self.n_buckets}; its baseline row is NaN.",
+                    UserWarning,
+                    stacklevel=2,
+                )
+                rows[str(column)] = _nan_row("feature", usable)
+                continue
             result = analyzer.analyze(values, r_all, weights=w_all)
             keep = result.buckets >= 0
-            tops = self._permutations(r_all[keep], _subset(w_all, keep), result, rng)
-            rows[str(column)] = self._ranker_row("feature", result, r_all, w_all, tops, rng)
+            group = _top_group(result, name)
+            tops = self._permutations(r_all[keep], _subset(w_all, keep), group[2], rng)
+            rows[str(column)] = self._ranker_row("feature", result, group, r_all, w_all, tops, rng)
         table = pd.DataFrame.from_dict(rows, orient="index")
         table.index.name = "ranker"
         return BaselineResult(
@@ -246,15 +275,10 @@ class BaselineEvaluator:
             )
 
     def _permutations(
-        self,
-        returns: FloatArray,
-        weights: FloatArray | None,
-        result: BucketResult,
-        rng: np.random.Generator,
+        self, returns: FloatArray, weights: FloatArray | None, k: int, rng: np.random.Generator
     ) -> FloatArray:
-        """Top-bucket returns under random scores: random subsets of the top bucket's size."""
+        """Mean returns of random subsets of ``k`` rows (the top bucket under random scores)."""
         n = returns.size
-        k = _random_top_size(n, result.n_buckets)
         out = np.empty(self.n_permutations)
         batch = max(1, _BATCH_CELLS // n)
         for start in range(0, self.n_permutations, batch):
@@ -283,23 +307,28 @@ class BaselineEvaluator:
         self,
         kind: str,
         result: BucketResult,
+        group: tuple[int, int, int],
         returns: FloatArray,
         weights: FloatArray | None,
         random_tops: FloatArray,
         rng: np.random.Generator,
     ) -> dict[str, Any]:
-        top = result.buckets == result.n_buckets - 1
-        low, high = self._bootstrap(returns[top], _subset(weights, top), rng)
-        observed = result.top_bucket_return
+        """Table row of a ranker whose top group is ``group`` (see :func:`_top_group`)."""
+        top, bottom, top_rows = group
+        selected = result.buckets == top
+        low, high = self._bootstrap(returns[selected], _subset(weights, selected), rng)
+        means = result.table["mean"].to_numpy()
+        observed = float(means[top])
         p = (1 + np.count_nonzero(random_tops >= observed)) / (1 + random_tops.size)
         return {
             "kind": kind,
             "n_rows": result.n_rows,
+            "top_rows": top_rows,
             "top_bucket_return": observed,
             "ci_low": low,
             "ci_high": high,
             "p_value": float(p),
-            "spread": result.spread,
+            "spread": observed - float(means[bottom]),
             "ic": result.ic,
         }
 
@@ -311,6 +340,7 @@ class BaselineEvaluator:
         return {
             "kind": "unconditional",
             "n_rows": int(returns.size),
+            "top_rows": int(returns.size),
             "top_bucket_return": mean,
             "ci_low": low,
             "ci_high": high,
@@ -318,6 +348,38 @@ class BaselineEvaluator:
             "spread": np.nan,
             "ic": np.nan,
         }
+
+
+def _top_group(result: BucketResult, name: str) -> tuple[int, int, int]:
+    """Highest and lowest non-empty bucket and the rows of the highest; warns if not the top."""
+    counts = result.table["count"].to_numpy()
+    nonempty = np.flatnonzero(counts > 0)
+    top, bottom = int(nonempty[-1]), int(nonempty[0])
+    if top != result.n_buckets - 1:
+        warnings.warn(
+            f"`{name}` leaves the top bucket {result.n_buckets - 1} empty: its scores are tied "
+            f"at the top (average ranks put them lower). Using its highest non-empty bucket "
+            f"{top} ({int(counts[top])} of {result.n_rows} rows) as its top; see `top_rows`.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return top, bottom, int(counts[top])
+
+
+def _nan_row(kind: str, n_rows: int) -> dict[str, Any]:
+    """A ranker row without statistics (too few usable rows)."""
+    nan = float("nan")
+    return {
+        "kind": kind,
+        "n_rows": n_rows,
+        "top_rows": 0,
+        "top_bucket_return": nan,
+        "ci_low": nan,
+        "ci_high": nan,
+        "p_value": nan,
+        "spread": nan,
+        "ic": nan,
+    }
 
 
 def _subset(weights: FloatArray | None, mask: npt.NDArray[np.bool_]) -> FloatArray | None:

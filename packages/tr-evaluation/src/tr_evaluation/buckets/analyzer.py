@@ -17,12 +17,17 @@ from tr_core.validation import (
     resolve_column,
     row_labels,
 )
-from tr_evaluation.buckets._ranks import regroup, small_codes, twice_average_ranks
-from tr_evaluation.buckets.assign import buckets_from_ranks, check_n_buckets, factorize_labels
+from tr_evaluation.buckets.assign import (
+    check_labels,
+    check_n_buckets,
+    factorize_labels,
+    grouped_buckets,
+)
 from tr_evaluation.buckets.periods import FREQUENCIES, period_codes
 from tr_evaluation.buckets.plots import plot_bucket_performance
 from tr_evaluation.buckets.result import BucketResult
-from tr_evaluation.buckets.stats import bucket_table, group_mean, rank_correlation, top_turnover
+from tr_evaluation.buckets.secondary import SecondaryInputs
+from tr_evaluation.buckets.stats import bucket_table
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -128,35 +133,51 @@ class BucketAnalyzer:
         n_dropped = int(keep.size - np.count_nonzero(keep))
         w = None if weights is None else check_weights(weights, keep)
         codes, labels, period_name = self._period_codes(times, data, s.size)
-        entity_codes = None if entities is None else factorize_labels(entities, "entities")[0]
+        if entities is not None:
+            check_labels(entities, "entities")
+            entities = (
+                entities.to_numpy(copy=True)
+                if isinstance(entities, pd.Series | pd.Index)
+                else np.array(entities)
+            )
         kept = np.flatnonzero(keep) if n_dropped else None
         if kept is not None:
             s, r = s[kept], r[kept]
             codes = None if codes is None else codes[kept]
-            entity_codes = None if entity_codes is None else entity_codes[kept]
+            entities = None if entities is None else entities[kept]
         if s.size < n_buckets:
             raise InsufficientDataError(
                 f"`scores`/`returns` have {s.size} usable rows ({n_dropped} dropped for NaN) "
                 f"but n_buckets={n_buckets} needs at least {n_buckets}; "
                 "pass more rows or use fewer buckets."
             )
-        buckets, ic, periods = self._compute(s, r, w, codes, labels, entity_codes, n_buckets)
-        r_order = np.argsort(r)
-        table = bucket_table(r, w, buckets, n_buckets, r_order)
+        if kept is not None and labels is not None and codes is not None:
+            codes, labels = _drop_empty_periods(codes, labels)
+        buckets = self._buckets(s, codes, n_buckets)
+        table = bucket_table(r, w, buckets, n_buckets)
         aligned = buckets
         if kept is not None:
             aligned = np.full(keep.size, -1, dtype=np.int16)
             aligned[kept] = buckets
+        inputs = SecondaryInputs(
+            scores=s,
+            returns=r,
+            weights=w,
+            buckets=buckets,
+            n_buckets=n_buckets,
+            codes=codes,
+            labels=labels,
+            entities=entities,
+        )
         return BucketResult(
             n_buckets=n_buckets,
             table=table,
-            periods=periods,
-            ic=ic,
             n_rows=int(s.size),
             n_dropped=n_dropped,
             by=self.by,
             period=period_name,
             buckets=aligned,
+            _inputs=inputs,
         )
 
     @staticmethod
@@ -220,89 +241,43 @@ class BucketAnalyzer:
         codes, uniques = factorize_labels(groups, "by")
         return codes, uniques, by
 
-    def _compute(
-        self,
-        s: npt.NDArray[np.float64],
-        r: npt.NDArray[np.float64],
-        w: npt.NDArray[np.float64] | None,
-        codes: npt.NDArray[np.int64] | None,
-        labels: pd.Index | None,
-        entity_codes: npt.NDArray[np.int64] | None,
-        n_buckets: int,
-    ) -> tuple[npt.NDArray[np.int16], float, pd.DataFrame | None]:
-        """Buckets, pooled rank IC and the per-period frame."""
-        n = s.size
-        pooled = np.array([n], dtype=np.int64)
-        s_order = np.argsort(s)
-        s_global = twice_average_ranks(s, s_order, None, pooled)
-        if self.by is None:
-            if s[s_order[0]] == s[s_order[-1]]:
+    def _buckets(
+        self, s: npt.NDArray[np.float64], codes: npt.NDArray[np.int64] | None, n_buckets: int
+    ) -> npt.NDArray[np.int16]:
+        """Buckets pooled over all rows, or within the groups of ``by``; warns on constant scores."""
+        if self.by is None or codes is None:
+            buckets, n_constant = grouped_buckets(
+                s, None, np.array([s.size], dtype=np.int64), n_buckets
+            )
+            if n_constant:
                 warnings.warn(
                     "`scores` are constant: every row falls into the middle bucket "
                     f"{(n_buckets - 1) // 2}; the bucket table says nothing about the model.",
                     UserWarning,
                     stacklevel=3,
                 )
-            buckets = buckets_from_ranks(s_global, np.full(n, n, dtype=np.int64), n_buckets)
-        s_within = None
-        if codes is not None:
-            n_groups = int(codes.max()) + 1
-            narrow = small_codes(codes, n_groups)
-            sizes = np.bincount(codes, minlength=n_groups).astype(np.int64)
-            s_order = regroup(s_order, narrow)
-            s_within = twice_average_ranks(s, s_order, narrow, sizes)
-            if self.by is not None:
-                self._warn_constant_groups(s, s_order, sizes)
-                buckets = buckets_from_ranks(s_within, sizes[codes], n_buckets)
-        del s_order
-        r_order = np.argsort(r)
-        r_global = twice_average_ranks(r, r_order, None, pooled)
-        ic = float(rank_correlation(s_global, r_global, None, pooled)[0])
-        del s_global, r_global
-        if codes is None or labels is None or s_within is None:
-            return buckets, ic, None
-        r_within = twice_average_ranks(r, regroup(r_order, narrow), narrow, sizes)
-        del r_order
-        ic_period = rank_correlation(s_within, r_within, codes, sizes)
-        del s_within, r_within
-        top = buckets == n_buckets - 1
-        bottom = buckets == 0
-        top_return = group_mean(codes, top, r, w, n_groups)
-        bottom_return = group_mean(codes, bottom, r, w, n_groups)
-        turnover = (
-            np.full(n_groups, np.nan)
-            if entity_codes is None
-            else top_turnover(codes, entity_codes, top, n_groups)
-        )
-        periods = pd.DataFrame(
-            {
-                "count": sizes,
-                "ic": ic_period,
-                "top_return": top_return,
-                "bottom_return": bottom_return,
-                "spread": top_return - bottom_return,
-                "turnover": turnover,
-            },
-            index=pd.Index(labels, name="period"),
-        )
-        return buckets, ic, periods
-
-    @staticmethod
-    def _warn_constant_groups(
-        s: npt.NDArray[np.float64], order: npt.NDArray[np.intp], sizes: npt.NDArray[np.int64]
-    ) -> None:
-        """Warn when some groups of two or more rows have one constant score."""
-        ends = np.cumsum(sizes)
-        starts = ends - sizes
-        multi = sizes > 1
-        constant = s[order[starts[multi]]] == s[order[ends[multi] - 1]]
-        if constant.any():
+            return buckets
+        sizes = np.bincount(codes).astype(np.int64)
+        buckets, n_constant = grouped_buckets(s, codes, sizes, n_buckets)
+        if n_constant:
             warnings.warn(
-                f"`scores` are constant within {int(constant.sum())} of {int(multi.sum())} "
+                f"`scores` are constant within {n_constant} of {int(np.count_nonzero(sizes > 1))} "
                 "groups of two or more rows; those rows all fall into the middle bucket.",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=3,
             )
+        return buckets
+
+
+def _drop_empty_periods(
+    codes: npt.NDArray[np.int64], labels: pd.Index
+) -> tuple[npt.NDArray[np.int64], pd.Index]:
+    """Renumber period codes after dropping rows, so every period keeps at least one row."""
+    present = np.bincount(codes, minlength=len(labels)) > 0
+    if present.all():
+        return codes, labels
+    new_code = np.cumsum(present) - 1
+    return new_code[codes], labels[present]
 
 
 def _column(data: pd.DataFrame | None, value: Any, name: str) -> Any:

@@ -26,9 +26,16 @@ import pandas as pd
 
 from tr_core.errors import InvalidParameterError, NonFiniteError, describe_rows
 from tr_core.validation import as_float_array, check_same_length, row_labels
-from tr_evaluation.buckets._ranks import regroup, small_codes, twice_average_ranks
+from tr_evaluation.buckets._ranks import group_bounds, sorted_chunks, sorted_twice_ranks
 
-__all__ = ["assign_buckets", "buckets_from_ranks", "check_n_buckets", "factorize_labels"]
+__all__ = [
+    "assign_buckets",
+    "buckets_from_ranks",
+    "check_labels",
+    "check_n_buckets",
+    "factorize_labels",
+    "grouped_buckets",
+]
 
 
 def check_n_buckets(n_buckets: Any) -> int:
@@ -42,31 +49,85 @@ def check_n_buckets(n_buckets: Any) -> int:
 
 
 def buckets_from_ranks(
-    twice_ranks: npt.NDArray[np.int64], group_rows: npt.NDArray[np.int64], n_buckets: int
+    twice_ranks: npt.NDArray[np.int64], sizes: npt.NDArray[np.int64], n_buckets: int
 ) -> npt.NDArray[np.int16]:
-    """Bucket per row from doubled average ranks and the size of each row's group.
+    """Bucket per sorted position from doubled average ranks, group by group.
 
     Parameters
     ----------
     twice_ranks : ndarray of int64
-        ``2 * r`` with ``r`` the 0-based average rank within the row's group.
-    group_rows : ndarray of int64
-        Number of rows of the row's group.
+        ``2 * r`` with ``r`` the 0-based average rank within the group, in sorted
+        (group, value) order; overwritten (it is a temporary of the caller).
+    sizes : ndarray of int64
+        Rows per group, in the same group order.
     n_buckets : int
         Number of buckets ``n``.
 
     Returns
     -------
     ndarray of int16
-        Bucket 0..n-1 per row (integer arithmetic, no rounding error).
+        Bucket 0..n-1 per sorted position (integer arithmetic, no rounding error).
     """
-    denom = 2 * (group_rows - 1)
-    single = denom == 0
-    denom[single] = 1
-    out = (twice_ranks * n_buckets - 1) // denom
+    denom = np.repeat(2 * np.maximum(sizes - 1, 1), sizes)
+    out = twice_ranks
+    out *= n_buckets
+    out -= 1
+    np.floor_divide(out, denom, out=out)
+    del denom
     np.clip(out, 0, n_buckets - 1, out=out)
-    out[single] = (n_buckets - 1) // 2
+    starts = np.cumsum(sizes) - sizes
+    out[starts[sizes == 1]] = (n_buckets - 1) // 2
     return out.astype(np.int16)
+
+
+def grouped_buckets(
+    values: npt.NDArray[np.float64],
+    codes: npt.NDArray[np.int64] | None,
+    sizes: npt.NDArray[np.int64],
+    n_buckets: int,
+) -> tuple[npt.NDArray[np.int16], int]:
+    """Bucket per row (pooled when ``codes`` is None) and the number of constant groups.
+
+    Parameters
+    ----------
+    values : ndarray of float
+        Finite scores.
+    codes : ndarray of int or None
+        Group code 0..G-1 per row.
+    sizes : ndarray of int
+        Rows per group (``[n]`` when pooled).
+    n_buckets : int
+        Number of buckets.
+
+    Returns
+    -------
+    buckets : ndarray of int16
+        Bucket per row, in row order.
+    n_constant : int
+        Groups of two or more rows whose values are all equal.
+    """
+    out = np.empty(values.size, dtype=np.int16)
+    n_constant = 0
+    for chunk in sorted_chunks(values, codes, sizes):
+        out[chunk.rows] = buckets_from_ranks(
+            sorted_twice_ranks(chunk.values, chunk.sizes), chunk.sizes, n_buckets
+        )
+        if chunk.values is not None:
+            starts, ends = group_bounds(chunk.sizes)
+            multi = chunk.sizes > 1
+            first, last = chunk.values[starts[multi]], chunk.values[ends[multi] - 1]
+            n_constant += int(np.count_nonzero(first == last))
+    return out, n_constant
+
+
+def check_labels(labels: Any, name: str) -> None:
+    """Raise naming ``name`` when a group label is missing (None, NaN, NaT)."""
+    values = labels if isinstance(labels, pd.Series | pd.Index) else np.asarray(labels)
+    if values.dtype.kind in "biu":
+        return
+    missing = np.asarray(pd.isna(values), dtype=bool)
+    if missing.any():
+        _raise_missing(labels, name, missing)
 
 
 def factorize_labels(labels: Any, name: str) -> tuple[npt.NDArray[np.int64], pd.Index]:
@@ -75,12 +136,16 @@ def factorize_labels(labels: Any, name: str) -> tuple[npt.NDArray[np.int64], pd.
     codes, uniques = pd.factorize(values, sort=True)
     missing = codes < 0
     if missing.any():
-        raise NonFiniteError(
-            f"`{name}` has missing values in "
-            f"{describe_rows(row_labels(labels, np.flatnonzero(missing)))}; "
-            "every row needs a group label — drop those rows or fill in their true labels."
-        )
+        _raise_missing(labels, name, missing)
     return codes.astype(np.int64, copy=False), pd.Index(uniques)
+
+
+def _raise_missing(labels: Any, name: str, missing: npt.NDArray[np.bool_]) -> None:
+    raise NonFiniteError(
+        f"`{name}` has missing values in "
+        f"{describe_rows(row_labels(labels, np.flatnonzero(missing)))}; "
+        "every row needs a group label — drop those rows or fill in their true labels."
+    )
 
 
 def assign_buckets(
@@ -120,14 +185,9 @@ def assign_buckets(
     """
     n = check_n_buckets(n_buckets)
     values = as_float_array(scores, "scores")
-    order = np.argsort(values)
     if groups is None:
-        sizes = np.array([values.size], dtype=np.int64)
-        ranks = twice_average_ranks(values, order, None, sizes)
-        return buckets_from_ranks(ranks, np.full(values.size, values.size, dtype=np.int64), n)
+        return grouped_buckets(values, None, np.array([values.size], dtype=np.int64), n)[0]
     check_same_length(scores=values, groups=groups)
     codes, uniques = factorize_labels(groups, "groups")
     sizes = np.bincount(codes, minlength=len(uniques)).astype(np.int64)
-    narrow = small_codes(codes, len(uniques))
-    ranks = twice_average_ranks(values, regroup(order, narrow), narrow, sizes)
-    return buckets_from_ranks(ranks, sizes[codes], n)
+    return grouped_buckets(values, codes, sizes, n)[0]

@@ -44,12 +44,28 @@ def period_codes(
         raise InvalidParameterError(
             f"period frequency {freq!r} is not supported; use one of {list(FREQUENCIES)}."
         )
-    codes, uniques = pd.factorize(keys, sort=True)
-    keys_u = np.asarray(uniques, dtype=np.int64)
+    codes, keys_u = _sorted_codes(keys)
     if freq == "M":
         starts = keys_u.astype("datetime64[M]").astype("datetime64[ns]")
     elif freq == "W":
         starts = (keys_u * 7 - _DAYS_TO_MONDAY).astype("datetime64[D]").astype("datetime64[ns]")
     else:
         starts = keys_u.astype("datetime64[D]").astype("datetime64[ns]")
-    return codes.astype(np.int64, copy=False), pd.DatetimeIndex(starts)
+    return codes, pd.DatetimeIndex(starts)
+
+
+def _sorted_codes(keys: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Dense codes of ``keys`` in sorted key order, and the sorted distinct keys.
+
+    Time-sorted input (non-decreasing keys, checked in one pass) needs no sort
+    or hash table: a code is the number of key changes before the row.
+    """
+    if keys.size == 0 or bool(np.all(keys[1:] >= keys[:-1])):
+        change = keys[1:] != keys[:-1]
+        codes = np.zeros(keys.size, dtype=np.int64)
+        np.cumsum(change, out=codes[1:])
+        first = np.ones(keys.size, dtype=bool)
+        first[1:] = change
+        return codes, keys[first]
+    codes, uniques = pd.factorize(keys, sort=True)
+    return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=np.int64)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -14,6 +15,8 @@ from scipy import stats
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from tr_evaluation.buckets.secondary import SecondaryInputs
 
 __all__ = ["BucketResult", "plain"]
 
@@ -32,6 +35,9 @@ def plain(value: Any) -> Any:
 @dataclass(frozen=True, eq=False)
 class BucketResult:
     """Realized returns of score buckets (bucket ``n_buckets - 1`` is the top).
+
+    The bucket table is computed by the analysis; ``ic`` and ``periods`` (and the
+    figures built from them) are computed on first access and then kept.
 
     Attributes
     ----------
@@ -63,13 +69,22 @@ class BucketResult:
 
     n_buckets: int
     table: pd.DataFrame
-    periods: pd.DataFrame | None
-    ic: float
     n_rows: int
     n_dropped: int
     by: str | None
     period: str | None
     buckets: npt.NDArray[np.int16]
+    _inputs: SecondaryInputs = field(repr=False)
+
+    @cached_property
+    def ic(self) -> float:
+        """Rank IC (Spearman) of score and return over all used rows."""
+        return self._inputs.pooled_ic()
+
+    @cached_property
+    def periods(self) -> pd.DataFrame | None:
+        """Per-period statistics (see the class docstring); None without periods."""
+        return self._inputs.period_frame()
 
     def __getattr__(self, name: str) -> float:
         match = _BUCKET_RETURN.fullmatch(name)

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from tr_evaluation.buckets._ranks import regroup
+from tr_evaluation.buckets._ranks import group_bounds, group_copy, row_blocks
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -38,37 +38,40 @@ def bucket_table(
     weights: FloatArray | None,
     buckets: npt.NDArray[np.int16],
     n_buckets: int,
-    return_order: npt.NDArray[np.intp],
 ) -> pd.DataFrame:
     """Count, weight, mean, median, std, win rate, t-stat and n_eff per bucket.
 
-    ``return_order`` sorts ``returns`` (used for the medians). ``weights=None``
-    means equal weights. Empty buckets have count 0 and NaN statistics.
+    The returns (and weights) are first copied bucket by bucket (a counting sort
+    on the bucket codes, see :func:`~tr_evaluation.buckets._ranks.group_copy`);
+    each bucket's statistics then come from its contiguous segment (a loop over
+    buckets, never over rows or periods), the median by partitioning (unweighted)
+    or sorting (weighted) the segment in place. ``weights=None`` means equal
+    weights. Empty buckets have count 0 and NaN statistics.
     """
-    count = np.bincount(buckets, minlength=n_buckets)
-    v1: FloatArray = count.astype(np.float64)
-    v2 = v1
-    if weights is not None:
-        v1 = np.asarray(np.bincount(buckets, weights, minlength=n_buckets), dtype=np.float64)
-        v2 = np.asarray(
-            np.bincount(buckets, weights * weights, minlength=n_buckets), dtype=np.float64
-        )
+    count = np.zeros(n_buckets, dtype=np.int64)
+    for rows in row_blocks(buckets.size):
+        count += np.bincount(buckets[rows], minlength=n_buckets)
+    grouped = group_copy(buckets, count, [returns] if weights is None else [returns, weights])
+    values = grouped[0]
+    seg_weights = None if weights is None else grouped[1]
+    sums = np.zeros((5, n_buckets))  # V1, V2, sum w r, sum w (r - mean)^2, sum w [r > 0]
+    median = np.full(n_buckets, np.nan)
+    starts, ends = group_bounds(count)
+    for b in np.flatnonzero(count):
+        seg = values[starts[b] : ends[b]]
+        w = None if seg_weights is None else seg_weights[starts[b] : ends[b]]
+        sums[:, b] = _segment_sums(seg, w)
+        median[b] = _median_inplace(seg) if w is None else _weighted_median_inplace(seg, w)
+    v1, v2, total, ss, wins = sums
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = _weighted_sum(buckets, returns, weights, n_buckets) / v1
-        dev = returns - mean[buckets]
-        dev *= dev
-        ss = _weighted_sum(buckets, dev, weights, n_buckets)
-        del dev
+        mean = total / v1
         std = np.sqrt(ss / (v1 - v2 / v1))
         n_eff = v1 * v1 / v2
         t_stat = mean / (std / np.sqrt(n_eff))
-        win = _weighted_sum(buckets, (returns > 0).astype(np.float64), weights, n_buckets) / v1
-    by_bucket = regroup(return_order, buckets)
-    sorted_weights = np.ones(by_bucket.size) if weights is None else weights[by_bucket]
-    median = weighted_medians(returns[by_bucket], sorted_weights, count, v1)
-    table = pd.DataFrame(
+        win = wins / v1
+    return pd.DataFrame(
         {
-            "count": count.astype(np.int64),
+            "count": count,
             "weight": v1,
             "mean": mean,
             "median": median,
@@ -79,15 +82,42 @@ def bucket_table(
         },
         index=pd.RangeIndex(n_buckets, name="bucket"),
     )
-    return table
 
 
-def _weighted_sum(
-    codes: npt.NDArray[np.integer], values: FloatArray, weights: FloatArray | None, n: int
-) -> FloatArray:
-    """``sum(w * values)`` per code (``w = 1`` when ``weights`` is None)."""
-    sums = np.bincount(codes, values if weights is None else weights * values, minlength=n)
-    return np.asarray(sums, dtype=np.float64)
+def _segment_sums(seg: FloatArray, w: FloatArray | None) -> list[float]:
+    """``V1, V2, sum w r, sum w (r - mean)^2, sum w [r > 0]`` of one bucket's rows."""
+    if w is None:
+        n = float(seg.size)
+        total = float(seg.sum())
+        dev = seg - total / n
+        return [n, n, total, float(dev @ dev), float(np.count_nonzero(seg > 0))]
+    v1 = float(w.sum())
+    total = float(w @ seg)
+    if v1 > 0:
+        dev = seg - total / v1
+        ss = float(w @ (dev * dev))
+    else:
+        ss = float("nan")
+    return [v1, float(w @ w), total, ss, float(w[seg > 0].sum())]
+
+
+def _median_inplace(segment: FloatArray) -> float:
+    """Median of a non-empty ``segment`` (partitioned in place)."""
+    half = segment.size // 2
+    if segment.size % 2:
+        segment.partition(half)
+        return float(segment[half])
+    segment.partition([half - 1, half])
+    return float((segment[half - 1] + segment[half]) / 2)
+
+
+def _weighted_median_inplace(segment: FloatArray, w: FloatArray) -> float:
+    """Weighted median (module docstring) of one bucket; sorts both arrays in place."""
+    order = np.argsort(segment)
+    segment[:] = segment[order]
+    w[:] = w[order]
+    one = np.array([segment.size], dtype=np.int64)
+    return float(weighted_medians(segment, w, one, np.array([w.sum()]))[0])
 
 
 def weighted_medians(
@@ -150,7 +180,8 @@ def group_mean(
     w = None if weights is None else weights[mask]
     with np.errstate(invalid="ignore", divide="ignore"):
         total = np.bincount(c, w, minlength=n_groups)
-        return np.asarray(_weighted_sum(c, values[mask], w, n_groups) / total, dtype=np.float64)
+        v = values[mask] if w is None else w * values[mask]
+        return np.asarray(np.bincount(c, v, minlength=n_groups) / total, dtype=np.float64)
 
 
 def top_turnover(
