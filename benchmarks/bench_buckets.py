@@ -21,8 +21,9 @@ int entities), each function starting from the raw arrays:
   the cost of everything.
 
 Before timing, the bucket means of all three and the buckets of ours and the
-floor are checked to agree. Full size: 2,000 days x 3,000 entities (6M rows);
-``--quick``: 200 x 500.
+floor are checked to agree. Full size: 2,000 days x 3,000 entities (6M rows),
+best of 2 runs each (alphalens takes several seconds a run); ``--quick``: 200 x 500,
+best of 3.
 """
 
 from __future__ import annotations
@@ -77,7 +78,9 @@ def _numpy_floor(p: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     bucket = np.clip((rank * N_BUCKETS - 1) // (m - 1), 0, N_BUCKETS - 1)
     buckets = np.empty(order.size, dtype=np.int64)
     buckets[order] = bucket
-    means = np.bincount(bucket, p["returns"][order], N_BUCKETS) / np.bincount(bucket, None, N_BUCKETS)
+    means = np.bincount(bucket, p["returns"][order], N_BUCKETS) / np.bincount(
+        bucket, None, N_BUCKETS
+    )
     return buckets, means
 
 
@@ -98,6 +101,7 @@ def _alphalens(p: dict[str, np.ndarray]) -> pd.DataFrame:
 
 def run(bench: Bench) -> None:
     n_days, n_entities = (200, 500) if bench.quick else (2000, 3000)
+    repeat = 3 if bench.quick else 2
     panel = _panel(n_days, n_entities)
     rows = f"{n_days}x{n_entities}"
     logging.getLogger().setLevel(logging.WARNING)
@@ -113,7 +117,7 @@ def run(bench: Bench) -> None:
         lambda: _ours_table(panel),
         lambda: _alphalens(panel),
         peer_name="alphalens get_clean_factor+mean_ret",
-        repeat=1 if not bench.quick else 3,
+        repeat=repeat,
         at_least=10,
     )
     bench.within(
@@ -122,7 +126,7 @@ def run(bench: Bench) -> None:
         lambda: _numpy_floor(panel),
         floor_name="numpy argsort+stable sort bucketing",
         at_most=3,
-        repeat=1 if not bench.quick else 3,
+        repeat=repeat,
     )
     input_bytes = sum(a.nbytes for a in panel.values())
     bench.peak_memory(
@@ -134,6 +138,6 @@ def run(bench: Bench) -> None:
     bench.absolute(
         f"buckets by day {rows} + summary (IC, turnover)",
         lambda: _ours(panel).summary(),
-        repeat=1 if not bench.quick else 3,
+        repeat=repeat,
         note="no target: the cost of every statistic",
     )

@@ -112,3 +112,54 @@ def test_bad_features() -> None:
         BaselineEvaluator().evaluate(scores, returns, features=features.to_numpy())  # type: ignore[arg-type]
     with pytest.raises(LengthMismatchError, match="features"):
         BaselineEvaluator().evaluate(scores, returns, features=features.iloc[:50])
+
+
+def test_tied_feature_with_an_empty_top_bucket_uses_its_best_rows() -> None:
+    # regression: a 0/1 flag (or a 5-level role code) leaves bucket n-1 empty, because
+    # ties share their average rank; evaluate() used to divide by zero on it.
+    rng = np.random.default_rng(5)
+    n = 200
+    flag = np.r_[np.zeros(100), np.ones(100)]
+    returns = pd.Series(0.01 * flag + rng.normal(scale=0.02, size=n))
+    scores = pd.Series(rng.normal(size=n))
+    features = pd.DataFrame({"flag": flag, "sparse": np.r_[np.full(n - 3, np.nan), 1.0, 2.0, 3.0]})
+    with pytest.warns(UserWarning, match="features") as record:
+        result = BaselineEvaluator(n_buckets=5, n_permutations=200, n_bootstrap=200).evaluate(
+            scores, returns, features=features
+        )
+    messages = " ".join(str(w.message) for w in record)
+    assert "`features['flag']` leaves the top bucket 4 empty" in messages
+    assert "highest non-empty bucket 3 (100 of 200 rows)" in messages
+    assert "`features['sparse']` has 3 rows" in messages
+    row = result.table.loc["flag"]
+    assert row["top_rows"] == 100
+    assert row["top_bucket_return"] == pytest.approx(returns[flag == 1].mean())
+    assert row["spread"] == pytest.approx(returns[flag == 1].mean() - returns[flag == 0].mean())
+    assert row["ci_low"] < row["top_bucket_return"] < row["ci_high"]
+    # random halves of the rows rarely beat the half that really earns 1% more
+    assert row["p_value"] < 0.05
+    sparse = result.table.loc["sparse"]
+    assert sparse["n_rows"] == 3
+    assert sparse["top_rows"] == 0
+    assert np.isnan(
+        sparse[["top_bucket_return", "ci_low", "ci_high", "p_value"]].astype(float)
+    ).all()
+    assert result.table.loc["model", "top_rows"] == 40
+    json.dumps(result.summary(), allow_nan=False)
+
+
+def test_tied_model_scores_are_compared_with_random_selections_of_their_size() -> None:
+    rng = np.random.default_rng(6)
+    n = 300
+    scores = pd.Series(np.repeat([0.0, 1.0, 2.0], 100))  # a 3-level model
+    returns = pd.Series(0.01 * scores + rng.normal(scale=0.02, size=n))
+    with pytest.warns(UserWarning, match="`scores` leaves the top bucket 9 empty"):
+        result = BaselineEvaluator(n_buckets=10, n_permutations=300, n_bootstrap=100).evaluate(
+            scores, returns
+        )
+    model = result.table.loc["model"]
+    assert model["top_rows"] == 100
+    assert model["top_bucket_return"] == pytest.approx(returns[scores == 2.0].mean())
+    assert model["p_value"] == pytest.approx(1 / 301)
+    # the random-score row keeps the tie-free top size
+    assert result.table.loc["random", "top_rows"] == 30

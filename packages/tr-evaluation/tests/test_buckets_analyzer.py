@@ -263,3 +263,67 @@ def test_bad_by_column() -> None:
 
 def test_result_type() -> None:
     assert isinstance(BucketAnalyzer(n_buckets=2).analyze([1, 2], [1, 2]), BucketResult)
+
+
+def test_statistics_survive_later_changes_to_the_inputs() -> None:
+    frame = _panel(seed=4, n_days=6, n_entities=10)
+    tickers = frame["ticker"].to_numpy().copy()
+    scores = frame["score"].to_numpy().copy()
+    result = BucketAnalyzer(n_buckets=2, by="D").analyze(
+        scores, frame["ret"], times=frame["date"], entities=tickers
+    )
+    fresh = BucketAnalyzer(n_buckets=2, by="D").analyze(
+        scores.copy(), frame["ret"], times=frame["date"], entities=tickers.copy()
+    )
+    tickers[:] = "X"
+    scores[:] = 0.0
+    assert result.periods is not None
+    assert fresh.periods is not None
+    pd.testing.assert_frame_equal(result.periods, fresh.periods)
+    assert result.ic == pytest.approx(fresh.ic)
+    assert result.summary() == fresh.summary()
+
+
+def test_a_period_emptied_by_nan_rows_is_not_listed() -> None:
+    times = pd.to_datetime(["2024-01-02"] * 4 + ["2024-01-03"] * 4 + ["2024-01-04"] * 4)
+    tickers = ["A", "B", "C", "D"] * 3
+    scores = np.array([1, 2, 3, 4, np.nan, np.nan, np.nan, np.nan, 4, 3, 1, 2], dtype=float)
+    result = BucketAnalyzer(n_buckets=2, by="D").analyze(
+        scores, np.zeros(12), times=times, entities=tickers
+    )
+    assert result.periods is not None
+    assert list(result.periods.index) == list(pd.to_datetime(["2024-01-02", "2024-01-04"]))
+    # top {C, D} then {A, B}: everything new since the previous observed day
+    np.testing.assert_allclose(result.periods["turnover"], [np.nan, 1.0])
+    assert result.buckets.tolist() == [0, 0, 1, 1, -1, -1, -1, -1, 1, 1, 0, 0]
+
+
+def test_bucket_with_zero_total_weight_has_nan_statistics() -> None:
+    result = BucketAnalyzer(n_buckets=2).analyze(
+        [1, 2, 3, 4], [0.1, -0.2, 0.3, 0.5], weights=[0.0, 0.0, 1.0, 2.0]
+    )
+    row = result.table.loc[0]
+    assert row["count"] == 2
+    assert row["weight"] == 0.0
+    assert np.isnan(row[["mean", "median", "std", "win_rate"]].astype(float)).all()
+    assert result.table.loc[1, "median"] == pytest.approx(0.5)
+    assert result.table.loc[1, "mean"] == pytest.approx((0.3 + 1.0) / 3)
+
+
+def test_nan_rows_give_the_same_statistics_as_the_complete_rows() -> None:
+    frame = _panel(seed=5, n_days=8, n_entities=12)
+    frame["entity"] = np.tile(np.arange(12), 8)  # integer entities
+    frame.loc[[3, 20, 50], "score"] = np.nan
+    full = BucketAnalyzer(n_buckets=3, by="D").analyze(
+        "score", "ret", times="date", entities="entity", data=frame
+    )
+    complete = frame.dropna().reset_index(drop=True)
+    clean = BucketAnalyzer(n_buckets=3, by="D").analyze(
+        "score", "ret", times="date", entities="entity", data=complete
+    )
+    assert full.n_dropped == 3
+    pd.testing.assert_frame_equal(full.table, clean.table)
+    assert full.periods is not None
+    assert clean.periods is not None
+    pd.testing.assert_frame_equal(full.periods, clean.periods)
+    np.testing.assert_array_equal(full.buckets[full.buckets >= 0], clean.buckets)

@@ -83,3 +83,53 @@ def test_bad_input() -> None:
         assign_buckets([1.0, 2.0], 2, groups=[1])
     with pytest.raises(NonFiniteError, match="groups"):
         assign_buckets([1.0, 2.0], 2, groups=pd.Series(["a", None]))
+
+
+def _qcut_per_group(scores: np.ndarray, groups: np.ndarray, n_buckets: int) -> np.ndarray:
+    out = np.empty(scores.size, dtype=np.int64)
+    for g in np.unique(groups):
+        member = groups == g
+        out[member] = pd.qcut(scores[member], n_buckets, labels=False)
+    return out
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_many_groups_span_several_chunks(shuffle: bool) -> None:
+    # 300 groups of 900-1100 rows: more rows than one block of the within-group sort
+    rng = np.random.default_rng(0)
+    sizes = rng.integers(900, 1100, 300)
+    groups = np.repeat(np.arange(300), sizes)
+    scores = rng.normal(size=groups.size)
+    if shuffle:
+        perm = rng.permutation(groups.size)
+        groups, scores = groups[perm], scores[perm]
+    got = assign_buckets(scores, 10, groups=groups)
+    np.testing.assert_array_equal(got, _qcut_per_group(scores, groups, 10))
+
+
+def test_values_equal_in_their_high_bits_are_still_ordered() -> None:
+    # neighbours one ulp apart defeat the packed-key sort; the exact fallback must run
+    values = [1.0]
+    for _ in range(11):
+        values.append(float(np.nextafter(values[-1], 2.0)))
+    scores = np.array([*values[::-1], 2.0])
+    groups = np.zeros(scores.size, dtype=np.int64)
+    got = assign_buckets(scores, 4, groups=groups)
+    np.testing.assert_array_equal(got, pd.qcut(scores, 4, labels=False))
+    np.testing.assert_array_equal(got, assign_buckets(scores, 4))
+
+
+def test_signed_zeros_tie_within_groups() -> None:
+    scores = np.array([-0.0, 0.0, 1.0, 2.0, -1.0, 3.0])
+    grouped = assign_buckets(scores, 3, groups=np.zeros(6, dtype=np.int64))
+    assert grouped[0] == grouped[1]
+    np.testing.assert_array_equal(grouped, assign_buckets(scores, 3))
+
+
+def test_group_larger_than_the_packed_sort_handles() -> None:
+    rng = np.random.default_rng(1)
+    groups = np.r_[np.zeros(70_000, dtype=np.int64), np.ones(50, dtype=np.int64)]
+    scores = rng.normal(size=groups.size)
+    got = assign_buckets(scores, 20, groups=groups)
+    np.testing.assert_array_equal(got[:70_000], assign_buckets(scores[:70_000], 20))
+    np.testing.assert_array_equal(got[70_000:], pd.qcut(scores[70_000:], 20, labels=False))

@@ -79,7 +79,7 @@ def group_copy(
     """Copies of ``arrays`` with their rows laid out group by group (stable)."""
     out = [np.empty_like(a) for a in arrays]
     for rows, order, dest in _counting_sort(codes, sizes):
-        for source, target in zip(arrays, out):
+        for source, target in zip(arrays, out, strict=True):
             target[dest] = source[rows][order]
     return out
 

@@ -244,7 +244,7 @@ class BucketAnalyzer:
     def _buckets(
         self, s: npt.NDArray[np.float64], codes: npt.NDArray[np.int64] | None, n_buckets: int
     ) -> npt.NDArray[np.int16]:
-        """Buckets pooled over all rows, or within the groups of ``by``; warns on constant scores."""
+        """Buckets pooled, or within the groups of ``by``; warns on constant scores."""
         if self.by is None or codes is None:
             buckets, n_constant = grouped_buckets(
                 s, None, np.array([s.size], dtype=np.int64), n_buckets

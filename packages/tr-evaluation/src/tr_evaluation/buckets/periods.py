@@ -54,7 +54,9 @@ def period_codes(
     return codes, pd.DatetimeIndex(starts)
 
 
-def _sorted_codes(keys: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+def _sorted_codes(
+    keys: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Dense codes of ``keys`` in sorted key order, and the sorted distinct keys.
 
     Time-sorted input (non-decreasing keys, checked in one pass) needs no sort
