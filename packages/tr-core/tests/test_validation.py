@@ -100,3 +100,33 @@ def test_describe_rows() -> None:
     assert describe_rows([np.int64(7), pd.Timestamp("2020-01-01")]) == (
         "rows [7, '2020-01-01 00:00:00'] (2 rows)"
     )
+
+
+def test_as_datetime_array_keeps_the_value_of_second_and_microsecond_units() -> None:
+    # pandas 3 infers datetime64[us]/[s]; a raw .view("int64") of those is in the wrong unit.
+    expected = np.array(["2024-03-01T12:00:00"], dtype="datetime64[ns]")
+    for unit in ("s", "ms", "us"):
+        values = pd.Series(expected).astype(f"datetime64[{unit}]")
+        got = as_datetime_array(values, "times")
+        assert got.dtype == np.dtype("datetime64[ns]")
+        assert got.view(np.int64)[0] == expected.view(np.int64)[0]
+
+
+def test_as_datetime_array_rejects_dates_outside_the_nanosecond_range() -> None:
+    # Regression: 2300-01-01 in datetime64[s] used to wrap around silently to 1715.
+    far = np.array(["2020-01-01", "2300-01-01"], dtype="datetime64[s]")
+    with pytest.raises(TimeColumnError, match="outside the nanosecond range"):
+        as_datetime_array(far, "label_end")
+    with pytest.raises(TimeColumnError, match="`label_end`"):
+        as_datetime_array(pd.Series(far), "label_end")
+
+
+def test_as_float_array_rejects_dates_and_durations() -> None:
+    # Regression: a timedelta64 column used to become its nanosecond count silently.
+    for values in (
+        np.array([1, 2], dtype="timedelta64[D]"),
+        pd.Series(pd.to_timedelta([1, 2], unit="D")),
+        pd.Series(pd.to_datetime(["2020-01-01"])),
+    ):
+        with pytest.raises(TrTypeError, match="`alpha` must be numeric, got dates or durations"):
+            as_float_array(values, "alpha")

@@ -67,7 +67,7 @@ class TimeTypeError(TrTypeError):
 
 
 class TimeColumnError(TrValueError):
-    """A time column or array holds missing (NaT) values."""
+    """A time column or array holds missing (NaT) or unrepresentable values."""
 
 
 class LabelWindowError(TrValueError):

@@ -104,6 +104,12 @@ def as_float_array(
             f"`{name}` must be one-dimensional, got shape {raw.shape}; "
             "pass a single column (a Series or a 1-D array)."
         )
+    if raw.dtype.kind in "Mm":
+        raise TrTypeError(
+            f"`{name}` must be numeric, got dates or durations (dtype {raw.dtype}); "
+            "their nanosecond counts are not meaningful numbers — convert them explicitly "
+            "(e.g. a duration with .dt.days)."
+        )
     if raw.dtype.kind not in "biuf":
         try:
             arr = raw.astype(np.float64)
@@ -186,7 +192,14 @@ def as_datetime_array(
     idx = pd.DatetimeIndex(seq)
     if idx.tz is not None:
         idx = idx.tz_convert("UTC").tz_localize(None)
-    arr = idx.to_numpy(dtype="datetime64[ns]").copy()
+    try:
+        arr = idx.as_unit("ns").to_numpy().copy()
+    except pd.errors.OutOfBoundsDatetime as exc:
+        raise TimeColumnError(
+            f"`{name}` has times outside the nanosecond range 1677-09-21..2262-04-11 "
+            f"({exc}); such a date is almost always a placeholder (e.g. 9999-12-31 for "
+            "'open-ended') — replace it with the real date or drop those rows."
+        ) from exc
     if arr.size == 0 and not allow_empty:
         raise EmptyDataError(f"`{name}` is empty; it needs at least one row.")
     nat = np.isnat(arr)
