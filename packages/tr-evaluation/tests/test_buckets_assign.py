@@ -133,3 +133,15 @@ def test_group_larger_than_the_packed_sort_handles() -> None:
     got = assign_buckets(scores, 20, groups=groups)
     np.testing.assert_array_equal(got[:70_000], assign_buckets(scores[:70_000], 20))
     np.testing.assert_array_equal(got[70_000:], pd.qcut(scores[70_000:], 20, labels=False))
+
+
+def test_more_groups_than_sixteen_bit_codes() -> None:
+    # 70,000 shuffled pairs: the lower score of each pair is bucket 0, the higher bucket n-1
+    rng = np.random.default_rng(2)
+    groups = np.repeat(np.arange(70_000), 2)
+    scores = rng.normal(size=groups.size)
+    perm = rng.permutation(groups.size)
+    groups, scores = groups[perm], scores[perm]
+    got = assign_buckets(scores, 5, groups=groups)
+    higher = scores > pd.Series(scores).groupby(groups).transform("min").to_numpy()
+    np.testing.assert_array_equal(got, np.where(higher, 4, 0))

@@ -1,4 +1,4 @@
-"""Per-bucket and per-period statistics, vectorized with ``np.bincount``.
+"""Per-bucket statistics (one contiguous segment per bucket) and per-period ones (``np.bincount``).
 
 Weighted statistics with non-negative sample weights ``w`` (all ones when no
 weights are given), for the rows ``i`` of one bucket:
@@ -107,8 +107,8 @@ def _median_inplace(segment: FloatArray) -> float:
     if segment.size % 2:
         segment.partition(half)
         return float(segment[half])
-    segment.partition([half - 1, half])
-    return float((segment[half - 1] + segment[half]) / 2)
+    segment.partition(half)
+    return float((segment[:half].max() + segment[half]) / 2)
 
 
 def _weighted_median_inplace(segment: FloatArray, w: FloatArray) -> float:
