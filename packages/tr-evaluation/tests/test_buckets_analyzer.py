@@ -22,6 +22,7 @@ from tr_core.errors import (
     TimeTypeError,
 )
 from tr_evaluation.buckets import BucketAnalyzer, BucketResult
+from tr_evaluation.buckets.periods import period_codes
 
 
 def test_hand_computed_table_unweighted() -> None:
@@ -327,3 +328,16 @@ def test_nan_rows_give_the_same_statistics_as_the_complete_rows() -> None:
     assert clean.periods is not None
     pd.testing.assert_frame_equal(full.periods, clean.periods)
     np.testing.assert_array_equal(full.buckets[full.buckets >= 0], clean.buckets)
+
+
+@pytest.mark.parametrize("freq", ["D", "W", "M"])
+def test_period_codes_of_sorted_times_match_the_general_path(freq: str) -> None:
+    rng = np.random.default_rng(7)
+    ns = rng.integers(0, 800 * 86_400 * 10**9, 3000)
+    times = np.sort(np.datetime64("2022-12-30", "ns") + ns.astype("timedelta64[ns]"))
+    fast_codes, fast_starts = period_codes(times, freq)
+    slow_codes, slow_starts = period_codes(times[::-1].copy(), freq)
+    np.testing.assert_array_equal(fast_codes, slow_codes[::-1])
+    assert fast_starts.equals(slow_starts)
+    expected = pd.Series(times).dt.to_period(freq if freq != "W" else "W-SUN").dt.start_time
+    np.testing.assert_array_equal(fast_starts[fast_codes], expected.to_numpy())

@@ -34,17 +34,11 @@ def period_codes(
     starts : DatetimeIndex
         Start of each coded period.
     """
-    if freq == "M":
-        keys = times.astype("datetime64[M]").view(np.int64)
-    elif freq == "W":
-        keys = (times.astype("datetime64[D]").view(np.int64) + _DAYS_TO_MONDAY) // 7
-    elif freq == "D":
-        keys = times.astype("datetime64[D]").view(np.int64)
-    else:
+    if freq not in FREQUENCIES:
         raise InvalidParameterError(
             f"period frequency {freq!r} is not supported; use one of {list(FREQUENCIES)}."
         )
-    codes, keys_u = _sorted_codes(keys)
+    codes, keys_u = _sorted_codes(times, freq)
     if freq == "M":
         starts = keys_u.astype("datetime64[M]").astype("datetime64[ns]")
     elif freq == "W":
@@ -54,20 +48,36 @@ def period_codes(
     return codes, pd.DatetimeIndex(starts)
 
 
-def _sorted_codes(
-    keys: npt.NDArray[np.int64],
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Dense codes of ``keys`` in sorted key order, and the sorted distinct keys.
+def _period_keys(times: npt.NDArray[np.datetime64], freq: str) -> npt.NDArray[np.int64]:
+    """Integer key of each time's period: months, or days / weeks since the epoch."""
+    if freq == "M":
+        return times.astype("datetime64[M]").view(np.int64)
+    days = times.astype("datetime64[D]").view(np.int64)
+    return (days + _DAYS_TO_MONDAY) // 7 if freq == "W" else days
 
-    Time-sorted input (non-decreasing keys, checked in one pass) needs no sort
-    or hash table: a code is the number of key changes before the row.
+
+def _sorted_codes(
+    times: npt.NDArray[np.datetime64], freq: str
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Dense period codes in time order, and the sorted distinct period keys.
+
+    Time-sorted input (checked in one pass) needs no sort or hash table: rows are
+    cut into runs of equal times, only the first time of each run is converted to
+    its period key, and a row's code is the number of period changes before its run.
     """
-    if keys.size == 0 or bool(np.all(keys[1:] >= keys[:-1])):
-        change = keys[1:] != keys[:-1]
-        codes = np.zeros(keys.size, dtype=np.int64)
-        np.cumsum(change, out=codes[1:])
-        first = np.ones(keys.size, dtype=bool)
-        first[1:] = change
-        return codes, keys[first]
-    codes, uniques = pd.factorize(keys, sort=True)
+    t = times.view(np.int64)
+    if t.size and bool(np.all(t[1:] >= t[:-1])):
+        new_time = np.empty(t.size, dtype=bool)
+        new_time[0] = True
+        np.not_equal(t[1:], t[:-1], out=new_time[1:])
+        run_first = np.flatnonzero(new_time)
+        del new_time
+        run_keys = _period_keys(times[run_first], freq)
+        new_period = np.empty(run_keys.size, dtype=bool)
+        new_period[0] = True
+        np.not_equal(run_keys[1:], run_keys[:-1], out=new_period[1:])
+        run_codes = np.cumsum(new_period, dtype=np.int64) - 1
+        run_rows = np.diff(np.append(run_first, t.size))
+        return np.repeat(run_codes, run_rows), run_keys[new_period]
+    codes, uniques = pd.factorize(_period_keys(times, freq), sort=True)
     return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=np.int64)
