@@ -224,6 +224,36 @@ def overfit_section(res: Results) -> list[str]:
     ]
 
 
+def headline_section(res: Results) -> list[str]:
+    """Markdown: the study's answers in a few computed sentences."""
+    assert res.baselines is not None
+    z, w, o = res.zero_trap, res.weighting, res.overfit
+    table = res.baselines.to_frame()
+    model, low = table.loc["model"], table.loc["low_price"]
+    weighted = w.iloc[1]
+    return [
+        "## Headline",
+        "",
+        f"- Zero trap: taking the 0.0 codes at face value moves the mean 3-month return from "
+        f"{pct(z['mean_zeros_missing'])} to {pct(z['mean_zeros_kept'])} and the median from "
+        f"{pct(z['median_zeros_missing'])} to {pct(z['median_zeros_kept'])}.",
+        f"- Model (unweighted, seed 0): out-of-sample top decile {pct(model['top_bucket_return'])} "
+        f"3-month alpha vs {pct(table.loc['all trades', 'top_bucket_return'])} for all purchases "
+        f"(permutation p = {model['p_value']:.4f}), but the cheapest-stock ranker alone reaches "
+        f"{pct(low['top_bucket_return'])} (p = {low['p_value']:.4f}); pooled rank IC "
+        f"{model['ic']:.4f}; top-decile median {pct(float(w.iloc[0]['top decile median']))}, "
+        f"win rate {pct(float(w.iloc[0]['top decile win rate']), 1)} (mean over seeds).",
+        f"- Weighting: {_escape(str(w.index[1]))} changes the top decile by "
+        f"{weighted['vs unweighted, mean'] * 100:+.2f} pp on average (seed sd of the top decile "
+        f"{weighted['sd over seeds'] * 100:.2f} pp; better in {int(weighted['seeds better'])} of "
+        f"{w.attrs['n_seeds']} seeds): {pct(float(w.iloc[0]['top decile alpha, mean']))} -> "
+        f"{pct(float(weighted['top decile alpha, mean']))}.",
+        f"- Selection among the {o['n_trials']} variants: DSR {o['dsr_best']:.4f}, "
+        f"PBO {o['pbo']:.3f}.",
+        "",
+    ]
+
+
 def write_results(res: Results, path: Path, args: argparse.Namespace) -> None:
     """Write every table of the study to ``path`` (markdown)."""
     command = COMMAND
@@ -234,6 +264,7 @@ def write_results(res: Results, path: Path, args: argparse.Namespace) -> None:
         "",
         f"Produced by `{command}` (runtime {res.runtime_s:.0f} s). Do not edit by hand.",
         "",
+        *headline_section(res),
         *data_section(res),
         *model_section(res),
         *overfit_section(res),
@@ -298,7 +329,7 @@ def record(res: Results, args: argparse.Namespace, weightings: tuple[str, ...]) 
             "Lakonishok & Lee (2001), Are Insider Trades Informative?, RFS 14(1)",
             "Cohen, Malloy & Pomorski (2012), Decoding Inside Information, JF 67(3)",
             "Bailey & López de Prado (2014), The Deflated Sharpe Ratio, JPM 40(5)",
-            "Bailey, Borwein, López de Prado & Zhu (2015), The Probability of Backtest "
+            "Bailey, Borwein, López de Prado & Zhu (2017), The Probability of Backtest "
             "Overfitting, J. Computational Finance 20(4)",
             "López de Prado (2018), Advances in Financial Machine Learning, ch. 4 and 7",
         ),
