@@ -207,3 +207,22 @@ def test_top_level_exports() -> None:
     assert tr_core.DataContract is DataContract
     for name in tr_core.__all__:
         assert getattr(tr_core, name) is not None
+
+
+def test_validate_refuses_tz_aware_time_with_naive_label_end() -> None:
+    # Regression: naive label ends were read as UTC next to New York times, so
+    # label_end < time went unnoticed or appeared where there was none.
+    days = pd.date_range("2024-01-01 09:30", periods=3, freq="D")
+    frame = pd.DataFrame(
+        {
+            "t": days.tz_localize("America/New_York"),
+            "e": days + pd.Timedelta("2h"),
+            "y": [0.01, 0.02, 0.03],
+            "f": [1.0, 2.0, 3.0],
+        }
+    )
+    contract = DataContract(time="t", target="y", features=["f"], label_end="e")
+    with pytest.raises(TimeTypeError, match="column 't' \\(time\\)` carry a timezone"):
+        contract.validate(frame)
+    frame["e"] = frame["e"].dt.tz_localize("America/New_York")
+    assert contract.validate(frame).n_rows == 3

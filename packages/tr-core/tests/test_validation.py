@@ -22,6 +22,7 @@ from tr_core.validation import (
     as_datetime_array,
     as_float_array,
     check_same_length,
+    check_same_timezone,
     resolve_column,
 )
 
@@ -130,3 +131,21 @@ def test_as_float_array_rejects_dates_and_durations() -> None:
     ):
         with pytest.raises(TrTypeError, match="`alpha` must be numeric, got dates or durations"):
             as_float_array(values, "alpha")
+
+
+def test_check_same_timezone_refuses_aware_next_to_naive() -> None:
+    naive = pd.Series(pd.to_datetime(["2020-01-01"]))
+    aware = naive.dt.tz_localize("America/New_York")
+    ts_aware = pd.Timestamp("2020-01-01", tz="UTC")
+    with pytest.raises(TimeTypeError, match="`ends` carry a timezone but `times` do not"):
+        check_same_timezone(times=naive, ends=aware)
+    with pytest.raises(TimeTypeError, match="`start`"):
+        check_same_timezone(times=naive.to_numpy(), start=ts_aware)
+    with pytest.raises(TimeTypeError, match="`times`"):
+        check_same_timezone(times=[ts_aware], ends=[pd.Timestamp("2020-01-01")])
+    with pytest.raises(TimeTypeError, match="`times`"):
+        check_same_timezone(times=np.array([ts_aware], dtype=object), ends=naive)
+    check_same_timezone(
+        times=naive, ends=naive.to_numpy(), bars=None, start=dt.datetime(2020, 1, 1)
+    )
+    check_same_timezone(times=aware, ends=[ts_aware], start=ts_aware)

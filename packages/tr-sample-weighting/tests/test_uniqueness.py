@@ -218,3 +218,18 @@ def test_weighters_need_a_frame_and_existing_columns(three_labels: pd.DataFrame)
         UniquenessWeighter(time="trade_date", label_end="exit_date")(three_labels)
     with pytest.raises(InvalidParameterError, match="label_end"):
         UniquenessWeighter(time="trade_date", label_end=3)  # type: ignore[arg-type]
+
+
+def test_tz_aware_times_with_naive_label_ends_raise() -> None:
+    # Regression: Tokyo start times next to naive (read as UTC) ends shifted every
+    # window by 9 hours and changed the uniqueness without a word.
+    d = pd.Series(pd.date_range("2024-01-01", periods=5, freq="D"))
+    starts, ends = d[[0, 1, 3]].reset_index(drop=True), d[[2, 3, 4]].reset_index(drop=True)
+    with pytest.raises(TimeTypeError, match="`times` carry a timezone but `label_ends`"):
+        uniqueness_weights(starts.dt.tz_localize("Asia/Tokyo"), ends)
+    with pytest.raises(TimeTypeError, match="`bars`"):
+        uniqueness_weights(starts, ends, bars=d.dt.tz_localize("UTC"))
+    tokyo = uniqueness_weights(
+        starts.dt.tz_localize("Asia/Tokyo"), ends.dt.tz_localize("Asia/Tokyo")
+    )
+    np.testing.assert_allclose(tokyo, [2 / 3, 1 / 2, 3 / 4])

@@ -27,7 +27,7 @@ from tr_core.errors import (
     TrTypeError,
     describe_rows,
 )
-from tr_core.validation import as_datetime_array
+from tr_core.validation import as_datetime_array, check_same_timezone
 
 __all__ = ["DataContract", "ValidationReport"]
 
@@ -255,6 +255,12 @@ class DataContract:
 
         times = as_datetime_array(frame[self.time], f"column {self.time!r} (time)")
         if self.label_end is not None:
+            check_same_timezone(
+                **{
+                    f"column {self.time!r} (time)": frame[self.time],
+                    f"column {self.label_end!r} (label_end)": frame[self.label_end],
+                }
+            )
             ends = as_datetime_array(
                 frame[self.label_end], f"column {self.label_end!r} (label_end)"
             )

@@ -34,6 +34,7 @@ __all__ = [
     "as_datetime_array",
     "as_float_array",
     "check_same_length",
+    "check_same_timezone",
     "resolve_column",
     "row_labels",
 ]
@@ -280,3 +281,49 @@ def resolve_column(X: Any, value: Any, name: str) -> Any:
         return X[value]
     check_same_length(X=X, **{name: value})
     return value
+
+
+def check_same_timezone(**values: Any) -> None:
+    """Check that datetime inputs compared with each other are all naive or all tz-aware.
+
+    :func:`as_datetime_array` reads naive times as UTC. That is right when every
+    input is naive, but a tz-aware input compared with a naive one would be shifted
+    by its UTC offset without a word (pandas itself refuses such comparisons).
+
+    Parameters
+    ----------
+    **values
+        Argument name to datetimes (Series, Index, array, list) or one timestamp;
+        ``None`` values are skipped.
+
+    Raises
+    ------
+    TimeTypeError
+        Naming the tz-aware and the naive arguments.
+    """
+    aware = {k: _tz_aware(v) for k, v in values.items() if v is not None}
+    if len(set(aware.values())) > 1:
+        with_tz = [f"`{k}`" for k, a in aware.items() if a]
+        naive = [f"`{k}`" for k, a in aware.items() if not a]
+        raise TimeTypeError(
+            f"{', '.join(with_tz)} carry a timezone but {', '.join(naive)} do not, so they "
+            "cannot be compared; localize the naive times (e.g. .dt.tz_localize('UTC')) or "
+            "make all of them naive in the same zone."
+        )
+
+
+def _tz_aware(value: Any) -> bool:
+    """Whether a datetime input carries a timezone (a sequence: its first element)."""
+    if isinstance(value, pd.Series | pd.Index):
+        return isinstance(value.dtype, pd.DatetimeTZDtype)
+    if hasattr(value, "tzinfo"):
+        return value.tzinfo is not None
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind != "O":
+            return False
+        first = value.ravel()[0] if value.size else None
+    elif isinstance(value, Sequence) and not isinstance(value, str):
+        first = value[0] if len(value) else None
+    else:
+        return False
+    return getattr(first, "tzinfo", None) is not None

@@ -33,7 +33,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from tr_core.errors import InsufficientDataError, LabelWindowError, ZeroWeightError, describe_rows
-from tr_core.validation import as_datetime_array, as_float_array, check_same_length, row_labels
+from tr_core.validation import (
+    as_datetime_array,
+    as_float_array,
+    check_same_length,
+    check_same_timezone,
+    row_labels,
+)
 from tr_sample_weighting.base import (
     Data,
     Normalize,
@@ -67,6 +73,7 @@ class _Sweep:
 
 def _sweep(times: Any, label_ends: Any, bars: Any) -> _Sweep:
     check_same_length(times=times, label_ends=label_ends)
+    check_same_timezone(times=times, label_ends=label_ends, bars=bars)
     t0 = as_datetime_array(times, "times").view(np.int64)
     t1 = as_datetime_array(label_ends, "label_ends").view(np.int64)
     backwards = np.flatnonzero(t1 < t0)

@@ -18,9 +18,15 @@ from tr_core.errors import (
     InsufficientDataError,
     InvalidParameterError,
     LabelWindowError,
+    LengthMismatchError,
     describe_rows,
 )
-from tr_core.validation import as_datetime_array, resolve_column, row_labels
+from tr_core.validation import (
+    as_datetime_array,
+    check_same_timezone,
+    resolve_column,
+    row_labels,
+)
 
 __all__ = [
     "Span",
@@ -116,12 +122,13 @@ def resolve_timeline(
     LabelWindowError
         If a label window ends before its decision time.
     """
-    t_raw = resolve_column(X, times, times_name)
+    t_raw = _aligned(X, resolve_column(X, times, times_name), times_name)
     time = as_datetime_array(t_raw, times_name).view(np.int64)
     if label_ends is None:
         end = time
     else:
-        e_raw = resolve_column(X, label_ends, ends_name)
+        e_raw = _aligned(X, resolve_column(X, label_ends, ends_name), ends_name)
+        check_same_timezone(**{times_name: t_raw, ends_name: e_raw})
         end = as_datetime_array(e_raw, ends_name).view(np.int64)
         bad = np.flatnonzero(end < time)
         if bad.size:
@@ -132,6 +139,27 @@ def resolve_timeline(
             )
     unique, inverse = np.unique(time, return_inverse=True)
     return Timeline(time, end, unique, inverse.reshape(-1).astype(np.intp))
+
+
+def _aligned(X: Any, values: Any, name: str) -> Any:
+    """``values`` unchanged; raise if it is a Series whose index is not ``X``'s index.
+
+    Splits are positions into ``X``, so values must be in ``X``'s row order. A Series
+    taken from the frame before it was sorted or filtered has the same length but
+    another order, which would silently pair each row with another row's time.
+    """
+    if (
+        isinstance(values, pd.Series)
+        and isinstance(X, pd.Series | pd.DataFrame)
+        and not values.index.equals(X.index)
+    ):
+        raise LengthMismatchError(
+            f"`{name}` is a Series whose index differs from X's index (first labels "
+            f"{list(values.index[:3])} vs {list(X.index[:3])}), so its rows may not be "
+            f"X's rows in X's order; pass the column name instead, or `{name}` taken from "
+            f"X itself (or `.to_numpy()` if it is aligned with X by position)."
+        )
+    return values
 
 
 def timestamp_ns(value: Any, name: str) -> int:

@@ -12,6 +12,7 @@ from tr_core.errors import InsufficientDataError, InvalidParameterError
 from tr_core.splits._base import Positions
 from tr_core.splits._inputs import check_span, resolve_timeline, timestamp_ns, train_end
 from tr_core.splits._purge import Block, purge
+from tr_core.validation import check_same_timezone, resolve_column
 
 __all__ = ["time_train_test_split"]
 
@@ -77,6 +78,8 @@ def time_train_test_split(
             f"rows), got test_start={test_start!r}, test_size={test_size!r}."
         )
     gap_span = check_span(gap, "gap", minimum=0)
+    if test_start is not None:
+        check_same_timezone(time=resolve_column(frame, time, "time"), test_start=test_start)
     tl = resolve_timeline(frame, time, label_end, times_name="time", ends_name="label_end")
     if test_size is not None:
         ok = isinstance(test_size, float | int | np.floating) and not isinstance(test_size, bool)
