@@ -11,7 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from tr_core.errors import InvalidParameterError, MissingColumnError, NonFiniteError
+from tr_core.errors import (
+    DuplicateColumnError,
+    InvalidParameterError,
+    MissingColumnError,
+    NonFiniteError,
+)
 from tr_core.nan import complete_rows, complete_rows_by_group
 
 
@@ -92,3 +97,13 @@ def test_kept_rows_are_exactly_the_complete_ones(values: np.ndarray) -> None:
     pd.testing.assert_frame_equal(kept, expected)
     assert audit.rows_out + audit.rows_dropped == len(df)
     assert not kept.isna().any().any()
+
+
+def test_duplicate_column_names_raise_a_clear_error() -> None:
+    # Regression: a duplicated column made complete_rows fail with an AttributeError.
+    dup = pd.DataFrame([[1.0, np.nan, 0.0], [2.0, 3.0, 0.0]], columns=["a", "a", "b"])
+    with pytest.raises(DuplicateColumnError, match=r"columns \['a'\] appear more than once"):
+        complete_rows(dup, ["a", "b"])
+    kept, audit = complete_rows(dup, ["b"])
+    assert audit.rows_out == 2
+    assert kept.shape == (2, 3)

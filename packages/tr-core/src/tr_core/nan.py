@@ -18,7 +18,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from tr_core.errors import InvalidParameterError, MissingColumnError, NonFiniteError, describe_rows
+from tr_core.errors import (
+    DuplicateColumnError,
+    InvalidParameterError,
+    MissingColumnError,
+    NonFiniteError,
+    describe_rows,
+)
 
 __all__ = ["NanAudit", "complete_rows", "complete_rows_by_group"]
 
@@ -188,5 +194,11 @@ def _check_columns(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[str, ..
         raise MissingColumnError(
             f"columns {missing} are not in the frame (it has {list(frame.columns)[:20]}); "
             "pass existing column names."
+        )
+    dup = sorted({str(c) for c in cols if (frame.columns == c).sum() > 1})
+    if dup:
+        raise DuplicateColumnError(
+            f"columns {dup} appear more than once in the frame, so it is ambiguous which "
+            "one must be present; rename or drop the duplicates."
         )
     return cols
