@@ -188,3 +188,20 @@ def test_pbo_bounded_and_column_order_free(seed: int, n_var: int, S: int, extra:
     shuffled = pbo(matrix[:, perm], S)
     assert shuffled.pbo == res.pbo
     np.testing.assert_allclose(shuffled.logits, res.logits)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_flat_half_is_undefined_not_a_huge_sharpe(seed: int) -> None:
+    # Regression: a variant constant over an IS/OOS half (e.g. parked in cash at a
+    # fixed rate before it started trading) has zero dispersion there, but rounding
+    # in the block moment sums left a variance of ~1e-20 and a Sharpe of ~1e8 that
+    # silently won the IS selection for some seeds. It must raise, as documented.
+    matrix = np.random.default_rng(seed).normal(0.001, 0.01, size=(160, 4))
+    matrix[:80, 2] = 0.0137
+    with pytest.raises(InsufficientDataError, match=r"columns \[2\].*undefined"):
+        pbo(matrix, 4)
+    # Constant blocks with *different* values are not flat: the half has dispersion.
+    steps = matrix.copy()
+    steps[:80, 2] = np.repeat([0.01, 0.02, 0.01, 0.03], 20)
+    res = pbo(steps, 4)
+    np.testing.assert_allclose(res.logits, _reference_logits(steps, 4, "sharpe"), rtol=1e-9)

@@ -212,6 +212,8 @@ def probability_of_backtest_overfitting(
     downside = (np.minimum(used, 0.0).reshape(S, m, N) ** 2).sum(axis=1)
     stats = (sums, squares, downside)
     totals = tuple(s.sum(axis=0) for s in stats)
+    blocks = used.reshape(S, m, N)
+    block_low, block_high = blocks.min(axis=1), blocks.max(axis=1)
 
     combos = np.array(list(itertools.combinations(range(S), S // 2)), dtype=np.intp)
     indicator = np.zeros((combos.shape[0], S))
@@ -225,6 +227,9 @@ def probability_of_backtest_overfitting(
         oos_stats = tuple(t - s for t, s in zip(totals, is_stats, strict=True))
         perf_is = _performance(is_stats, half, col_mean, metric)
         perf_oos = _performance(oos_stats, half, col_mean, metric)
+        if metric == "sharpe":
+            perf_is[_flat(ind > 0, block_low, block_high)] = np.nan
+            perf_oos[_flat(ind == 0, block_low, block_high)] = np.nan
         _check_defined(perf_is, perf_oos, columns, metric)
         parts.append(_select(perf_is, perf_oos))
     selected = np.concatenate([p[0] for p in parts])
@@ -279,6 +284,33 @@ def _performance(
     var = np.maximum(squares - n * centered_mean**2, 0.0) / (n - 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         return mean / np.sqrt(var)
+
+
+def _flat(chosen: np.ndarray, low: FloatArray, high: FloatArray) -> np.ndarray:
+    """Which (combination, variant) halves hold one repeated value (zero dispersion).
+
+    Rounding in the moment sums leaves a tiny positive variance instead of an exact
+    zero, so a flat half is found exactly: its lowest and highest values over the
+    chosen blocks coincide. Only variants with a constant block can have one.
+
+    Parameters
+    ----------
+    chosen : ndarray of bool, shape (C, S)
+        The blocks of each combination's half.
+    low, high : ndarray, shape (S, N)
+        Per-block minimum and maximum of each variant.
+
+    Returns
+    -------
+    ndarray of bool, shape (C, N)
+    """
+    flat = np.zeros((chosen.shape[0], low.shape[1]), dtype=bool)
+    candidates = np.flatnonzero((low == high).any(axis=0))
+    for j in candidates:
+        lo = np.where(chosen, low[:, j], np.inf).min(axis=1)
+        hi = np.where(chosen, high[:, j], -np.inf).max(axis=1)
+        flat[:, j] = lo == hi
+    return flat
 
 
 def _check_defined(
