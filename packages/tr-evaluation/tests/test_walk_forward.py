@@ -220,3 +220,119 @@ def test_bad_input() -> None:
         evaluate_walk_forward(
             LinearRegression, frame, **common, splitter=split, weights=lambda t: np.ones(2)
         )
+
+
+def test_target_or_label_among_features_is_rejected() -> None:
+    # Regression: the realized return listed as a feature gave a perfect OOS IC of 1.
+    frame = _frame(n=200)
+    common: dict[str, Any] = {"n_buckets": 5, "verbose": False}
+    split = TimeSeriesSplit(n_splits=2)
+    with pytest.raises(InvalidParameterError, match=r"`features` contains \['ret'\]"):
+        evaluate_walk_forward(
+            LinearRegression, frame, features=["x", "ret"], target="ret", splitter=split, **common
+        )
+    with pytest.raises(InvalidParameterError, match=r"`features` contains \['label'\]"):
+        evaluate_walk_forward(
+            LinearRegression,
+            frame,
+            features=["label", "x"],
+            target="ret",
+            label="label",
+            splitter=split,
+            **common,
+        )
+    with pytest.raises(InvalidParameterError, match="empty"):
+        evaluate_walk_forward(
+            LinearRegression, frame, features=[], target="ret", splitter=split, **common
+        )
+
+
+def test_training_on_the_future_is_rejected() -> None:
+    # Regression: a positional splitter on a frame not sorted by time trained on rows
+    # later than the test rows, silently. With `times` every fold is now checked.
+    frame = _frame(n=200)
+    shuffled = frame.sample(frac=1.0, random_state=0)
+    common: dict[str, Any] = {"features": ["x"], "target": "ret", "n_buckets": 5, "verbose": False}
+    with pytest.raises(InvalidParameterError, match=r"fold 0: training rows .* 'date' at or after"):
+        evaluate_walk_forward(
+            LinearRegression, shuffled, **common, splitter=TimeSeriesSplit(2), times="date"
+        )
+    # Two rows per day: TimeSeriesSplit cuts a day in two, so a training row shares
+    # the first test timestamp.
+    tied = frame.assign(date=np.repeat(pd.date_range("2020-01-01", periods=100), 2))
+    with pytest.raises(InvalidParameterError, match="first test time"):
+        evaluate_walk_forward(
+            LinearRegression, tied.iloc[:-1], **common, splitter=TimeSeriesSplit(2), times="date"
+        )
+
+
+def test_shuffled_frame_with_duplicate_index_gives_aligned_predictions() -> None:
+    frame = _frame(n=300, seed=2)
+    kwargs: dict[str, Any] = {
+        "features": ["x", "z"],
+        "target": "ret",
+        "splitter": WalkForward(n_splits=3, times="date"),
+        "times": "date",
+        "n_buckets": 5,
+        "verbose": False,
+    }
+    sorted_result = evaluate_walk_forward(LinearRegression, frame, **kwargs)
+    perm = np.random.default_rng(0).permutation(len(frame))
+    shuffled = frame.iloc[perm].set_axis(np.zeros(len(frame), dtype=int))
+    before = shuffled.copy()
+    result = evaluate_walk_forward(LinearRegression, shuffled, **kwargs)
+    pd.testing.assert_frame_equal(shuffled, before)
+    assert (result.predictions.index == 0).all()
+    np.testing.assert_allclose(
+        result.predictions.to_numpy(), sorted_result.predictions.to_numpy()[perm], equal_nan=True
+    )
+    pd.testing.assert_frame_equal(result.to_frame(), sorted_result.to_frame())
+    assert result.oos.ic == pytest.approx(sorted_result.oos.ic)
+
+
+def test_splitter_positions_are_checked() -> None:
+    frame = _frame(n=100)
+    common: dict[str, Any] = {"features": ["x"], "target": "ret", "n_buckets": 5, "verbose": False}
+
+    class Mask:
+        def split(self, X: Any) -> Any:
+            train = np.zeros(len(X), dtype=bool)
+            train[:60] = True
+            yield train, ~train
+
+    with pytest.raises(TrTypeError, match=r"np\.flatnonzero"):
+        evaluate_walk_forward(LinearRegression, frame, **common, splitter=Mask())
+
+    class OutOfRange:
+        def split(self, X: Any) -> Any:
+            yield np.arange(60), np.arange(60, 101)
+
+    with pytest.raises(InvalidParameterError, match=r"test positions \[100\]"):
+        evaluate_walk_forward(LinearRegression, frame, **common, splitter=OutOfRange())
+
+    class Negative:
+        def split(self, X: Any) -> Any:
+            yield np.arange(-5, 50), np.arange(60, 100)
+
+    with pytest.raises(InvalidParameterError, match="outside"):
+        evaluate_walk_forward(LinearRegression, frame, **common, splitter=Negative())
+
+
+def test_weights_must_be_positive_on_the_rows_fit() -> None:
+    # Regression: the positivity check looked at every training row, so weights that
+    # were positive only on unlabeled (dropped) rows reached the model as all zeros.
+    frame = _frame(n=100)
+    frame.loc[frame.index[:10], "label"] = np.nan
+    weights = np.r_[np.ones(10), np.zeros(90)]
+    with pytest.raises(InvalidParameterError, match="labeled rows"):
+        evaluate_walk_forward(
+            LinearRegression,
+            frame,
+            features=["x"],
+            target="ret",
+            label="label",
+            splitter=TimeSeriesSplit(n_splits=2),
+            weights=weights,
+            n_buckets=5,
+            verbose=False,
+        )

@@ -31,7 +31,7 @@ from tr_core.errors import (
     TrTypeError,
     describe_rows,
 )
-from tr_core.validation import as_float_array
+from tr_core.validation import as_datetime_array, as_float_array
 from tr_evaluation._progress import progress
 from tr_evaluation.buckets import BucketAnalyzer, BucketResult
 from tr_evaluation.buckets.result import plain
@@ -182,8 +182,13 @@ def evaluate_walk_forward(
     weights : str, array-like or callable, optional
         Training sample weights: a column name, an array aligned with ``frame``,
         or ``callable(train_frame) -> weights`` evaluated on each training set.
-    times, entities : str, optional
-        Columns passed to the bucket analysis (per-period IC, turnover, ``by``).
+    times : str, optional
+        Decision-time column. Passed to the bucket analysis (per-period IC,
+        turnover, ``by``) and used to check every fold: each training row's time
+        must precede the fold's first test time (give it: without it a splitter
+        that trains on the future cannot be detected).
+    entities : str, optional
+        Entity column passed to the bucket analysis (turnover).
     n_buckets : int, default 20
         Number of buckets.
     by : str, optional
@@ -200,7 +205,11 @@ def evaluate_walk_forward(
     MissingColumnError
         A named column is not in ``frame``.
     InvalidParameterError
-        The splitter yields no fold, overlapping train/test rows, or a row tested twice.
+        ``features`` is empty or contains ``target``/``label``; the splitter yields no
+        fold, positions outside the frame, overlapping train/test rows, a row tested
+        twice, or (with ``times``) a training row at or after its fold's first test time.
+    TrTypeError
+        The splitter yields something other than integer positions (e.g. a mask).
     InsufficientDataError
         A fold has fewer usable rows than buckets, or no training row with a label.
     """
@@ -217,7 +226,16 @@ def evaluate_walk_forward(
                 f"`{arg}` names {missing}, which are not columns of `frame`; "
                 f"available: {list(frame.columns)}."
             )
+    if not feature_list:
+        raise InvalidParameterError("`features` is empty; name the columns the model is fit on.")
+    leaked = [c for c in dict.fromkeys((target, label)) if c in feature_list]
+    if leaked:
+        raise InvalidParameterError(
+            f"`features` contains {leaked}, the realized return/label the model is judged on; "
+            "the model would see the outcome. Remove it from `features`."
+        )
     fixed_weights = _fixed_weights(frame, weights)
+    decision_times = None if times is None else as_datetime_array(frame[times], "times")
     X = frame[feature_list]
     y = as_float_array(frame[label], f"label {label!r}", allow_nan=True)
     analyzer = BucketAnalyzer(n_buckets=n_buckets, by=by)
@@ -228,10 +246,13 @@ def evaluate_walk_forward(
     if not splits:
         raise InvalidParameterError("`splitter` yielded no fold; check its n_splits and the data.")
     for k, (train_raw, test_raw) in enumerate(progress(splits, desc="folds", verbose=verbose)):
-        train = np.asarray(train_raw, dtype=np.intp)
-        test = np.asarray(test_raw, dtype=np.intp)
+        train = _positions(train_raw, k, "train", len(frame))
+        test = _positions(test_raw, k, "test", len(frame))
         _check_fold(k, train, test, tested, frame.index)
-        fit_rows = train[~np.isnan(y[train])]
+        if decision_times is not None:
+            _check_time_order(k, train, test, decision_times, frame.index, times)
+        labeled = ~np.isnan(y[train])
+        fit_rows = train[labeled]
         if fit_rows.size == 0:
             raise InsufficientDataError(
                 f"fold {k}: no training row has a label in {label!r}; widen the training window."
@@ -240,8 +261,8 @@ def evaluate_walk_forward(
         if weights is None:
             model.fit(X.iloc[fit_rows], y[fit_rows])
         else:
-            w = _train_weights(frame, weights, fixed_weights, train)
-            model.fit(X.iloc[fit_rows], y[fit_rows], sample_weight=w[~np.isnan(y[train])])
+            w = _train_weights(frame, weights, fixed_weights, train, labeled)
+            model.fit(X.iloc[fit_rows], y[fit_rows], sample_weight=w)
         pred_train = _predict(model, X.iloc[train], k, "training")
         pred_test = _predict(model, X.iloc[test], k, "test")
         predictions[test] = pred_test
@@ -289,19 +310,64 @@ def _train_weights(
     weights: Any,
     fixed: npt.NDArray[np.float64] | None,
     train: npt.NDArray[np.intp],
+    labeled: npt.NDArray[np.bool_],
 ) -> npt.NDArray[np.float64]:
-    """Validated training weights of one fold."""
+    """Validated weights of one fold's training rows that have a label (the rows fit on)."""
     w = fixed[train] if fixed is not None else as_float_array(weights(frame.iloc[train]), "weights")
     if w.size != train.size:
         raise LengthMismatchError(
             f"`weights` callable returned {w.size} weights for {train.size} training rows; "
             "return one weight per row of the frame it is given."
         )
+    w = w[labeled]
     if (w < 0).any() or not (w > 0).any():
         raise InvalidParameterError(
-            "`weights` must be >= 0 with at least one positive weight on every training set."
+            "`weights` must be >= 0 with at least one positive weight on the labeled rows "
+            "of every training set."
         )
     return w
+
+
+def _positions(raw: Any, k: int, which: str, n_rows: int) -> npt.NDArray[np.intp]:
+    """A fold's row positions: 1-D integers in ``[0, n_rows)`` (not a boolean mask)."""
+    arr = np.asarray(raw)
+    if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
+        raise TrTypeError(
+            f"fold {k}: the splitter's {which} rows must be a 1-D array of integer positions, "
+            f"got dtype {arr.dtype} with shape {arr.shape}; convert a boolean mask with "
+            "np.flatnonzero(mask)."
+        )
+    out = arr.astype(np.intp)
+    bad = out[(out < 0) | (out >= n_rows)]
+    if bad.size:
+        raise InvalidParameterError(
+            f"fold {k}: the splitter's {which} positions {bad[:5].tolist()} are outside "
+            f"0..{n_rows - 1}; it must yield positions into `frame`."
+        )
+    return out
+
+
+def _check_time_order(
+    k: int,
+    train: npt.NDArray[np.intp],
+    test: npt.NDArray[np.intp],
+    times: npt.NDArray[np.datetime64],
+    index: pd.Index,
+    column: str,
+) -> None:
+    """Walk-forward trains only on the past: every training time precedes the test block."""
+    if not train.size or not test.size:
+        return
+    start = times[test].min()
+    late = train[times[train] >= start]
+    if late.size:
+        raise InvalidParameterError(
+            f"fold {k}: training {describe_rows(list(index[late]))} have a {column!r} at or "
+            f"after the first test time {pd.Timestamp(start)}: the model would learn from the "
+            "future (or from rows sharing the test's timestamp). A positional splitter such "
+            "as sklearn's TimeSeriesSplit needs a frame sorted by time with unique "
+            "timestamps; use tr_core.splits.WalkForward, which sorts by time itself."
+        )
 
 
 def _check_fold(
