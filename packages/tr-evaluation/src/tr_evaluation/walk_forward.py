@@ -249,7 +249,7 @@ def evaluate_walk_forward(
         train = _positions(train_raw, k, "train", len(frame))
         test = _positions(test_raw, k, "test", len(frame))
         _check_fold(k, train, test, tested, frame.index)
-        if decision_times is not None:
+        if decision_times is not None and times is not None:
             _check_time_order(k, train, test, decision_times, frame.index, times)
         labeled = ~np.isnan(y[train])
         fit_rows = train[labeled]
