@@ -2,7 +2,7 @@
 
 Usage::
 
-    python _experiment_worker.py many STORE N LABEL   # log N complete runs
+    python _experiment_worker.py many STORE N LABEL [READY GO]   # log N complete runs
     python _experiment_worker.py hang STORE READY     # open a run, signal READY, keep logging
 """
 
@@ -26,6 +26,15 @@ def _experiment(label: str) -> Experiment:
         hypothesis="concurrent writers corrupt nothing",
         tags=("worker", label),
     )
+
+
+def wait_for(go: Path) -> None:
+    """Block until the test creates ``go`` (so that all workers start together)."""
+    deadline = time.monotonic() + 120
+    while not go.exists():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{go} never appeared")
+        time.sleep(0.002)
 
 
 def many(store: ExperimentStore, n: int, label: str) -> None:
@@ -53,6 +62,9 @@ def hang(store: ExperimentStore, ready: Path) -> None:
 if __name__ == "__main__":
     mode, root = sys.argv[1], ExperimentStore(sys.argv[2])
     if mode == "many":
+        if len(sys.argv) > 5:
+            Path(sys.argv[5]).touch()
+            wait_for(Path(sys.argv[6]))
         many(root, int(sys.argv[3]), sys.argv[4])
     else:
         hang(root, Path(sys.argv[3]))

@@ -126,3 +126,27 @@ def test_single_run_report_and_failed_run(tmp_path: Path) -> None:
     assert "boom &lt;b&gt;" in page
     with pytest.raises(InvalidParameterError, match="empty"):
         write_report(st, [], out)
+
+
+def test_cli_never_creates_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Regression: a mistyped --store silently created an empty folder.
+    missing = tmp_path / "typo"
+    assert main(["--store", str(missing), "list"]) == 0
+    assert "does not exist" in capsys.readouterr().out
+    assert main(["--store", str(missing), "show", "abc"]) == 2
+    assert "no experiment store" in capsys.readouterr().err
+    assert not missing.exists()
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    assert main(["--store", str(a_file), "list"]) == 2
+    assert "is a file" in capsys.readouterr().err
+
+
+def test_cli_unwritable_output_exits_1(
+    store: tuple[ExperimentStore, list[str]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    st, ids = store
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where a folder should be")
+    assert main(["--store", str(st.path), "report", ids[0], "-o", str(blocker / "r.html")]) == 1
+    assert "tr-experiments: error:" in capsys.readouterr().err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import signal
@@ -235,13 +236,39 @@ def test_killed_process_leaves_store_intact(tmp_path: Path) -> None:
 def test_concurrent_writers_corrupt_nothing(tmp_path: Path) -> None:
     root = tmp_path / "store"
     n, labels = 8, ["a", "b", "c"]
+    ready = [tmp_path / f"ready-{label}" for label in labels]
+    go = tmp_path / "go"
     procs = [
-        subprocess.Popen([sys.executable, str(WORKER), "many", str(root), str(n), label])
-        for label in labels
+        subprocess.Popen(
+            [sys.executable, str(WORKER), "many", str(root), str(n), label, str(flag), str(go)]
+        )
+        for label, flag in zip(labels, ready, strict=True)
     ]
+    # Interpreter start-up takes longer than a worker's runs: without this barrier the
+    # workers could run one after the other and the test would prove nothing.
+    deadline = time.monotonic() + 120
+    while not all(flag.exists() for flag in ready):
+        assert all(p.poll() is None for p in procs), "a worker exited early"
+        assert time.monotonic() < deadline, "workers never became ready"
+        time.sleep(0.01)
+    go.touch()
     assert [p.wait(timeout=300) for p in procs] == [0, 0, 0]
     store = ExperimentStore(root)
     runs = store.runs()
+    spans = {
+        label: [
+            (pd.Timestamp(r.started_at), pd.Timestamp(r.ended_at))
+            for r in runs[runs["experiment"] == f"worker-{label}"].itertuples()
+        ]
+        for label in labels
+    }
+    overlapping = any(
+        s1 < e2 and s2 < e1
+        for a, b in itertools.combinations(labels, 2)
+        for s1, e1 in spans[a]
+        for s2, e2 in spans[b]
+    )
+    assert overlapping, "no two workers' runs were open at the same time"
     assert len(runs) == n * len(labels)
     assert runs["run_id"].is_unique
     assert (runs["status"] == "completed").all()
@@ -252,3 +279,68 @@ def test_concurrent_writers_corrupt_nothing(tmp_path: Path) -> None:
         loaded = store.load(run_id)
         assert loaded.tables["table"]["x"].iloc[0] == loaded.params["i"]
     _all_files_valid(root)
+
+
+def test_logged_params_are_a_snapshot_and_all_or_nothing(tmp_path: Path) -> None:
+    # Regression: the record kept a reference to the caller's list, so a later change
+    # to it was written into the record at the next save.
+    store = ExperimentStore(tmp_path)
+    features = ["x", "y"]
+    with _exp().run(store) as run:
+        run.log_params({"features": features, "window": (5, 20)})
+        features.append("leaked")
+        with pytest.raises(TrTypeError, match="'bad'"):
+            run.log_params({"lr": 0.1, "bad": object()})
+        run.log_metrics({"sharpe": 1.0})
+    params = dict(store.load(run.run_id).params)
+    assert params == {"features": ["x", "y"], "window": [5, 20]}  # no "lr": all or nothing
+
+
+def test_names_are_matched_in_full(tmp_path: Path) -> None:
+    # Regression: the name pattern ended in `$`, which also matches before a trailing
+    # newline, so "buckets\n" became a file name.
+    store = ExperimentStore(tmp_path)
+    with _exp().run(store) as run:
+        with pytest.raises(InvalidParameterError, match="file name"):
+            run.log_table("buckets\n", pd.DataFrame({"a": [1]}))
+        with pytest.raises(InvalidParameterError, match="file name"):
+            run.log_figure("curve\n", _figure())
+    assert list((run.path / "tables").iterdir()) == []
+
+
+def test_load_rejects_names_edited_into_a_record(tmp_path: Path) -> None:
+    store = ExperimentStore(tmp_path)
+    with _exp().run(store) as run:
+        run.log_metrics({"sharpe": 1.0})
+    record_path = run.path / "record.json"
+    record = json.loads(record_path.read_text())
+    record["figures"] = ["../../../secret"]
+    record_path.write_text(json.dumps(record))
+    with pytest.raises(InvalidParameterError, match="not valid file names"):
+        store.load(run.run_id)
+
+
+def test_store_path_must_be_a_folder(tmp_path: Path) -> None:
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    with pytest.raises(InvalidParameterError, match="is a file"):
+        ExperimentStore(target)
+
+
+def test_writes_flush_the_folder_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Durability beyond a killed process: after each rename the folder itself is fsynced.
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def spy(fd: int) -> None:
+        synced.append("dir" if os.path.isdir(f"/proc/self/fd/{fd}") else "file")
+        real_fsync(fd)
+
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("needs /proc to tell folder descriptors from file descriptors")
+    monkeypatch.setattr(os, "fsync", spy)
+    store = ExperimentStore(tmp_path)
+    with _exp().run(store) as run:
+        synced.clear()
+        run.log_metrics({"sharpe": 1.0})
+    assert synced[:2] == ["file", "dir"]

@@ -4,7 +4,8 @@ Every file a reader may see is written to a temporary file in the same directory
 (named ``.tmp-*``, which readers ignore), flushed to disk, then moved into place
 with :func:`os.replace` — an atomic rename on POSIX and Windows. A process killed
 mid-write therefore leaves either the previous complete file or none, never half
-of one.
+of one. The folder is fsynced after the rename too, so the new name itself survives
+a power loss or an OS crash, not only a killed process.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,8 @@ from typing import Any
 import numpy as np
 
 TMP_PREFIX = ".tmp-"
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+"""Table and figure names (they become file names): use with ``fullmatch``."""
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -33,6 +37,18 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    fsync_dir(path.parent)
+
+
+def fsync_dir(path: Path) -> None:
+    """Flush a folder's entries (renames, new files) to disk; a no-op off POSIX."""
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def atomic_write_json(path: Path, obj: Any) -> None:

@@ -8,7 +8,10 @@ Usage::
     tr-experiments --store PATH report RUN [RUN ...] -o report.html
 
 ``--store`` defaults to the ``TR_EXPERIMENTS_STORE`` environment variable. RUN is a
-run id or a unique prefix of one. Exit status: 0 on success, 2 on bad input.
+run id or a unique prefix of one. The command line only reads a store: it never
+creates one (``list`` on a missing folder says so; other commands fail). Exit
+status: 0 on success, 2 on bad input (unknown run, missing store), 1 when a file
+cannot be read or written.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -55,6 +59,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.store:
         parser.error("pass --store PATH or set TR_EXPERIMENTS_STORE")
+    if not Path(args.store).exists():
+        if args.command == "list":
+            print(f"no runs in {args.store} (the folder does not exist)")
+            return 0
+        print(f"tr-experiments: error: no experiment store at {args.store}", file=sys.stderr)
+        return 2
     try:
         store = ExperimentStore(args.store)
         if args.command == "list":
@@ -69,6 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TrError as exc:
         print(f"tr-experiments: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"tr-experiments: error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
+import json
 import math
 import numbers
 import os
-import re
 import socket
 import threading
 import traceback
@@ -19,7 +19,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from tr_core.errors import InvalidParameterError, NonFiniteError, TrTypeError, TrValueError
-from tr_evaluation.experiments._files import atomic_write_bytes, atomic_write_json, dumps, utc_now
+from tr_evaluation.experiments._files import (
+    NAME_PATTERN,
+    atomic_write_bytes,
+    atomic_write_json,
+    dumps,
+    utc_now,
+)
 
 if TYPE_CHECKING:
     from tr_evaluation.experiments.record import Experiment
@@ -31,8 +37,6 @@ RESERVED_COLUMNS = frozenset(
     {"run_id", "experiment", "date", "status", "tags", "started_at", "ended_at"}
 )
 """Columns of :meth:`ExperimentStore.runs`; metric names may not reuse them."""
-
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 
 class Run:
@@ -108,17 +112,22 @@ class Run:
         self._save()
 
     def log_params(self, params: Mapping[str, Any]) -> None:
-        """Record parameters (JSON-serializable values); a repeated key overwrites."""
+        """Record parameters (JSON-serializable values); a repeated key overwrites.
+
+        The values are copied as they are now (later changes to a logged list or dict
+        do not reach the record); if one value cannot be stored, none is recorded.
+        """
         self._check_open()
+        clean: dict[str, Any] = {}
         for key, value in _mapping(params, "params").items():
             try:
-                dumps(value)
+                clean[key] = json.loads(dumps(value))
             except (TypeError, ValueError) as exc:
                 raise TrTypeError(
                     f"param {key!r} = {value!r} cannot be stored as JSON ({exc}); pass numbers, "
                     "strings, booleans, None, or lists/dicts of them."
                 ) from exc
-            self._record["params"][key] = value
+        self._record["params"].update(clean)
         self._save()
 
     def log_metrics(self, metrics: Mapping[str, float]) -> None:
@@ -223,7 +232,7 @@ def _mapping(values: Mapping[str, Any], name: str) -> Mapping[str, Any]:
 
 
 def _check_name(name: str, kind: str) -> None:
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
         raise InvalidParameterError(
             f"{kind} name {name!r} must be 1-100 characters of letters, digits, '_', '.', '-' "
             "and start with a letter or digit (it becomes a file name)."

@@ -38,7 +38,12 @@ from typing import Any
 import pandas as pd
 
 from tr_core.errors import InvalidParameterError
-from tr_evaluation.experiments._files import TMP_PREFIX, atomic_write_json
+from tr_evaluation.experiments._files import (
+    NAME_PATTERN,
+    TMP_PREFIX,
+    atomic_write_json,
+    fsync_dir,
+)
 from tr_evaluation.experiments.record import Experiment
 
 __all__ = ["ExperimentStore", "LoadedRun"]
@@ -138,6 +143,11 @@ class ExperimentStore:
                 f"{heartbeat_interval!r}, stale_after={stale_after!r}."
             )
         self.path = Path(path)
+        if self.path.exists() and not self.path.is_dir():
+            raise InvalidParameterError(
+                f"experiment store path {str(self.path)!r} is a file, not a folder; "
+                "pass a folder (it is created if missing)."
+            )
         self.stale_after = float(stale_after)
         self.heartbeat_interval = float(heartbeat_interval)
         self.path.mkdir(parents=True, exist_ok=True)
@@ -200,6 +210,13 @@ class ExperimentStore:
         folder = self.path / run_id
         record = self._read(run_id)
         status, reason = self._status(record, folder)
+        for kind in ("tables", "figures"):
+            bad = [n for n in record[kind] if not NAME_PATTERN.fullmatch(str(n))]
+            if bad:
+                raise InvalidParameterError(
+                    f"run {run_id} lists {kind} {bad[:5]}, which are not valid file names "
+                    "(letters, digits, '_', '.', '-'); its record.json was edited or corrupted."
+                )
         tables = {
             name: pd.read_parquet(folder / "tables" / f"{name}.parquet")
             for name in record["tables"]
@@ -272,6 +289,7 @@ class ExperimentStore:
             (staging / "heartbeat").touch()
             final = self.path / run_id
             os.rename(staging, final)
+            fsync_dir(self.path)
             return run_id, final
 
     def _read(self, run_id: str) -> dict[str, Any]:
