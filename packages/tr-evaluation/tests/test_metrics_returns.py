@@ -201,3 +201,10 @@ def test_drawdown_bounds_and_consistency(r: list[float]) -> None:
     assert res.depth == pytest.approx(float(res.drawdown.min()), abs=1e-15)
     assert 0 <= res.duration <= len(r)
     assert 0.0 <= hit_rate(r) <= 1.0
+
+
+def test_sortino_validates_periods_per_year_without_downside() -> None:
+    # Regression: a series with no downside returned inf before periods_per_year
+    # was checked, so a bad value passed unnoticed.
+    with pytest.raises(InvalidParameterError, match="periods_per_year"):
+        sortino_ratio([0.01, 0.02], periods_per_year=-12)

@@ -113,6 +113,7 @@ def sortino_ratio(
         NaN or inf in ``returns``.
     """
     excess = returns_array(returns, "returns", min_obs=2) - finite(target, "target")
+    scale = annualization(periods_per_year)
     downside = math.sqrt(float(np.mean(np.minimum(excess, 0.0) ** 2)))
     mean = float(excess.mean())
     if downside == 0.0:
@@ -121,7 +122,7 @@ def sortino_ratio(
         raise InsufficientDataError(
             "`returns` never deviates from `target`; the Sortino ratio is 0/0 (undefined)."
         )
-    return mean / downside * annualization(periods_per_year)
+    return mean / downside * scale
 
 
 def annualized_return(
