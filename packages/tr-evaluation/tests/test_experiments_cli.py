@@ -150,3 +150,17 @@ def test_cli_unwritable_output_exits_1(
     blocker.write_text("a file where a folder should be")
     assert main(["--store", str(st.path), "report", ids[0], "-o", str(blocker / "r.html")]) == 1
     assert "tr-experiments: error:" in capsys.readouterr().err
+
+
+def test_cli_list_in_process(
+    store: tuple[ExperimentStore, list[str]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    st, ids = store
+    assert main(["--store", str(st.path), "list"]) == 0
+    out = capsys.readouterr().out
+    assert all(i in out for i in ids)
+    assert "started_at" not in out
+    empty = tmp_path / "empty-store"
+    empty.mkdir()
+    assert main(["--store", str(empty), "list"]) == 0
+    assert "no runs in" in capsys.readouterr().out
