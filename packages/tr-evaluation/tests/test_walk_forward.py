@@ -336,3 +336,39 @@ def test_weights_must_be_positive_on_the_rows_fit() -> None:
             n_buckets=5,
             verbose=False,
         )
+
+
+def test_weights_callable_sees_only_the_rows_fit() -> None:
+    """A label-based weighter must not meet the NaN labels of rows left out of the fit."""
+    rng = np.random.default_rng(0)
+    n = 400
+    frame = pd.DataFrame(
+        {
+            "t": pd.date_range("2020-01-01", periods=n, freq="D"),
+            "x": rng.normal(size=n),
+        }
+    )
+    frame["alpha"] = 0.02 * frame["x"] + rng.normal(scale=0.05, size=n)
+    frame.loc[[5, 150], "alpha"] = np.nan
+    seen: list[int] = []
+
+    def weights(train: pd.DataFrame) -> np.ndarray:
+        assert not train["alpha"].isna().any()
+        seen.append(len(train))
+        return np.abs(train["alpha"].to_numpy()) ** 1.5
+
+    result = evaluate_walk_forward(
+        LinearRegression,
+        frame,
+        features=["x"],
+        target="alpha",
+        splitter=WalkForward(3, times="t"),
+        weights=weights,
+        times="t",
+        n_buckets=5,
+        verbose=False,
+    )
+    assert len(seen) == len(result.folds)
+    for fold, n_fit in zip(result.folds, seen, strict=True):
+        labeled = frame["alpha"].iloc[fold.train_positions].notna().sum()
+        assert n_fit == labeled

@@ -181,7 +181,9 @@ def evaluate_walk_forward(
         receives the whole ``frame`` (so it can read its own time column).
     weights : str, array-like or callable, optional
         Training sample weights: a column name, an array aligned with ``frame``,
-        or ``callable(train_frame) -> weights`` evaluated on each training set.
+        or ``callable(train_frame) -> weights`` evaluated on the rows each fold
+        fits on (its training rows with a label), e.g. a
+        ``tr_sample_weighting.AlphaPowerWeighter``.
     times : str, optional
         Decision-time column. Passed to the bucket analysis (per-period IC,
         turnover, ``by``) and used to check every fold: each training row's time
@@ -261,7 +263,7 @@ def evaluate_walk_forward(
         if weights is None:
             model.fit(X.iloc[fit_rows], y[fit_rows])
         else:
-            w = _train_weights(frame, weights, fixed_weights, train, labeled)
+            w = _train_weights(frame, weights, fixed_weights, fit_rows)
             model.fit(X.iloc[fit_rows], y[fit_rows], sample_weight=w)
         pred_train = _predict(model, X.iloc[train], k, "training")
         pred_test = _predict(model, X.iloc[test], k, "test")
@@ -309,17 +311,22 @@ def _train_weights(
     frame: pd.DataFrame,
     weights: Any,
     fixed: npt.NDArray[np.float64] | None,
-    train: npt.NDArray[np.intp],
-    labeled: npt.NDArray[np.bool_],
+    fit_rows: npt.NDArray[np.intp],
 ) -> npt.NDArray[np.float64]:
-    """Validated weights of one fold's training rows that have a label (the rows fit on)."""
-    w = fixed[train] if fixed is not None else as_float_array(weights(frame.iloc[train]), "weights")
-    if w.size != train.size:
+    """Validated weights of the rows one fold fits on (training rows that have a label).
+
+    A callable sees exactly those rows, so a weighter computed from the label (alpha
+    power, magnitude) never meets the NaN labels of rows left out of the fit.
+    """
+    if fixed is not None:
+        w = fixed[fit_rows]
+    else:
+        w = as_float_array(weights(frame.iloc[fit_rows]), "weights")
+    if w.size != fit_rows.size:
         raise LengthMismatchError(
-            f"`weights` callable returned {w.size} weights for {train.size} training rows; "
+            f"`weights` callable returned {w.size} weights for {fit_rows.size} training rows; "
             "return one weight per row of the frame it is given."
         )
-    w = w[labeled]
     if (w < 0).any() or not (w > 0).any():
         raise InvalidParameterError(
             "`weights` must be >= 0 with at least one positive weight on the labeled rows "
