@@ -344,3 +344,29 @@ def test_writes_flush_the_folder_entries(tmp_path: Path, monkeypatch: pytest.Mon
         synced.clear()
         run.log_metrics({"sharpe": 1.0})
     assert synced[:2] == ["file", "dir"]
+
+
+def test_missing_heartbeat_counts_as_failed(tmp_path: Path) -> None:
+    store = ExperimentStore(tmp_path)
+    with _exp().run(store) as run:
+        run._stop.set()
+        assert run._beat is not None
+        run._beat.join()
+        (run.path / "heartbeat").unlink()
+        # a live pid on this host would say "running"; pretend the run came from elsewhere
+        record = json.loads((run.path / "record.json").read_text())
+        record["host"] = "another-host"
+        (run.path / "record.json").write_text(json.dumps(record))
+        assert store.runs()["status"].tolist() == ["failed"]
+        loaded = store.load(run.run_id)
+        assert loaded.error is not None
+        assert "heartbeat file missing" in loaded.error
+
+
+def test_hand_corrupted_record_gives_a_clear_error(tmp_path: Path) -> None:
+    store = ExperimentStore(tmp_path)
+    with _exp().run(store) as run:
+        run.log_metrics({"ic": 0.1})
+    (run.path / "record.json").write_text('{"status": "compl')
+    with pytest.raises(TrValueError, match=r"not valid JSON.*edited by hand"):
+        store.runs()

@@ -37,7 +37,7 @@ from typing import Any
 
 import pandas as pd
 
-from tr_core.errors import InvalidParameterError
+from tr_core.errors import InvalidParameterError, TrValueError
 from tr_evaluation.experiments._files import (
     NAME_PATTERN,
     TMP_PREFIX,
@@ -293,8 +293,17 @@ class ExperimentStore:
             return run_id, final
 
     def _read(self, run_id: str) -> dict[str, Any]:
-        with (self.path / run_id / "record.json").open(encoding="utf-8") as fh:
-            record: dict[str, Any] = json.load(fh)
+        path = self.path / run_id / "record.json"
+        try:
+            with path.open(encoding="utf-8") as fh:
+                record: dict[str, Any] = json.load(fh)
+        except json.JSONDecodeError as exc:
+            # The store only ever replaces record.json atomically, so this is an outside edit.
+            raise TrValueError(
+                f"run {run_id!r}: {path} is not valid JSON ({exc}); the store never writes a "
+                "partial record, so the file was edited by hand — restore it or move the run "
+                "folder out of the store."
+            ) from exc
         return record
 
     def _status(self, record: dict[str, Any], folder: Path) -> tuple[str, str | None]:
@@ -304,7 +313,10 @@ class ExperimentStore:
         pid = int(record["pid"])
         if record["host"] == socket.gethostname() and not _pid_alive(pid):
             return "failed", f"process {pid} ended without closing the run (killed?)"
-        age = time.time() - (folder / "heartbeat").stat().st_mtime
+        heartbeat = folder / "heartbeat"
+        if not heartbeat.exists():
+            return "failed", "heartbeat file missing: the run cannot be alive"
+        age = time.time() - heartbeat.stat().st_mtime
         if age > self.stale_after:
             return "failed", f"no heartbeat for {age:.0f} s (stale_after={self.stale_after:g})"
         return "running", None
