@@ -175,6 +175,9 @@ def build(session: nox.Session) -> None:
             python,
             "--find-links",
             str(dist),
+            # uv caches find-links wheels by file name, and every local build is 0.1.0:
+            # without a refresh a stale tr-core from an earlier build could be installed.
+            *[f"--refresh-package={p}" for p in _packages()],
             str(wheel),
         )
         expected = sorted(_local_closure(package))
