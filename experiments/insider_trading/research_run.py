@@ -326,8 +326,8 @@ def record_run(
             ),
             insights=[f"weighting changed the top-bucket return by {lift:+.4f}"],
         )
-    report = write_report(store, [run.run_id], args.out / "report.html")
-    print(f"run {run.run_id} stored in {store.path}; report: {report}")
+    pages = write_report(store, [run.run_id], args.out / "report.html")
+    print(f"run {run.run_id} stored in {store.path}; HTML report: {pages[0]}")
 
 
 if __name__ == "__main__":
