@@ -1,4 +1,6 @@
-"""Progress bars for long loops (folds, permutations), quiet when nobody watches.
+"""Progress bars for long loops (folds, groups, permutations), quiet when nobody watches.
+
+Shared by the packages built on tr-evaluation (feature selection, tuning, ensembles).
 
 A bar is shown only when ``verbose`` is True *and* standard error is a terminal,
 so logs of batch jobs and CI stay clean.
