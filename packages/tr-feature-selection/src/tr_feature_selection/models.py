@@ -204,7 +204,7 @@ def predict_scores(model: Any, X: Any) -> npt.NDArray[np.float64]:
         If the model returns NaN or infinite scores.
     """
     if is_classifier(model):
-        classes = list(getattr(model, "classes_", []))
+        classes = np.asarray(getattr(model, "classes_", [])).tolist()
         if sorted(classes) != [0, 1]:
             raise InvalidParameterError(
                 f"the classifier was trained on classes {classes}; feature selection ranks by "
