@@ -1,0 +1,229 @@
+r"""Feature groups over the folds of a time splitter, and the selection-bias view.
+
+For each fold and group, the group's complete rows *inside the fold's training
+and test positions* are used (``nan_policy`` applies per fold), a fresh model is
+trained and the fold's test rows are scored and bucketed. Per group the result
+reports mean ± std over folds of the test metric, AUC, IC and top-bucket return,
+and the rows used.
+
+**Selection bias.** Picking the best of :math:`N` groups flatters it. To measure
+by how much, the out-of-sample returns of every group are laid out as a
+periods × groups matrix: for each calendar month of the test rows' decision
+times, the mean target of the rows that were in the group's *top bucket of their
+own fold* (buckets are formed per fold, on that fold's test rows; rows of one
+month tested in several folds are pooled). Months in which some group has no
+top-bucket row are left out, so every column covers the same months. On that
+matrix:
+
+* the **probability of backtest overfitting** across groups (CSCV, Bailey,
+  Borwein, López de Prado & Zhu 2015,
+  :func:`tr_evaluation.metrics.probability_of_backtest_overfitting`) with
+  ``S`` = the largest even number ``<= min(16, T // 2)`` partitions, so each
+  half holds at least 2 months per block;
+* the **deflated Sharpe ratio** of the best group — the one with the highest mean
+  test metric — given that all :math:`N` were tried (Bailey & López de Prado
+  2014, :func:`tr_evaluation.metrics.deflated_sharpe_ratio` with
+  ``trial_returns`` = the matrix).
+
+With fewer than 4 months, fewer than 2 groups, or without a time column, these
+are None and ``selection_note`` says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from tr_core.errors import TrValueError
+from tr_evaluation.metrics import deflated_sharpe_ratio, probability_of_backtest_overfitting
+from tr_evaluation.metrics.overfitting import PBOResult
+from tr_feature_selection.groups.cv_result import GroupCVResult
+from tr_feature_selection.groups.evaluation import GroupOutcome, GroupSettings, evaluate_group
+from tr_feature_selection.groups.filtering import FilterFunc, apply_filter
+from tr_feature_selection.groups.parallel import run_tasks
+from tr_feature_selection.groups.sanity import warn_if_implausible
+
+__all__ = ["cross_validate_groups", "pbo_partitions"]
+
+_SUMMARIZED = ("test_metric", "auc", "ic", "top_bucket_return")
+_MAX_PARTITIONS = 16
+
+
+def cross_validate_groups(
+    settings: GroupSettings,
+    frame: pd.DataFrame,
+    groups: dict[str, tuple[str, ...]],
+    folds: Sequence[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]],
+    *,
+    time: str | None,
+    filter_func: FilterFunc | None,
+    max_plausible_auc: float,
+    workers: int,
+    verbose: bool,
+) -> GroupCVResult:
+    """Evaluate every group on every fold; summarize; measure selection bias.
+
+    Called by :meth:`FeatureGroupAnalyzer.cross_validate_groups`, which checks the
+    inputs. The splitter is trusted to separate train and test in time (it purges
+    and embargoes as configured), so no train-before-test check is made here:
+    purged k-fold legitimately trains on rows after the test block.
+
+    Parameters
+    ----------
+    settings : GroupSettings
+    frame : DataFrame
+        All rows; never modified.
+    groups : dict
+        Validated groups.
+    folds : sequence of (train positions, test positions)
+    time : str or None
+        Decision-time column, for the monthly selection-bias matrix.
+    filter_func : callable or None
+        Applied to each fold's training and test rows first.
+    max_plausible_auc : float
+        Leak-warning threshold on each group's mean test AUC.
+    workers : int
+        Parallel tasks.
+    verbose : bool
+        Progress bar.
+
+    Returns
+    -------
+    GroupCVResult
+    """
+    sides = []
+    for train_pos, test_pos in folds:
+        train_f, train_removed = apply_filter(filter_func, frame.iloc[train_pos], "train")
+        test_f, test_removed = apply_filter(filter_func, frame.iloc[test_pos], "test")
+        sides.append((train_f, test_f, train_removed, test_removed))
+    tasks = [(k, name, cols) for k in range(len(folds)) for name, cols in groups.items()]
+    outcomes = run_tasks(
+        lambda t: evaluate_group(settings, t[1], t[2], sides[t[0]][0], sides[t[0]][1]),
+        tasks,
+        workers=workers,
+        desc="feature groups × folds",
+        verbose=verbose,
+    )
+    rows = [
+        {"fold": k, "group": name, "train_filtered": sides[k][2], "test_filtered": sides[k][3]}
+        | o.metrics()
+        for (k, name, _), o in zip(tasks, outcomes, strict=True)
+    ]
+    fold_table = pd.DataFrame(rows).set_index(["fold", "group"])
+    table = _summarize(fold_table, groups)
+    for name, auc in table["auc_mean"].items():
+        warn_if_implausible(str(name), float(auc), max_plausible_auc)
+    periods, note = _period_returns(outcomes, tasks, sides, time, settings.n_buckets)
+    pbo, dsr, note = _selection_bias(periods, table, note)
+    return GroupCVResult(
+        table=table,
+        folds=fold_table,
+        periods=periods,
+        pbo=pbo,
+        deflated_sharpe=dsr,
+        selection_note=note,
+        metric=settings.metric.name,
+        n_buckets=settings.n_buckets,
+        n_folds=len(folds),
+        nan_policy=settings.nan_policy,
+        weighted=settings.weight_calculator is not None,
+        buckets=MappingProxyType(
+            {
+                (k, n): o.test.buckets.table.copy()
+                for (k, n, _), o in zip(tasks, outcomes, strict=True)
+            }
+        ),
+    )
+
+
+def pbo_partitions(n_periods: int) -> int:
+    """Partitions for PBO: the largest even ``S <= min(16, n_periods // 2)``; 0 if none.
+
+    Examples
+    --------
+    >>> pbo_partitions(60), pbo_partitions(13), pbo_partitions(3)
+    (16, 6, 0)
+    """
+    s = min(_MAX_PARTITIONS, n_periods // 2)
+    s -= s % 2
+    return s if s >= 2 else 0
+
+
+def _summarize(fold_table: pd.DataFrame, groups: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    """Mean ± std (ddof=1) over folds per group, with rows used and the overfit gap."""
+    by = fold_table.groupby(level="group", sort=False)
+    out = pd.DataFrame(index=pd.Index(list(groups), name="group"))
+    out["n_features"] = [len(c) for c in groups.values()]
+    out["n_folds"] = by.size().reindex(out.index)
+    for col in _SUMMARIZED:
+        out[f"{col}_mean"] = by[col].mean().reindex(out.index)
+        out[f"{col}_std"] = by[col].std(ddof=1).reindex(out.index)
+    out["train_metric_mean"] = by["train_metric"].mean().reindex(out.index)
+    out["overfit_gap_mean"] = by["overfit_gap"].mean().reindex(out.index)
+    for col in ("train_used", "test_used", "train_nan_dropped", "test_nan_dropped"):
+        out[f"{col}_mean"] = by[col].mean().reindex(out.index)
+    return out
+
+
+def _period_returns(
+    outcomes: list[GroupOutcome],
+    tasks: list[tuple[int, str, tuple[str, ...]]],
+    sides: list[tuple[pd.DataFrame, pd.DataFrame, int, int]],
+    time: str | None,
+    n_buckets: int,
+) -> tuple[pd.DataFrame | None, str | None]:
+    """Months × groups matrix of the top bucket's mean target (see the module docstring)."""
+    if time is None:
+        return None, "no `time` column, so out-of-sample returns cannot be laid out by month"
+    parts = []
+    for (k, name, _), outcome in zip(tasks, outcomes, strict=True):
+        top = outcome.test.buckets.buckets == n_buckets - 1
+        times = sides[k][1][time].to_numpy()[outcome.test_audit.positions][top]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "month": pd.DatetimeIndex(times).to_period("M"),
+                    "group": name,
+                    "target": outcome.test.target[top],
+                }
+            )
+        )
+    pooled = pd.concat(parts, ignore_index=True)
+    names = list(dict.fromkeys(name for _, name, _ in tasks))
+    matrix = pooled.pivot_table(index="month", columns="group", values="target", aggfunc="mean")
+    matrix = matrix.reindex(columns=names).dropna(how="any").sort_index()
+    matrix.columns.name = "group"
+    return matrix, None
+
+
+def _selection_bias(
+    periods: pd.DataFrame | None, table: pd.DataFrame, note: str | None
+) -> tuple[PBOResult | None, float | None, str | None]:
+    """PBO across groups and the best group's deflated Sharpe ratio, or why not."""
+    if periods is None:
+        return None, None, note
+    n_periods, n_groups = periods.shape
+    if n_groups < 2:
+        return None, None, "one group only: there is no selection to correct for"
+    partitions = pbo_partitions(n_periods)
+    if partitions == 0:
+        return (
+            None,
+            None,
+            f"{n_periods} months with a top-bucket return for every group; PBO and the "
+            "deflated Sharpe ratio need at least 4",
+        )
+    if table["test_metric_mean"].isna().all():
+        return None, None, "every group's mean test metric is NaN, so no group is selected"
+    best = str(table["test_metric_mean"].idxmax())
+    try:
+        pbo: Any = probability_of_backtest_overfitting(periods, partitions)
+        dsr = float(deflated_sharpe_ratio(periods[best], trial_returns=periods))
+    except TrValueError as exc:
+        return None, None, f"selection-bias statistics undefined: {exc}"
+    return pbo, dsr, None

@@ -1,0 +1,150 @@
+"""``GroupCVResult``: feature groups over cross-validation folds, with selection bias."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from tr_core.errors import InsufficientDataError
+from tr_evaluation.buckets.result import plain
+from tr_evaluation.metrics.overfitting import PBOResult
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["GroupCVResult"]
+
+
+@dataclass(frozen=True)
+class GroupCVResult:
+    """Feature groups compared over the folds of a time splitter.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per group (index ``group``): ``n_features``, ``n_folds``; mean and
+        std (``ddof=1``) over folds of ``test_metric``, ``auc``, ``ic`` and
+        ``top_bucket_return`` (``<name>_mean``, ``<name>_std``);
+        ``train_metric_mean``, ``overfit_gap_mean``; mean rows used and dropped
+        for NaN per fold (``train_used_mean``, ``test_used_mean``,
+        ``train_nan_dropped_mean``, ``test_nan_dropped_mean``).
+    folds : DataFrame
+        One row per (fold, group): rows removed by ``filter_func`` and for NaN,
+        rows used, train and test metric, overfit gap, AUC, IC, top-bucket
+        return, spread.
+    periods : DataFrame or None
+        Months × groups: each group's out-of-sample top-bucket mean target per
+        month (see :mod:`tr_feature_selection.groups.cross_validation`).
+    pbo : PBOResult or None
+        Probability of backtest overfitting across the groups.
+    deflated_sharpe : float or None
+        Deflated Sharpe ratio of the best group's monthly returns, given every
+        group tried.
+    selection_note : str or None
+        Why ``pbo`` / ``deflated_sharpe`` are None, when they are.
+    metric : str
+        Evaluation metric (higher is better).
+    n_buckets, n_folds : int
+    nan_policy : str
+    weighted : bool
+    buckets : mapping of (int, str) to DataFrame
+        Test bucket table of each (fold, group).
+    """
+
+    table: pd.DataFrame
+    folds: pd.DataFrame
+    periods: pd.DataFrame | None
+    pbo: PBOResult | None
+    deflated_sharpe: float | None
+    selection_note: str | None
+    metric: str
+    n_buckets: int
+    n_folds: int
+    nan_policy: str
+    weighted: bool
+    buckets: Mapping[tuple[int, str], pd.DataFrame]
+
+    def best(self) -> str:
+        """The group with the highest mean test metric (ties: the first listed).
+
+        Raises
+        ------
+        InsufficientDataError
+            If every group's mean test metric is NaN.
+        """
+        metric = self.table["test_metric_mean"]
+        if metric.isna().all():
+            raise InsufficientDataError(
+                f"every group's mean test {self.metric} is NaN; there is no best group."
+            )
+        return str(metric.idxmax())
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-group table (a copy)."""
+        return self.table.copy()
+
+    def summary(self) -> dict[str, Any]:
+        """Plain, JSON-serializable summary: settings, best group, selection bias, table."""
+        has_best = not self.table["test_metric_mean"].isna().all()
+        return {
+            "metric": self.metric,
+            "n_buckets": self.n_buckets,
+            "n_folds": self.n_folds,
+            "nan_policy": self.nan_policy,
+            "weighted": self.weighted,
+            "best": self.best() if has_best else None,
+            "pbo": None if self.pbo is None else plain(self.pbo.pbo),
+            "deflated_sharpe": None
+            if self.deflated_sharpe is None
+            else plain(self.deflated_sharpe),
+            "n_periods": None if self.periods is None else len(self.periods),
+            "selection_note": self.selection_note,
+            "groups": {
+                str(group): {col: plain(value) for col, value in row.items()}
+                for group, row in self.table.iterrows()
+            },
+        }
+
+    def plot(self) -> Figure:
+        """Mean ± std of the test metric per group; cumulative monthly top-bucket returns.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+        """
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(8, 6.5), layout="constrained")
+        top, bottom = fig.subplots(2, 1)
+        x = np.arange(len(self.table))
+        top.errorbar(
+            x,
+            self.table["test_metric_mean"],
+            yerr=self.table["test_metric_std"] if self.n_folds > 1 else None,
+            fmt="o",
+            capsize=4,
+            label="test (mean ± std over folds)",
+        )
+        top.scatter(x, self.table["train_metric_mean"], marker="D", color="tab:red", label="train")
+        top.axhline(0.0, color="grey", linewidth=0.8)
+        top.set_xticks(x, [str(g) for g in self.table.index])
+        top.set_ylabel(self.metric)
+        top.set_title(f"Feature groups over {self.n_folds} folds")
+        top.legend()
+        if self.periods is not None and len(self.periods):
+            months = pd.PeriodIndex(self.periods.index).to_timestamp()
+            for group in self.periods.columns:
+                bottom.plot(months, self.periods[group].cumsum(), label=str(group))
+            bottom.legend()
+            title = "Cumulative monthly top-bucket mean target (out of sample)"
+            if self.pbo is not None:
+                title += f"; PBO {self.pbo.pbo:.2f}, DSR of best {self.deflated_sharpe:.2f}"
+            bottom.set_title(title)
+        else:
+            bottom.set_axis_off()
+            bottom.set_title(self.selection_note or "no monthly returns")
+        return fig
