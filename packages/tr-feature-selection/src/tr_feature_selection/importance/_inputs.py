@@ -139,4 +139,4 @@ def target_values(frame: pd.DataFrame, target: str) -> npt.NDArray[np.float64]:
         )
     column = frame[target]
     check_numeric(column, f"target column {target!r}")
-    return as_float_array(column, f"column {target!r} (target)")
+    return as_float_array(column, f"target {target!r}")

@@ -111,7 +111,11 @@ def xgboost_importance(
 def _booster(model: Any) -> tuple[xgb.Booster, float]:
     """The trained booster and the value that marks a missing cell."""
     if isinstance(model, xgb.Booster):
-        if model.num_boosted_rounds() == 0:
+        try:
+            rounds = model.num_boosted_rounds()
+        except xgb.core.XGBoostError:  # a Booster() never configured by training
+            rounds = 0
+        if rounds == 0:
             raise InvalidParameterError(
                 "the Booster has no trees: it is not trained. Pass a trained booster "
                 "(xgboost.train(...)) or a fitted model."

@@ -1,0 +1,219 @@
+"""permutation_importance (MDA): exact drops for known models, clusters, leak guard, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import spearmanr
+from sklearn.linear_model import LinearRegression, LogisticRegression
+
+from tr_core.errors import (
+    EmptyDataError,
+    FeatureTypeError,
+    InsufficientDataError,
+    InvalidParameterError,
+    LookaheadError,
+    MissingColumnError,
+    NonFiniteError,
+)
+from tr_feature_selection.importance import PermutationImportance, permutation_importance
+
+
+@pytest.fixture(scope="module")
+def data() -> pd.DataFrame:
+    rng = np.random.default_rng(11)
+    n = 300
+    frame = pd.DataFrame(
+        {
+            "time": pd.date_range("2021-01-01", periods=n, freq="D"),
+            "a": rng.normal(size=n),
+            "b": rng.normal(size=n),
+            "c": rng.normal(size=n),
+        }
+    )
+    frame["y"] = frame["a"] + frame["b"]
+    return frame
+
+
+def _ic_drop(values: np.ndarray, target: np.ndarray, perm: np.ndarray) -> float:
+    """Drop of the rank IC of a linear score that equals ``values`` once permuted."""
+    return float(1.0 - spearmanr(values[perm], target).statistic)
+
+
+def test_drops_are_the_ic_lost_under_the_documented_permutations(data) -> None:
+    # y = a + b exactly, so a linear model's score IS y: baseline IC = 1. Permuting `a`
+    # alone leaves the score a[perm] + b (c has coefficient 0: drop exactly 0).
+    model = LinearRegression().fit(data[["a", "b", "c"]], data["y"])
+    res = permutation_importance(
+        model,
+        data,
+        features=["a", "b", "c"],
+        target="y",
+        metric="ic",
+        n_repeats=4,
+        random_state=5,
+    )
+    assert res.baseline == pytest.approx(1.0)
+    rng = np.random.default_rng(5)
+    perms = [rng.permutation(len(data)) for _ in range(4)]
+    a, b, y = (data[c].to_numpy() for c in ("a", "b", "y"))
+    expected_a = [1.0 - spearmanr(a[p] + b, y).statistic for p in perms]
+    assert res.drops.loc["a"].to_numpy() == pytest.approx(expected_a, abs=1e-9)
+    assert res.drops.loc["c"].to_numpy() == pytest.approx(np.zeros(4), abs=1e-12)
+    assert res.importance.index[-1] == "c"
+    assert res.mean["a"] == pytest.approx(np.mean(expected_a))
+    assert res.std["a"] == pytest.approx(np.std(expected_a, ddof=1))
+
+
+def test_a_cluster_is_permuted_with_one_row_permutation(data) -> None:
+    model = LinearRegression().fit(data[["a", "b", "c"]], data["y"])
+    res = permutation_importance(
+        model,
+        data,
+        features=["a", "b", "c"],
+        target="y",
+        metric="ic",
+        n_repeats=3,
+        clusters={"ab": ["a", "b"]},
+        random_state=7,
+    )
+    # a and b shuffled together: the score becomes y[perm] — its IC with y is that of a
+    # permuted copy of y.
+    rng = np.random.default_rng(7)
+    y = data["y"].to_numpy()
+    expected = [_ic_drop(y, y, rng.permutation(len(y))) for _ in range(3)]
+    assert list(res.drops.index) == ["ab", "c"]
+    assert res.drops.loc["ab"].to_numpy() == pytest.approx(expected, abs=1e-9)
+    assert res.members == {"ab": ("a", "b"), "c": ("c",)}
+    assert res.to_frame().loc["ab", "n_features"] == 2
+
+
+def test_a_units_result_does_not_depend_on_the_other_units(data) -> None:
+    model = LinearRegression().fit(data[["a", "b", "c"]], data["y"])
+    common = dict(target="y", metric="ic", n_repeats=3, random_state=1)
+    alone = permutation_importance(model, data, features=["a", "b", "c"], **common)
+    clustered = permutation_importance(
+        model, data, features=["a", "b", "c"], clusters={"bc": ["b", "c"]}, **common
+    )
+    pd.testing.assert_series_equal(alone.drops.loc["a"], clustered.drops.loc["a"])
+
+
+def test_same_seed_same_result_and_frame_untouched(data) -> None:
+    model = LinearRegression().fit(data[["a", "b", "c"]], data["y"])
+    before = data.copy()
+    runs = [
+        permutation_importance(
+            model,
+            data,
+            features=["a", "b", "c"],
+            target="y",
+            metric="spread",
+            n_buckets=5,
+            random_state=seed,
+        )
+        for seed in (3, 3, 4)
+    ]
+    pd.testing.assert_frame_equal(runs[0].drops, runs[1].drops)
+    assert not runs[0].drops.equals(runs[2].drops)
+    pd.testing.assert_frame_equal(data, before)
+
+
+def test_feature_order_follows_the_model(data) -> None:
+    model = LinearRegression().fit(data[["a", "b", "c"]], data["y"])
+    kwargs = dict(target="y", metric="ic", random_state=0)
+    one = permutation_importance(model, data, features=["c", "a", "b"], **kwargs)
+    two = permutation_importance(model, data, features=["a", "b", "c"], **kwargs)
+    assert one.baseline == pytest.approx(1.0)
+    pd.testing.assert_series_equal(one.mean.sort_index(), two.mean.sort_index())
+
+
+def test_classifier_with_auc_and_a_label_rule(data) -> None:
+    labels = (data["y"] > 0.5).astype(int)
+    model = LogisticRegression().fit(data[["a", "b", "c"]], labels)
+    res = permutation_importance(
+        model, data, features=["a", "b", "c"], target="y", label=0.5, random_state=0
+    )
+    assert res.metric == "auc"
+    assert 0.95 < res.baseline <= 1.0
+    assert set(res.importance.index[:2]) == {"a", "b"}
+
+
+def test_result_outputs(data, tmp_path) -> None:
+    model = LinearRegression().fit(data[["a", "b", "c"]], data["y"])
+    res = permutation_importance(
+        model,
+        data,
+        features=["a", "b", "c"],
+        target="y",
+        metric="ic",
+        n_repeats=2,
+        clusters={"ab": ["a", "b"]},
+        random_state=0,
+        verbose=False,
+    )
+    assert isinstance(res, PermutationImportance)
+    frame = res.to_frame()
+    assert list(frame.columns) == ["mean", "std", "n_features", "features"]
+    assert frame.index.tolist() == res.importance.index.tolist() == ["ab", "c"]
+    summary = json.loads(json.dumps(res.summary()))
+    assert summary["clusters"] == {"ab": ["a", "b"]}
+    assert summary["n_repeats"] == 2 and summary["n_rows"] == len(data)
+    fig = res.plot()
+    fig.savefig(tmp_path / "mda.png")
+    assert (tmp_path / "mda.png").stat().st_size > 0
+    single = permutation_importance(
+        model, data, features=["a", "b", "c"], target="y", metric="ic", n_repeats=1
+    )
+    assert single.std.isna().all()
+    assert json.loads(json.dumps(single.summary()))["std"]["a"] is None
+
+
+def test_leak_guard(data) -> None:
+    model = LinearRegression().fit(data[["a", "b", "c"]], data["y"])
+    kwargs = dict(features=["a", "b", "c"], target="y", metric="ic", time="time")
+    later = data[data["time"] > "2021-03-01"]
+    permutation_importance(model, later, train_end="2021-03-01", **kwargs)
+    with pytest.raises(LookaheadError, match=r"1 of 241 rows .* at or before .*row \[59\]"):
+        permutation_importance(model, data.iloc[59:], train_end="2021-03-01", **kwargs)
+    with pytest.raises(LookaheadError, match=r"300 of 300 rows"):
+        permutation_importance(model, data, train_end=data["time"].max(), **kwargs)
+    with pytest.raises(InvalidParameterError, match="both `time`"):
+        permutation_importance(model, later, **kwargs)
+    with pytest.raises(MissingColumnError, match="'when'"):
+        permutation_importance(model, later, **{**kwargs, "time": "when"}, train_end="2021-03-01")
+
+
+def test_bad_input(data) -> None:
+    model = LinearRegression().fit(data[["a", "b", "c"]], data["y"])
+    feats = ["a", "b", "c"]
+    with pytest.raises(InvalidParameterError, match="not fitted"):
+        permutation_importance(LinearRegression(), data, features=feats, target="y")
+    with pytest.raises(MissingColumnError, match=r"\['zz'\]"):
+        permutation_importance(model, data, features=["a", "b", "zz"], target="y")
+    with pytest.raises(MissingColumnError, match="'ret'"):
+        permutation_importance(model, data, features=feats, target="ret")
+    with pytest.raises(InvalidParameterError, match="empty"):
+        permutation_importance(model, data, features=[], target="y")
+    with pytest.raises(InvalidParameterError, match=r"'b' is in cluster 'x' and in cluster 'z'"):
+        permutation_importance(
+            model, data, features=feats, target="y", clusters={"x": ["a", "b"], "z": ["b"]}
+        )
+    with pytest.raises(InvalidParameterError, match="not in `features`"):
+        permutation_importance(model, data, features=feats, target="y", clusters={"x": ["q"]})
+    with pytest.raises(FeatureTypeError, match="'c'"):
+        permutation_importance(model, data.assign(c="high"), features=feats, target="y")
+    with pytest.raises(NonFiniteError, match=r"target 'y'.*NaN in row \[4\]"):
+        permutation_importance(
+            model, data.assign(y=data["y"].where(data.index != 4)), features=feats, target="y"
+        )
+    with pytest.raises(InvalidParameterError, match=r"not trained on \['d'\]"):
+        permutation_importance(model, data.assign(d=1.0), features=[*feats, "d"], target="y")
+    with pytest.raises(InvalidParameterError, match="n_repeats"):
+        permutation_importance(model, data, features=feats, target="y", n_repeats=0)
+    with pytest.raises(EmptyDataError):
+        permutation_importance(model, data.iloc[:0], features=feats, target="y")
+    with pytest.raises(InsufficientDataError, match="all of class 1"):
+        permutation_importance(model, data.assign(y=1.0), features=feats, target="y")
