@@ -85,7 +85,7 @@ def _looks_like_fill(value: Any) -> bool:
     if any(word in name for word in fills):
         return True
     try:
-        float(name)
+        float(value)
     except ValueError:
         return False
     return True

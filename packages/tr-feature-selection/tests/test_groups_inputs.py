@@ -1,0 +1,233 @@
+"""Bad input to FeatureGroupAnalyzer: clear errors naming the group, the column and the fix."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.preprocessing import StandardScaler
+from xgboost import XGBClassifier
+
+from tr_core.contract import DataContract
+from tr_core.errors import (
+    DuplicateColumnError,
+    EmptyDataError,
+    FeatureTypeError,
+    InsufficientDataError,
+    InvalidParameterError,
+    LengthMismatchError,
+    LookaheadError,
+    MissingColumnError,
+    NonFiniteError,
+    TrTypeError,
+    ZeroWeightError,
+)
+from tr_feature_selection.groups import FeatureGroupAnalyzer, check_nan_policy
+from tr_feature_selection.groups.parallel import thread_plan
+from tr_feature_selection.groups.weights import calculator_kind
+
+
+def frames() -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(1)
+    n = 200
+    frame = pd.DataFrame(
+        {
+            "trade_date": pd.date_range("2023-01-02", periods=n, freq="D"),
+            "label_end": pd.date_range("2023-01-12", periods=n, freq="D"),
+            "a": rng.normal(size=n),
+            "b": rng.normal(size=n),
+            "c": np.nan,
+            "alpha": rng.normal(0, 0.05, size=n),
+        }
+    )
+    return frame.iloc[:150], frame.iloc[150:]
+
+
+def run(analyzer: FeatureGroupAnalyzer | None = None, groups=None, train=None, test=None, **kw):
+    tr, te = frames()
+    analyzer = analyzer or FeatureGroupAnalyzer(
+        XGBClassifier(n_estimators=5, n_jobs=1), verbose=False
+    )
+    return analyzer.test_feature_groups(
+        tr if train is None else train,
+        te if test is None else test,
+        {"g": ["a", "b"]} if groups is None else groups,
+        **kw,
+    )
+
+
+@pytest.mark.parametrize("fill", ["zero", 0, 0.0, "mean", "median", "ffill", "fillna", "-1"])
+def test_constant_fills_are_refused_with_the_reason(fill) -> None:
+    with pytest.raises(InvalidParameterError, match="zero .* is a real value.*a third"):
+        check_nan_policy(fill)
+    with pytest.raises(InvalidParameterError, match="not 'missing'"):
+        run(FeatureGroupAnalyzer(nan_policy=fill, verbose=False))
+
+
+def test_unknown_policy_lists_the_two() -> None:
+    with pytest.raises(InvalidParameterError, match="drop_per_group.*native"):
+        check_nan_policy("drop")
+    with pytest.raises(InvalidParameterError, match="drop_per_group.*native"):
+        check_nan_policy(None)
+
+
+def test_bad_groups_name_the_group() -> None:
+    with pytest.raises(MissingColumnError, match="'g'.*\\['zz'\\].*train"):
+        run(groups={"g": ["a", "zz"]})
+    with pytest.raises(InvalidParameterError, match="'empty' is empty"):
+        run(groups={"empty": []})
+    with pytest.raises(InvalidParameterError, match="list of column names"):
+        run(groups={"g": "a"})
+    with pytest.raises(InvalidParameterError, match="non-empty mapping"):
+        run(groups={})
+    with pytest.raises(InvalidParameterError, match="names must be non-empty strings"):
+        run(groups={1: ["a"]})
+    with pytest.raises(DuplicateColumnError, match="'g' lists \\['a'\\]"):
+        run(groups={"g": ["a", "a"]})
+    with pytest.raises(InvalidParameterError, match="'g' holds \\['alpha'\\]"):
+        run(groups={"g": ["a", "alpha"]})
+    tr, te = frames()
+    with pytest.raises(FeatureTypeError, match="'g'.*\\['s'\\]"):
+        run(groups={"g": ["a", "s"]}, train=tr.assign(s="x"), test=te.assign(s="x"))
+
+
+def test_group_without_complete_rows_is_named() -> None:
+    with pytest.raises(InsufficientDataError, match="'hollow' has no usable training row.*'c'"):
+        run(groups={"fine": ["a"], "hollow": ["a", "c"]})
+    tr, te = frames()
+    te = te.assign(b=np.nan)
+    with pytest.raises(InsufficientDataError, match="'g' has no usable test row"):
+        run(test=te)
+
+
+def test_test_before_train_and_overlapping_labels() -> None:
+    tr, te = frames()
+    with pytest.raises(LookaheadError, match="50 training rows .*150 test rows.*time_train_test_split"):
+        run(train=te, test=tr)
+    same_day = te.assign(trade_date=tr["trade_date"].iloc[-1])
+    with pytest.raises(LookaheadError, match="1 training rows have `trade_date` on or after"):
+        run(test=same_day)
+    analyzer = FeatureGroupAnalyzer(
+        XGBClassifier(n_estimators=5, n_jobs=1), label_end="label_end", verbose=False
+    )
+    with pytest.raises(LookaheadError, match="10 training rows have a label window"):
+        run(analyzer)
+    with pytest.raises(MissingColumnError, match="`time`='when'"):
+        run(FeatureGroupAnalyzer(time="when", verbose=False))
+    skipped = FeatureGroupAnalyzer(XGBClassifier(n_estimators=5, n_jobs=1), time=None, verbose=False)
+    assert run(skipped, train=te, test=tr).table.loc["g", "train_used"] == 50
+
+
+def test_constant_target_names_the_group() -> None:
+    tr, te = frames()
+    with pytest.raises(InsufficientDataError, match="feature group 'g'.*constant target"):
+        run(train=tr.assign(alpha=-0.01))
+    analyzer = FeatureGroupAnalyzer(LinearRegression(), verbose=False)
+    with pytest.raises(InsufficientDataError, match="constant .*feature group 'g'"):
+        run(analyzer, train=tr.assign(alpha=0.02))
+
+
+def test_frames_and_target() -> None:
+    tr, te = frames()
+    with pytest.raises(TrTypeError, match="`train` must be a pandas DataFrame"):
+        run(train=tr.to_numpy())
+    with pytest.raises(EmptyDataError, match="test frame has no rows"):
+        run(test=te.iloc[:0])
+    with pytest.raises(MissingColumnError, match="target column 'ret'"):
+        run(FeatureGroupAnalyzer(target="ret", verbose=False))
+    with pytest.raises(NonFiniteError, match="'a' has infinite"):
+        run(train=tr.assign(a=np.inf))
+
+
+def test_parameters() -> None:
+    bad = [
+        {"n_buckets": 1},
+        {"evaluation_metric": "sharpe"},
+        {"evaluation_metric": "bucket_25_return"},
+        {"max_plausible_auc": 0.4},
+        {"target_units": "pct"},
+        {"n_jobs": 0},
+        {"target": 3},
+    ]
+    for kw in bad:
+        with pytest.raises(InvalidParameterError):
+            run(FeatureGroupAnalyzer(**kw, verbose=False))
+    with pytest.raises(InvalidParameterError, match="classifier or regressor"):
+        run(FeatureGroupAnalyzer(StandardScaler(), verbose=False))
+    with pytest.raises(InvalidParameterError, match="DataContract"):
+        run(FeatureGroupAnalyzer(contract={"target": "alpha"}, verbose=False))
+    with pytest.raises(InvalidParameterError, match="no `contract`"):
+        tr, te = frames()
+        FeatureGroupAnalyzer(verbose=False).test_feature_groups(tr, te)
+
+
+def test_weighting_options() -> None:
+    def ones(alpha):
+        return np.ones(len(alpha))
+
+    with pytest.raises(InvalidParameterError, match="needs a `weight_calculator`"):
+        run(use_weighted=True)
+    with pytest.raises(InvalidParameterError, match="unclear whether"):
+        run(weight_calculator=ones)
+    with pytest.raises(InvalidParameterError, match="must be callable"):
+        run(use_weighted=True, weight_calculator=3)
+    with pytest.raises(InvalidParameterError, match="True or False"):
+        run(use_weighted=1, weight_calculator=ones)
+    with pytest.raises(LengthMismatchError, match="weights of feature group 'g'"):
+        run(use_weighted=True, weight_calculator=lambda a: np.ones(3))
+    with pytest.raises(NonFiniteError, match="weights of feature group 'g'"):
+        run(use_weighted=True, weight_calculator=lambda a: np.full(len(a), np.nan))
+    with pytest.raises(InvalidParameterError, match="weights of feature group 'g' are negative"):
+        run(use_weighted=True, weight_calculator=lambda a: -np.ones(len(a)))
+    with pytest.raises(ZeroWeightError, match="all zero"):
+        run(use_weighted=True, weight_calculator=lambda a: np.zeros(len(a)))
+
+
+def test_calculator_kind_rule() -> None:
+    def by_frame(data):
+        return data
+
+    def scaled(alpha, *, scale):
+        return alpha
+
+    assert calculator_kind(by_frame) == "frame"
+    assert calculator_kind(scaled) == "target_scaled"
+    assert calculator_kind(len) == "target"
+    assert calculator_kind(np.ones_like) == "target"
+
+
+def test_native_policy_needs_a_model_that_routes_nan() -> None:
+    tr, te = frames()
+    analyzer = FeatureGroupAnalyzer(LogisticRegression(), nan_policy="native", verbose=False)
+    with pytest.raises(InvalidParameterError, match="'g' has NaN in \\['b'\\].*drop_per_group"):
+        run(analyzer, train=tr.assign(b=tr["b"].where(tr["a"] > 0)))
+    assert run(analyzer).table.loc["g", "train_used"] == 150
+
+
+def test_filter_func_mask_checks() -> None:
+    with pytest.raises(InvalidParameterError, match="one bool per row of the train frame"):
+        run(FeatureGroupAnalyzer(filter_func=lambda f: f["a"], verbose=False))
+    with pytest.raises(LengthMismatchError, match="filter_func"):
+        run(FeatureGroupAnalyzer(filter_func=lambda f: np.ones(3, bool), verbose=False))
+
+
+def test_contract_supplies_roles_and_groups() -> None:
+    tr, te = frames()
+    contract = DataContract(
+        "trade_date", "alpha", ["a", "b"], groups={"ab": ["a", "b"]}, target_units="fraction"
+    )
+    analyzer = FeatureGroupAnalyzer(
+        XGBClassifier(n_estimators=5, n_jobs=1), target="ignored", contract=contract, verbose=False
+    )
+    result = analyzer.test_feature_groups(tr, te)
+    assert result.groups == ["ab"]
+
+
+def test_thread_plan() -> None:
+    assert thread_plan(None, 4) == (1, None)
+    assert thread_plan(1, 4) == (1, 1)
+    assert thread_plan(3, 2) == (2, 1)
+    assert thread_plan(-1, 1)[0] == 1
+    with pytest.raises(InvalidParameterError, match="n_jobs"):
+        thread_plan(True, 3)
