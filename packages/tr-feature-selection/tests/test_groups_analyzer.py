@@ -1,4 +1,4 @@
-"""FeatureGroupAnalyzer: hand-worked rows, the issue's example, ground truths on the synthetic market."""
+"""FeatureGroupAnalyzer: hand-worked rows, the issue's example, synthetic-market ground truths."""
 
 from __future__ import annotations
 
@@ -85,7 +85,8 @@ def test_issue_example_runs_as_written_with_the_default_model() -> None:
 
     table = results.to_frame()
     assert list(table.index) == list(feature_groups)
-    assert results.metric == "bucket_19_return" and results.weighted
+    assert results.metric == "bucket_19_return"
+    assert results.weighted
     for group, cols in feature_groups.items():
         complete = test[[*cols, "alpha"]].notna().all(axis=1)
         top = results.buckets[group]["mean"].iloc[19]
@@ -114,7 +115,8 @@ def test_informative_groups_beat_noise(market) -> None:
         small_xgb(), evaluation_metric="ic", random_state=0, verbose=False
     ).test_feature_groups(train, test, groups)
     ic = result.table["test_metric"]
-    assert ic["insider"] > ic["noise"] + 0.05 and ic["technical"] > ic["noise"] + 0.05
+    assert ic["insider"] > ic["noise"] + 0.05
+    assert ic["technical"] > ic["noise"] + 0.05
     assert result.best() in {"insider", "technical"}
 
 
@@ -148,7 +150,7 @@ def test_leaked_future_alpha_is_flagged(market) -> None:
     leaky_train = train.assign(leak=train["alpha"] + rng.normal(0, 0.01, len(train)))
     leaky_test = test.assign(leak=test["alpha"] + rng.normal(0, 0.01, len(test)))
     analyzer = FeatureGroupAnalyzer(small_xgb(), random_state=0, verbose=False)
-    with pytest.warns(LeakageWarning, match="'leaky'.*computed from the outcome"):
+    with pytest.warns(LeakageWarning, match=r"'leaky'.*computed from the outcome"):
         result = analyzer.test_feature_groups(
             leaky_train, leaky_test, {"insider": groups["insider"], "leaky": ["leak"]}
         )

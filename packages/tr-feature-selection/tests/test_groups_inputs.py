@@ -59,21 +59,21 @@ def run(analyzer: FeatureGroupAnalyzer | None = None, groups=None, train=None, t
 
 @pytest.mark.parametrize("fill", ["zero", 0, 0.0, "mean", "median", "ffill", "fillna", "-1"])
 def test_constant_fills_are_refused_with_the_reason(fill) -> None:
-    with pytest.raises(InvalidParameterError, match="zero .* is a real value.*a third"):
+    with pytest.raises(InvalidParameterError, match=r"zero .* is a real value.*a third"):
         check_nan_policy(fill)
     with pytest.raises(InvalidParameterError, match="not 'missing'"):
         run(FeatureGroupAnalyzer(nan_policy=fill, verbose=False))
 
 
 def test_unknown_policy_lists_the_two() -> None:
-    with pytest.raises(InvalidParameterError, match="drop_per_group.*native"):
+    with pytest.raises(InvalidParameterError, match=r"drop_per_group.*native"):
         check_nan_policy("drop")
-    with pytest.raises(InvalidParameterError, match="drop_per_group.*native"):
+    with pytest.raises(InvalidParameterError, match=r"drop_per_group.*native"):
         check_nan_policy(None)
 
 
 def test_bad_groups_name_the_group() -> None:
-    with pytest.raises(MissingColumnError, match="'g'.*\\['zz'\\].*train"):
+    with pytest.raises(MissingColumnError, match=r"'g'.*\['zz'\].*train"):
         run(groups={"g": ["a", "zz"]})
     with pytest.raises(InvalidParameterError, match="'empty' is empty"):
         run(groups={"empty": []})
@@ -83,19 +83,19 @@ def test_bad_groups_name_the_group() -> None:
         run(groups={})
     with pytest.raises(InvalidParameterError, match="names must be non-empty strings"):
         run(groups={1: ["a"]})
-    with pytest.raises(DuplicateColumnError, match="'g' lists \\['a'\\]"):
+    with pytest.raises(DuplicateColumnError, match=r"'g' lists \['a'\]"):
         run(groups={"g": ["a", "a"]})
-    with pytest.raises(InvalidParameterError, match="'g' holds \\['alpha'\\]"):
+    with pytest.raises(InvalidParameterError, match=r"'g' holds \['alpha'\]"):
         run(groups={"g": ["a", "alpha"]})
     tr, te = frames()
-    with pytest.raises(FeatureTypeError, match="'g'.*\\['s'\\]"):
+    with pytest.raises(FeatureTypeError, match=r"'g'.*\['s'\]"):
         run(groups={"g": ["a", "s"]}, train=tr.assign(s="x"), test=te.assign(s="x"))
 
 
 def test_group_without_complete_rows_is_named() -> None:
-    with pytest.raises(InsufficientDataError, match="'hollow' has no usable training row.*'c'"):
+    with pytest.raises(InsufficientDataError, match=r"'hollow' has no usable training row.*'c'"):
         run(groups={"fine": ["a"], "hollow": ["a", "c"]})
-    tr, te = frames()
+    _tr, te = frames()
     te = te.assign(b=np.nan)
     with pytest.raises(InsufficientDataError, match="'g' has no usable test row"):
         run(test=te)
@@ -103,7 +103,9 @@ def test_group_without_complete_rows_is_named() -> None:
 
 def test_test_before_train_and_overlapping_labels() -> None:
     tr, te = frames()
-    with pytest.raises(LookaheadError, match="50 training rows .*150 test rows.*time_train_test_split"):
+    with pytest.raises(
+        LookaheadError, match=r"50 training rows .*150 test rows.*time_train_test_split"
+    ):
         run(train=te, test=tr)
     same_day = te.assign(trade_date=tr["trade_date"].iloc[-1])
     with pytest.raises(LookaheadError, match="1 training rows have `trade_date` on or after"):
@@ -115,16 +117,18 @@ def test_test_before_train_and_overlapping_labels() -> None:
         run(analyzer)
     with pytest.raises(MissingColumnError, match="`time`='when'"):
         run(FeatureGroupAnalyzer(time="when", verbose=False))
-    skipped = FeatureGroupAnalyzer(XGBClassifier(n_estimators=5, n_jobs=1), time=None, verbose=False)
+    skipped = FeatureGroupAnalyzer(
+        XGBClassifier(n_estimators=5, n_jobs=1), time=None, verbose=False
+    )
     assert run(skipped, train=te, test=tr).table.loc["g", "train_used"] == 50
 
 
 def test_constant_target_names_the_group() -> None:
-    tr, te = frames()
-    with pytest.raises(InsufficientDataError, match="feature group 'g'.*constant target"):
+    tr, _te = frames()
+    with pytest.raises(InsufficientDataError, match=r"feature group 'g'.*constant target"):
         run(train=tr.assign(alpha=-0.01))
     analyzer = FeatureGroupAnalyzer(LinearRegression(), verbose=False)
-    with pytest.raises(InsufficientDataError, match="constant .*feature group 'g'"):
+    with pytest.raises(InsufficientDataError, match=r"constant .*feature group 'g'"):
         run(analyzer, train=tr.assign(alpha=0.02))
 
 
@@ -157,8 +161,8 @@ def test_parameters() -> None:
         run(FeatureGroupAnalyzer(StandardScaler(), verbose=False))
     with pytest.raises(InvalidParameterError, match="DataContract"):
         run(FeatureGroupAnalyzer(contract={"target": "alpha"}, verbose=False))
+    tr, te = frames()
     with pytest.raises(InvalidParameterError, match="no `contract`"):
-        tr, te = frames()
         FeatureGroupAnalyzer(verbose=False).test_feature_groups(tr, te)
 
 
@@ -198,9 +202,9 @@ def test_calculator_kind_rule() -> None:
 
 
 def test_native_policy_needs_a_model_that_routes_nan() -> None:
-    tr, te = frames()
+    tr, _te = frames()
     analyzer = FeatureGroupAnalyzer(LogisticRegression(), nan_policy="native", verbose=False)
-    with pytest.raises(InvalidParameterError, match="'g' has NaN in \\['b'\\].*drop_per_group"):
+    with pytest.raises(InvalidParameterError, match=r"'g' has NaN in \['b'\].*drop_per_group"):
         run(analyzer, train=tr.assign(b=tr["b"].where(tr["a"] > 0)))
     assert run(analyzer).table.loc["g", "train_used"] == 150
 

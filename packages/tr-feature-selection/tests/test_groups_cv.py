@@ -1,0 +1,146 @@
+"""cross_validate_groups: folds, mean ± std per group, and the selection-bias view."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from xgboost import XGBClassifier
+
+from tr_core.errors import EmptyDataError, InvalidParameterError
+from tr_core.splits import PurgedKFold, WalkForward
+from tr_core.synthetic import make_insider_trades
+from tr_feature_selection.groups import FeatureGroupAnalyzer, GroupCVResult
+from tr_feature_selection.groups.cross_validation import pbo_partitions
+
+
+@pytest.fixture(scope="module")
+def market() -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    frame, truth = make_insider_trades(20_000, seed=2)
+    return frame, {k: list(v) for k, v in truth.groups.items()}
+
+
+def analyzer(**kw) -> FeatureGroupAnalyzer:
+    model = XGBClassifier(n_estimators=20, max_depth=3, learning_rate=0.1, n_jobs=1)
+    return FeatureGroupAnalyzer(model, evaluation_metric="ic", random_state=0, verbose=False, **kw)
+
+
+def test_walk_forward_folds_summary_and_selection_bias(market, tmp_path: Path) -> None:
+    frame, groups = market
+    splitter = WalkForward(n_splits=3, times="trade_date", label_ends="label_end")
+    result = analyzer().cross_validate_groups(frame, groups, splitter)
+    assert isinstance(result, GroupCVResult)
+    folds = list(splitter.split(frame))
+    assert result.n_folds == 3
+    assert len(result.folds) == 3 * len(groups)
+    for k, (_, test_pos) in enumerate(folds):
+        test = frame.iloc[test_pos]
+        for group, cols in groups.items():
+            used = int(test[[*cols, "alpha"]].notna().all(axis=1).sum())
+            assert result.folds.loc[(k, group), "test_used"] == used
+    per_group = result.folds.groupby(level="group")["test_metric"]
+    np.testing.assert_allclose(result.table["test_metric_mean"], per_group.mean()[list(groups)])
+    np.testing.assert_allclose(result.table["test_metric_std"], per_group.std()[list(groups)])
+    assert (
+        result.table.loc["noise", "test_metric_mean"]
+        < result.table.loc["insider", "test_metric_mean"]
+    )
+    assert result.best() in {"insider", "technical"}
+    # The selection-bias view: months × groups of out-of-sample top-bucket returns.
+    periods = result.periods
+    assert periods is not None
+    assert list(periods.columns) == list(groups)
+    assert len(periods) >= 4
+    assert np.isfinite(periods.to_numpy()).all()
+    assert result.pbo is not None
+    assert 0.0 <= result.pbo.pbo <= 1.0
+    assert result.deflated_sharpe is not None
+    assert 0.0 <= result.deflated_sharpe <= 1.0
+    assert result.selection_note is None
+    summary = json.loads(json.dumps(result.summary()))
+    assert summary["n_periods"] == len(periods)
+    assert summary["best"] == result.best()
+    result.plot().savefig(tmp_path / "cv.png")
+    assert (tmp_path / "cv.png").stat().st_size > 0
+    assert set(result.buckets) == {(k, g) for k in range(3) for g in groups}
+
+
+def test_bucket_tables_and_period_months_match_the_folds(market) -> None:
+    frame, groups = market
+    splitter = WalkForward(n_splits=2, times="trade_date")
+    one = {"insider": groups["insider"], "market": groups["market"]}
+    result = analyzer(n_buckets=5).cross_validate_groups(frame, one, splitter)
+    assert result.periods is not None
+    for k, (_, _test_pos) in enumerate(splitter.split(frame)):
+        assert (
+            result.buckets[(k, "insider")]["count"].sum()
+            == result.folds.loc[(k, "insider"), "test_used"]
+        )
+    # Every month of the matrix is a month of some test row.
+    months = frame.iloc[np.concatenate([t for _, t in splitter.split(frame)])]["trade_date"]
+    assert set(result.periods.index) <= set(months.dt.to_period("M"))
+
+
+def test_identical_for_any_n_jobs(market) -> None:
+    frame, groups = market
+    splitter = PurgedKFold(n_splits=3, times="trade_date", label_ends="label_end")
+    small = {"insider": groups["insider"], "noise": groups["noise"]}
+    a = analyzer().cross_validate_groups(frame, small, splitter)
+    b = analyzer(n_jobs=3).cross_validate_groups(frame, small, splitter)
+    pd.testing.assert_frame_equal(a.folds, b.folds)
+    pd.testing.assert_frame_equal(a.table, b.table)
+    assert a.deflated_sharpe == b.deflated_sharpe
+
+
+def test_too_few_groups_or_months_give_a_reason(market, tmp_path: Path) -> None:
+    frame, groups = market
+    splitter = WalkForward(n_splits=2, times="trade_date")
+    single = analyzer().cross_validate_groups(frame, {"insider": groups["insider"]}, splitter)
+    assert single.pbo is None
+    assert "one group" in (single.selection_note or "")
+    recent = frame[frame["trade_date"] >= frame["trade_date"].max() - pd.Timedelta(days=75)]
+    short = analyzer().cross_validate_groups(
+        recent, {"insider": groups["insider"], "noise": groups["noise"]}, splitter
+    )
+    assert short.pbo is None
+    assert short.deflated_sharpe is None
+    assert "need at least 4" in (short.selection_note or "")
+    short.plot().savefig(tmp_path / "short.png")
+    no_time = analyzer(time=None).cross_validate_groups(
+        frame, {"insider": groups["insider"]}, splitter
+    )
+    assert no_time.periods is None
+    assert "no `time` column" in (no_time.selection_note or "")
+
+
+def test_bad_splitters(market) -> None:
+    frame, groups = market
+    g = {"insider": groups["insider"]}
+
+    class Empty:
+        def split(self, X):
+            return iter([])
+
+    class Hollow:
+        def split(self, X):
+            yield np.arange(10), np.array([], dtype=int)
+
+    class Outside:
+        def split(self, X):
+            yield np.arange(10), np.array([len(X) + 5])
+
+    with pytest.raises(InvalidParameterError, match="must have split"):
+        analyzer().cross_validate_groups(frame, g, object())
+    with pytest.raises(InvalidParameterError, match="yielded no split"):
+        analyzer().cross_validate_groups(frame, g, Empty())
+    with pytest.raises(EmptyDataError, match=r"fold 0 .* no test rows"):
+        analyzer().cross_validate_groups(frame, g, Hollow())
+    with pytest.raises(InvalidParameterError, match="not positions"):
+        analyzer().cross_validate_groups(frame, g, Outside())
+
+
+def test_pbo_partitions() -> None:
+    assert [pbo_partitions(n) for n in (0, 3, 4, 5, 13, 40)] == [0, 0, 2, 2, 6, 16]
