@@ -179,7 +179,7 @@ def test_bad_x(stump) -> None:
         xgboost_importance(model, "shap", X=X.assign(b="x"))
     with pytest.raises(EmptyDataError):
         xgboost_importance(model, "shap", X=X.iloc[:0])
-    with pytest.raises(NonFiniteError, match="'a'.*infinite"):
+    with pytest.raises(NonFiniteError, match=r"'a'.*infinite"):
         xgboost_importance(model, "shap", X=X.assign(a=np.inf))
     with pytest.raises(TrTypeError, match="DataFrame"):
         xgboost_importance(model, "shap", X=X.to_numpy())  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ from scipy.stats import spearmanr
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
 from tr_core.errors import (
+    DuplicateColumnError,
     EmptyDataError,
     FeatureTypeError,
     InsufficientDataError,
@@ -18,6 +19,7 @@ from tr_core.errors import (
     LookaheadError,
     MissingColumnError,
     NonFiniteError,
+    TrTypeError,
 )
 from tr_feature_selection.importance import PermutationImportance, permutation_importance
 
@@ -93,7 +95,7 @@ def test_a_cluster_is_permuted_with_one_row_permutation(data) -> None:
 
 def test_a_units_result_does_not_depend_on_the_other_units(data) -> None:
     model = LinearRegression().fit(data[["a", "b", "c"]], data["y"])
-    common = dict(target="y", metric="ic", n_repeats=3, random_state=1)
+    common = {"target": "y", "metric": "ic", "n_repeats": 3, "random_state": 1}
     alone = permutation_importance(model, data, features=["a", "b", "c"], **common)
     clustered = permutation_importance(
         model, data, features=["a", "b", "c"], clusters={"bc": ["b", "c"]}, **common
@@ -123,7 +125,7 @@ def test_same_seed_same_result_and_frame_untouched(data) -> None:
 
 def test_feature_order_follows_the_model(data) -> None:
     model = LinearRegression().fit(data[["a", "b", "c"]], data["y"])
-    kwargs = dict(target="y", metric="ic", random_state=0)
+    kwargs = {"target": "y", "metric": "ic", "random_state": 0}
     one = permutation_importance(model, data, features=["c", "a", "b"], **kwargs)
     two = permutation_importance(model, data, features=["a", "b", "c"], **kwargs)
     assert one.baseline == pytest.approx(1.0)
@@ -160,7 +162,8 @@ def test_result_outputs(data, tmp_path) -> None:
     assert frame.index.tolist() == res.importance.index.tolist() == ["ab", "c"]
     summary = json.loads(json.dumps(res.summary()))
     assert summary["clusters"] == {"ab": ["a", "b"]}
-    assert summary["n_repeats"] == 2 and summary["n_rows"] == len(data)
+    assert summary["n_repeats"] == 2
+    assert summary["n_rows"] == len(data)
     fig = res.plot()
     fig.savefig(tmp_path / "mda.png")
     assert (tmp_path / "mda.png").stat().st_size > 0
@@ -173,7 +176,7 @@ def test_result_outputs(data, tmp_path) -> None:
 
 def test_leak_guard(data) -> None:
     model = LinearRegression().fit(data[["a", "b", "c"]], data["y"])
-    kwargs = dict(features=["a", "b", "c"], target="y", metric="ic", time="time")
+    kwargs = {"features": ["a", "b", "c"], "target": "y", "metric": "ic", "time": "time"}
     later = data[data["time"] > "2021-03-01"]
     permutation_importance(model, later, train_end="2021-03-01", **kwargs)
     with pytest.raises(LookaheadError, match=r"1 of 241 rows .* at or before .*row \[59\]"):
@@ -217,3 +220,40 @@ def test_bad_input(data) -> None:
         permutation_importance(model, data.iloc[:0], features=feats, target="y")
     with pytest.raises(InsufficientDataError, match="all of class 1"):
         permutation_importance(model, data.assign(y=1.0), features=feats, target="y")
+
+
+def test_a_model_without_feature_names_gets_the_columns_in_the_given_order(data) -> None:
+    X = data[["a", "b", "c"]].to_numpy()
+    model = LinearRegression().fit(X, data["y"])
+    res = permutation_importance(
+        model, data, features=["a", "b", "c"], target="y", metric="ic", random_state=0
+    )
+    assert res.baseline == pytest.approx(1.0)
+    assert res.mean["c"] == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("clusters", "message"),
+    [
+        ([("x", ["a"])], "must map"),
+        ({1: ["a"]}, "must be strings"),
+        ({"x": []}, "at least one feature"),
+        ({"x": "a"}, "at least one feature"),
+        ({"a": ["b", "c"]}, "also the name of a feature"),
+    ],
+)
+def test_bad_clusters(data, clusters, message) -> None:
+    model = LinearRegression().fit(data[["a", "b", "c"]], data["y"])
+    with pytest.raises(InvalidParameterError, match=message):
+        permutation_importance(model, data, features=["a", "b", "c"], target="y", clusters=clusters)
+
+
+def test_bad_frames(data) -> None:
+    model = LinearRegression().fit(data[["a", "b", "c"]], data["y"])
+    with pytest.raises(TrTypeError, match="DataFrame"):
+        permutation_importance(model, data.to_numpy(), features=["a"], target="y")
+    with pytest.raises(InvalidParameterError, match=r"\['a'\] more than once"):
+        permutation_importance(model, data, features=["a", "a", "b", "c"], target="y")
+    twice = pd.concat([data, data[["a"]]], axis=1)
+    with pytest.raises(DuplicateColumnError, match="several columns named"):
+        permutation_importance(model, twice, features=["a", "b", "c"], target="y")
