@@ -1,4 +1,4 @@
-"""The binned estimator: quantile bins with ties, Miller–Madow counts worked by hand, closed forms."""
+"""The binned estimator: quantile bins with ties, Miller–Madow by hand, closed forms."""
 
 from __future__ import annotations
 
@@ -94,7 +94,8 @@ def test_default_n_bins_rule() -> None:
 
 def test_miller_madow_by_hand() -> None:
     # Four rows: x bins (0, 0, 1, 1), classes (0, 1, 1, 1).
-    # Plug-in: H(X) = ln 2, H(Y) = -(1/4 ln 1/4 + 3/4 ln 3/4), H(X,Y) = -(2 * 1/4 ln 1/4 + 1/2 ln 1/2);
+    # Plug-in: H(X) = ln 2, H(Y) = -(1/4 ln 1/4 + 3/4 ln 3/4),
+    # H(X,Y) = -(2 * 1/4 ln 1/4 + 1/2 ln 1/2);
     # occupied cells 3, 2, 2 -> correction (3 - 2 - 2 + 1) / (2 * 4) = 0.
     x = np.array([[0], [0], [1], [1]])
     y = np.array([0, 1, 1, 1])

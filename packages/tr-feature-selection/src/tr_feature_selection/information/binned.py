@@ -46,7 +46,7 @@ def binned_mutual_information(
     ndarray of float64, shape (n_features,)
         Miller–Madow corrected plug-in estimates; NaN for a feature without rows.
     """
-    n_rows, n_features = x_codes.shape
+    n_features = x_codes.shape[1]
     y = y_codes if y_codes.ndim == 2 else np.broadcast_to(y_codes[:, None], x_codes.shape)
     valid = x_codes >= 0
     n_x = int(x_codes.max(initial=0)) + 1
@@ -73,12 +73,16 @@ def _miller_madow(counts: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return np.where(n > 0, mi, np.nan)
 
 
-def _entropy(counts: npt.NDArray[np.float64], n: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+def _entropy(
+    counts: npt.NDArray[np.float64], n: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
     """Plug-in entropy ``ln N - sum(c ln c) / N`` per feature (first axis)."""
     c = counts.reshape(counts.shape[0], -1)
-    c_log_c = (c * np.log(np.where(c > 0, c, 1.0))).sum(axis=1)
-    return np.log(n) - c_log_c / n
+    c_log_c: npt.NDArray[np.float64] = (c * np.log(np.where(c > 0, c, 1.0))).sum(axis=1)
+    entropy: npt.NDArray[np.float64] = np.log(n) - c_log_c / n
+    return entropy
 
 
 def _occupied(counts: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    return (counts.reshape(counts.shape[0], -1) > 0).sum(axis=1).astype(np.float64)
+    occupied: npt.NDArray[np.float64] = (counts.reshape(counts.shape[0], -1) > 0).sum(axis=1)
+    return occupied.astype(np.float64)

@@ -69,7 +69,7 @@ def default_n_bins(n_rows: int, n_target_bins: int | None) -> int:
         cap = math.floor(math.sqrt(n_rows / MIN_CELL_COUNT))
     else:
         cap = n_rows // (MIN_CELL_COUNT * max(n_target_bins, 1))
-    return max(2, min(rice, cap))
+    return int(max(2, min(rice, cap)))
 
 
 def quantile_bins(
@@ -109,21 +109,24 @@ def quantile_bins(
 def _block_bins(
     values: npt.NDArray[np.float64], n_bins: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.int64]:
-    n_rows, n_cols = values.shape
-    order = np.argsort(values, axis=0, kind="stable")  # NaN sorts last
-    ordered = np.take_along_axis(values, order, axis=0)
+    """Codes of a block of columns; works on rows of the transpose, which are contiguous."""
+    block = np.ascontiguousarray(values.T)
+    n_cols, n_rows = block.shape
+    order = np.argsort(block, axis=1)  # NaN sorts last; the order within ties is irrelevant
+    ordered = np.take_along_axis(block, order, axis=1)
     valid = ~np.isnan(ordered)
-    n_valid = valid.sum(axis=0)
-    new_value = np.ones((n_rows, n_cols), dtype=bool)
-    np.not_equal(ordered[1:], ordered[:-1], out=new_value[1:])
-    position = np.arange(n_rows, dtype=np.int64)[:, None]
-    group_start = np.maximum.accumulate(np.where(new_value, position, 0), axis=0)
-    dense = np.cumsum(new_value, axis=0, dtype=np.int64) - 1
+    n_valid = valid.sum(axis=1)
+    new_value = np.ones((n_cols, n_rows), dtype=bool)
+    np.not_equal(ordered[:, 1:], ordered[:, :-1], out=new_value[:, 1:])
+    position = np.arange(n_rows, dtype=np.int64)
+    group_start = np.maximum.accumulate(np.where(new_value, position, 0), axis=1)
+    dense = np.cumsum(new_value, axis=1, dtype=np.int64) - 1
     last = np.maximum(n_valid - 1, 0)
-    n_distinct = np.where(n_valid > 0, dense[last, np.arange(n_cols)] + 1, 0)
-    by_rank = group_start * n_bins // np.maximum(n_valid, 1)
-    ordered_codes = np.where(n_distinct <= n_bins, dense, by_rank)
+    n_distinct = np.where(n_valid > 0, dense[np.arange(n_cols), last] + 1, 0)
+    few = (n_distinct <= n_bins)[:, None]
+    by_rank = group_start * n_bins[:, None] // np.maximum(n_valid, 1)[:, None]
+    ordered_codes = np.where(few, dense, by_rank)
     ordered_codes[~valid] = -1
     codes = np.empty_like(ordered_codes)
-    np.put_along_axis(codes, order, ordered_codes, axis=0)
-    return codes
+    np.put_along_axis(codes, order, ordered_codes, axis=1)
+    return codes.T
