@@ -48,5 +48,5 @@ def run(bench: Bench) -> None:
         lambda: by_hand(train, test, groups),
         floor_name="by-hand XGBoost fit+predict",
         at_most=1.10,
-        repeat=1,
+        repeat=2,
     )
