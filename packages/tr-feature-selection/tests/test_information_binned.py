@@ -11,7 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tr_feature_selection.information import mutual_information
-from tr_feature_selection.information.binned import binned_mutual_information
+from tr_feature_selection.information.binned import (
+    binned_mutual_information,
+    mutual_information_from_codes,
+)
 from tr_feature_selection.information.binning import (
     MIN_CELL_COUNT,
     default_n_bins,
@@ -49,18 +52,37 @@ def test_nan_gets_minus_one_and_the_rest_is_binned_on_its_own_rows() -> None:
     assert _bins([np.nan, np.nan], 3) == [-1, -1]
 
 
-def test_columns_are_binned_independently_in_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
-    import tr_feature_selection.information.binning as binning
-
+def test_columns_are_binned_independently() -> None:
     rng = np.random.default_rng(0)
     values = rng.normal(size=(50, 7))
     values[rng.random((50, 7)) < 0.2] = np.nan
     n_bins = np.array([2, 3, 4, 5, 6, 7, 8])
     whole = quantile_bins(values, n_bins)
-    monkeypatch.setattr(binning, "_BLOCK_CELLS", 100)  # two columns per block
-    np.testing.assert_array_equal(quantile_bins(values, n_bins), whole)
     for j in range(7):
         np.testing.assert_array_equal(whole[:, j], _bins(values[:, j].tolist(), int(n_bins[j])))
+
+
+@pytest.mark.parametrize("discrete_target", [True, False])
+def test_blocks_of_features_give_the_same_answer(
+    monkeypatch: pytest.MonkeyPatch, discrete_target: bool
+) -> None:
+    import tr_feature_selection.information.binned as binned
+
+    rng = np.random.default_rng(1)
+    values = rng.normal(size=(200, 5))
+    values[rng.random((200, 5)) < 0.2] = np.nan
+    target = rng.integers(0, 3, 200) if discrete_target else rng.normal(size=200)
+    n_bins = np.array([4, 5, 6, 7, 8])
+    whole = binned_mutual_information(values, target, n_bins, discrete_target=discrete_target)
+    monkeypatch.setattr(binned, "_BLOCK_CELLS", 400)  # two features per block
+    blocks = binned_mutual_information(values, target, n_bins, discrete_target=discrete_target)
+    np.testing.assert_allclose(blocks, whole, rtol=0, atol=1e-15)
+    # Feature 0 on its own complete rows, target binned on those rows only.
+    keep = ~np.isnan(values[:, 0])
+    alone = binned_mutual_information(
+        values[keep, :1], target[keep], n_bins[:1], discrete_target=discrete_target
+    )
+    assert alone[0] == pytest.approx(whole[0])
 
 
 @settings(max_examples=60, deadline=None)
@@ -102,22 +124,22 @@ def test_miller_madow_by_hand() -> None:
     h_x = math.log(2)
     h_y = -(0.25 * math.log(0.25) + 0.75 * math.log(0.75))
     h_xy = -(2 * 0.25 * math.log(0.25) + 0.5 * math.log(0.5))
-    assert binned_mutual_information(x, y)[0] == pytest.approx(h_x + h_y - h_xy)
+    assert mutual_information_from_codes(x, y)[0] == pytest.approx(h_x + h_y - h_xy)
     # Independent 2 x 2 table with every cell filled: plug-in 0, correction (4-2-2+1)/(2*4).
     x = np.array([[0], [0], [1], [1]])
     y = np.array([0, 1, 0, 1])
-    assert binned_mutual_information(x, y)[0] == pytest.approx(-1 / 8)
+    assert mutual_information_from_codes(x, y)[0] == pytest.approx(-1 / 8)
 
 
 def test_missing_rows_are_left_out_per_feature() -> None:
     x = np.array([[0, -1], [0, 0], [1, 1], [1, -1]])
     y = np.array([0, 0, 1, 1])
-    mi = binned_mutual_information(x, y)
+    mi = mutual_information_from_codes(x, y)
     # Feature 0: perfect 2x2 on 4 rows: ln 2 - (2 - 2 - 2 + 1) / 8.
     assert mi[0] == pytest.approx(math.log(2) + 1 / 8)
     # Feature 1 sees rows 1 and 2 only: again a perfect table, on 2 rows.
     assert mi[1] == pytest.approx(math.log(2) + 1 / 4)
-    assert np.isnan(binned_mutual_information(np.array([[-1], [-1]]), np.array([0, 1]))[0])
+    assert np.isnan(mutual_information_from_codes(np.array([[-1], [-1]]), np.array([0, 1]))[0])
 
 
 def test_a_constant_feature_scores_exactly_zero() -> None:

@@ -74,7 +74,7 @@ def check_parameters(
 
 
 def feature_matrix(X: Any) -> tuple[list[Hashable], npt.NDArray[np.float64]]:
-    """Feature names and a new float64 matrix (NaN kept as missing, inf refused).
+    """Feature names and a new column-major float64 matrix (NaN kept as missing, inf refused).
 
     Raises
     ------
@@ -99,7 +99,7 @@ def feature_matrix(X: Any) -> tuple[list[Hashable], npt.NDArray[np.float64]]:
             )
         for name in names:
             _check_numeric(X[name].dtype, f"feature column {name!r}", X[name].dropna().head(3))
-        matrix = X.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+        matrix = np.asfortranarray(X.to_numpy(dtype=np.float64, na_value=np.nan, copy=True))
     else:
         raw = np.asarray(X)
         if raw.ndim != 2:
@@ -110,7 +110,7 @@ def feature_matrix(X: Any) -> tuple[list[Hashable], npt.NDArray[np.float64]]:
         _check_shape(raw.shape)
         names = [f"x{j}" for j in range(raw.shape[1])]
         _check_numeric(raw.dtype, "`X`", pd.Series(raw[:3, 0]))
-        matrix = raw.astype(np.float64, copy=True)
+        matrix = raw.astype(np.float64, order="F", copy=True)
     inf = np.isinf(matrix)
     if inf.any():
         col = int(np.flatnonzero(inf.any(axis=0))[0])

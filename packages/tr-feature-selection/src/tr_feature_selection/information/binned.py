@@ -24,13 +24,60 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["binned_mutual_information"]
+from tr_feature_selection.information.binning import quantile_bins
+
+__all__ = ["binned_mutual_information", "mutual_information_from_codes"]
+
+# Features are binned and counted in blocks of about this many cells: a block's
+# temporaries stay in cache and no full matrix of codes is ever allocated.
+_BLOCK_CELLS = 1_000_000
 
 
 def binned_mutual_information(
+    matrix: npt.NDArray[np.float64],
+    target: npt.NDArray[np.float64] | npt.NDArray[np.int64],
+    n_bins: npt.NDArray[np.int64],
+    *,
+    discrete_target: bool,
+) -> npt.NDArray[np.float64]:
+    """Bias-corrected mutual information (nats) of every feature with the target.
+
+    Parameters
+    ----------
+    matrix : ndarray of float64, shape (n_rows, n_features)
+        Features, NaN where missing; column-major input avoids copies.
+    target : ndarray, shape (n_rows,)
+        Class codes ``0..K-1`` when ``discrete_target``, else values (no NaN).
+    n_bins : ndarray of int, shape (n_features,)
+        Quantile bins per feature (and, for a continuous target, for the
+        target on that feature's complete rows).
+    discrete_target : bool
+        Whether ``target`` holds class codes.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_features,)
+    """
+    n_rows, n_features = matrix.shape
+    out = np.empty(n_features, dtype=np.float64)
+    step = max(1, _BLOCK_CELLS // max(n_rows, 1))
+    for lo in range(0, n_features, step):
+        block = matrix[:, lo : lo + step]
+        bins = n_bins[lo : lo + step]
+        x_codes = quantile_bins(block, bins)
+        if discrete_target:
+            y_codes = target.astype(np.int64, copy=False)
+        else:
+            y_values = np.where(np.isnan(block), np.nan, target.astype(np.float64)[:, None])
+            y_codes = quantile_bins(y_values, bins)
+        out[lo : lo + step] = mutual_information_from_codes(x_codes, y_codes)
+    return out
+
+
+def mutual_information_from_codes(
     x_codes: npt.NDArray[np.int64], y_codes: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.float64]:
-    """Bias-corrected mutual information (nats) of every binned feature with the target.
+    """Bias-corrected mutual information (nats) of binned features with the target.
 
     Parameters
     ----------
@@ -47,16 +94,17 @@ def binned_mutual_information(
         Miller–Madow corrected plug-in estimates; NaN for a feature without rows.
     """
     n_features = x_codes.shape[1]
-    y = y_codes if y_codes.ndim == 2 else np.broadcast_to(y_codes[:, None], x_codes.shape)
-    valid = x_codes >= 0
-    n_x = int(x_codes.max(initial=0)) + 1
+    # Feature by row on the transposes: codes from quantile_bins are column-major.
+    x = x_codes.T
+    y = y_codes.T if y_codes.ndim == 2 else y_codes[None, :]
+    n_x = int(x.max(initial=0)) + 1
     n_y = int(y.max(initial=0)) + 1
     # One bincount over every feature: cell (feature f, x bin i, y bin j) -> flat index.
-    offsets = np.arange(n_features, dtype=np.int64) * (n_x * n_y)
-    flat = x_codes * n_y
+    offsets = np.arange(n_features, dtype=np.int64)[:, None] * (n_x * n_y)
+    flat = x * n_y
     flat += y
     flat += offsets
-    flat = flat[valid]
+    flat = flat[x >= 0]
     counts = np.bincount(flat, minlength=n_features * n_x * n_y).reshape(n_features, n_x, n_y)
     return _miller_madow(counts.astype(np.float64))
 

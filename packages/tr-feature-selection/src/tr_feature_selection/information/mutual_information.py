@@ -14,7 +14,7 @@ from tr_feature_selection.information._inputs import (
     target_values,
 )
 from tr_feature_selection.information.binned import binned_mutual_information
-from tr_feature_selection.information.binning import default_n_bins, quantile_bins
+from tr_feature_selection.information.binning import default_n_bins
 from tr_feature_selection.information.knn import knn_mutual_information
 
 __all__ = ["mutual_information"]
@@ -134,13 +134,9 @@ def mutual_information(
             ],
             dtype=np.int64,
         )
-        x_codes = quantile_bins(matrix, per_feature)
-        if discrete_target:
-            y_codes = target.astype(np.int64)
-        else:
-            y_matrix = np.where(np.isnan(matrix), np.nan, target.astype(np.float64)[:, None])
-            y_codes = quantile_bins(y_matrix, per_feature)
-        values = binned_mutual_information(x_codes, y_codes)
+        values = binned_mutual_information(
+            matrix, target, per_feature, discrete_target=bool(discrete_target)
+        )
         bins = {name: int(b) for name, b in zip(names, per_feature, strict=True)}
     result = pd.Series(values, index=pd.Index(names), name="mutual_information", dtype=np.float64)
     result = result.sort_values(ascending=False, kind="stable")
