@@ -10,6 +10,7 @@ import pytest
 
 from tr_core.errors import (
     EmptyDataError,
+    FeatureTypeError,
     LengthMismatchError,
     MissingColumnError,
     NonFiniteError,
@@ -21,6 +22,8 @@ from tr_core.errors import (
 from tr_core.validation import (
     as_datetime_array,
     as_float_array,
+    check_no_inf,
+    check_numeric,
     check_same_length,
     check_same_timezone,
     resolve_column,
@@ -149,3 +152,44 @@ def test_check_same_timezone_refuses_aware_next_to_naive() -> None:
         times=naive, ends=naive.to_numpy(), bars=None, start=dt.datetime(2020, 1, 1)
     )
     check_same_timezone(times=aware, ends=[ts_aware], start=ts_aware)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pd.Series([1, 2, 3]),
+        pd.Series([True, False]),
+        pd.Series([0.5, np.nan]),
+        pd.Series([1, None], dtype="Int64"),
+        np.array([1.0, 2.0]),
+    ],
+)
+def test_check_numeric_accepts_numbers_and_flags(values: object) -> None:
+    check_numeric(values, "feature column 'x'")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("values", "shown"),
+    [
+        (pd.Series(["a", "b", None]), "['a', 'b']"),
+        (pd.Series(pd.to_datetime(["2024-01-02"])), "2024-01-02"),
+        (pd.Series([1 + 2j]), "(1+2j)"),
+        (pd.Series(["x"], dtype="category"), "['x']"),
+        (np.array(["u", "v"]), "['u', 'v']"),
+    ],
+)
+def test_check_numeric_names_the_column_values_and_fix(values: object, shown: str) -> None:
+    with pytest.raises(FeatureTypeError, match="feature column 'x' must be numeric") as info:
+        check_numeric(values, "feature column 'x'")  # type: ignore[arg-type]
+    assert shown in str(info.value)
+    assert "pd.to_numeric" in str(info.value)
+
+
+def test_check_no_inf_allows_nan_and_names_the_rows_of_inf() -> None:
+    frame = pd.DataFrame({"a": [1.0, np.nan, 2.0], "b": [0.0, np.inf, -np.inf]}, index=[7, 8, 9])
+    matrix = frame.to_numpy()
+    check_no_inf(matrix[:, :1], ["a"], frame)
+    with pytest.raises(NonFiniteError, match=r"column 'b' has infinite values in rows \[8, 9\]"):
+        check_no_inf(matrix, ["a", "b"], frame)
+    with pytest.raises(NonFiniteError, match=r"rows \[1, 2\]"):
+        check_no_inf(matrix, ["a", "b"], matrix)

@@ -19,7 +19,6 @@ import pandas as pd
 from tr_core.errors import (
     DuplicateColumnError,
     EmptyDataError,
-    FeatureTypeError,
     InvalidParameterError,
     LabelWindowError,
     MissingColumnError,
@@ -27,7 +26,12 @@ from tr_core.errors import (
     TrTypeError,
     describe_rows,
 )
-from tr_core.validation import as_datetime_array, check_same_timezone
+from tr_core.validation import (
+    as_datetime_array,
+    check_no_inf,
+    check_numeric,
+    check_same_timezone,
+)
 
 __all__ = ["DataContract", "ValidationReport"]
 
@@ -271,7 +275,7 @@ class DataContract:
                     f"in {describe_rows(list(frame.index[early]))}; an outcome window cannot close "
                     "before the decision — fix those rows or drop them."
                 )
-        self._check_numeric(frame, self.target, role="target")
+        check_numeric(frame[self.target], f"target column {self.target!r}")
         target = frame[self.target].to_numpy(dtype=np.float64, na_value=np.nan)
         bad = np.flatnonzero(~np.isfinite(target))
         if bad.size:
@@ -282,15 +286,9 @@ class DataContract:
             )
         feature_nan: dict[str, int] = {}
         for col in self.features:
-            self._check_numeric(frame, col, role="feature")
+            check_numeric(frame[col], f"feature column {col!r}")
             values = frame[col].to_numpy(dtype=np.float64, na_value=np.nan)
-            inf = np.flatnonzero(np.isinf(values))
-            if inf.size:
-                raise NonFiniteError(
-                    f"feature column {col!r} has infinite values in "
-                    f"{describe_rows(list(frame.index[inf]))}; inf usually comes from a division "
-                    "by zero — fix the feature's computation or set those values to NaN."
-                )
+            check_no_inf(values[:, None], [col], frame)
             feature_nan[col] = int(np.isnan(values).sum())
         n_entities = None
         if self.entity is not None:
@@ -316,20 +314,6 @@ class DataContract:
             sorted_by_time=ordered,
             feature_nan=feature_nan,
             group_complete_rows=complete,
-        )
-
-    @staticmethod
-    def _check_numeric(frame: pd.DataFrame, col: str, *, role: str) -> None:
-        dtype = frame[col].dtype
-        if pd.api.types.is_bool_dtype(dtype) or (
-            pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype)
-        ):
-            return
-        sample = frame[col].dropna().head(3).tolist()
-        raise FeatureTypeError(
-            f"{role} column {col!r} must be numeric, got dtype {dtype} (e.g. {sample}); "
-            f"convert it with pd.to_numeric(frame[{col!r}], errors='raise') and fix or encode "
-            "the values that fail (a text category needs an explicit encoding)."
         )
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 
 from tr_core.errors import (
     EmptyDataError,
+    FeatureTypeError,
     LengthMismatchError,
     MissingColumnError,
     NonFiniteError,
@@ -33,6 +34,8 @@ from tr_core.errors import (
 __all__ = [
     "as_datetime_array",
     "as_float_array",
+    "check_no_inf",
+    "check_numeric",
     "check_same_length",
     "check_same_timezone",
     "resolve_column",
@@ -60,6 +63,63 @@ def row_labels(values: Any, positions: npt.NDArray[np.intp]) -> list[Any]:
     if isinstance(values, pd.Series | pd.DataFrame):
         return list(values.index[positions])
     return [int(p) for p in positions]
+
+
+def check_numeric(values: pd.Series | np.ndarray, what: str) -> None:
+    """Raise unless ``values`` has a real numeric or boolean dtype.
+
+    Parameters
+    ----------
+    values : Series or ndarray
+        A feature or target column.
+    what : str
+        How to name it in the message, e.g. ``"feature column 'size'"``.
+
+    Raises
+    ------
+    FeatureTypeError
+        Naming the dtype, a few of the values and the fix. Complex numbers,
+        datetimes, text and categoricals are refused.
+    """
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype) or (
+        pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype)
+    ):
+        return
+    sample = pd.Series(np.asarray(values).reshape(-1)[:50]).dropna().head(3).tolist()
+    raise FeatureTypeError(
+        f"{what} must be numeric, got dtype {dtype} (e.g. {sample}); convert it with "
+        "pd.to_numeric(..., errors='raise') and encode text categories explicitly."
+    )
+
+
+def check_no_inf(matrix: npt.NDArray[np.float64], names: Sequence[Any], source: Any) -> None:
+    """Raise if a column of a float matrix holds +/-inf (NaN is allowed: it means missing).
+
+    Parameters
+    ----------
+    matrix : ndarray of float, shape (n_rows, n_columns)
+        The feature values.
+    names : sequence
+        Column names, for the message.
+    source : DataFrame or array-like
+        Where the rows came from; a frame contributes index labels to the message.
+
+    Raises
+    ------
+    NonFiniteError
+        Naming the first column with infinite values and its first rows.
+    """
+    inf = np.isinf(matrix)
+    if not inf.any():
+        return
+    col = int(np.flatnonzero(inf.any(axis=0))[0])
+    rows = np.flatnonzero(inf[:, col])
+    raise NonFiniteError(
+        f"feature column {names[col]!r} has infinite values in "
+        f"{describe_rows(row_labels(source, rows))}; inf usually comes from a division by "
+        "zero — fix the computation, or set those values to NaN (missing)."
+    )
 
 
 def as_float_array(

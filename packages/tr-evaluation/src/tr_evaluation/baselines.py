@@ -41,9 +41,9 @@ import pandas as pd
 
 from tr_core.errors import InvalidParameterError, TrTypeError
 from tr_core.validation import as_float_array, check_same_length
-from tr_evaluation.progress import progress
 from tr_evaluation.buckets import BucketAnalyzer, BucketResult
 from tr_evaluation.buckets.result import plain
+from tr_evaluation.progress import progress
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

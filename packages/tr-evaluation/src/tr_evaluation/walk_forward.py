@@ -32,9 +32,9 @@ from tr_core.errors import (
     describe_rows,
 )
 from tr_core.validation import as_datetime_array, as_float_array
-from tr_evaluation.progress import progress
 from tr_evaluation.buckets import BucketAnalyzer, BucketResult
 from tr_evaluation.buckets.result import plain
+from tr_evaluation.progress import progress
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -9,10 +9,10 @@ import pandas as pd
 
 from tr_core.errors import (
     DuplicateColumnError,
-    FeatureTypeError,
     InvalidParameterError,
     MissingColumnError,
 )
+from tr_core.validation import check_numeric
 
 __all__ = ["FeatureGroups", "check_feature_groups"]
 
@@ -105,14 +105,5 @@ def _check_in_frame(name: str, cols: tuple[str, ...], where: str, frame: pd.Data
             f"feature group {name!r}: columns {doubled} appear more than once in the {where} "
             "frame; rename or drop the duplicates."
         )
-    bad = [
-        c
-        for c in cols
-        if not pd.api.types.is_numeric_dtype(frame[c].dtype)
-        or pd.api.types.is_datetime64_any_dtype(frame[c].dtype)
-    ]
-    if bad:
-        raise FeatureTypeError(
-            f"feature group {name!r}: columns {bad} in the {where} frame are not numeric "
-            f"(dtypes {[str(frame[c].dtype) for c in bad]}); encode them as numbers first."
-        )
+    for c in cols:
+        check_numeric(frame[c], f"feature group {name!r}: column {c!r} of the {where} frame")

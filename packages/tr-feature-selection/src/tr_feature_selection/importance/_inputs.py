@@ -12,14 +12,11 @@ import pandas as pd
 
 from tr_core.errors import (
     DuplicateColumnError,
-    FeatureTypeError,
     InvalidParameterError,
     MissingColumnError,
-    NonFiniteError,
     TrTypeError,
-    describe_rows,
 )
-from tr_core.validation import as_float_array
+from tr_core.validation import as_float_array, check_no_inf, check_numeric
 
 __all__ = ["check_features", "feature_matrix", "target_values"]
 
@@ -85,20 +82,6 @@ def check_features(frame: Any, features: Sequence[str], *, where: str = "frame")
     return names
 
 
-def check_numeric(column: pd.Series, what: str) -> None:
-    """Raise :class:`FeatureTypeError` unless ``column`` is numeric or boolean."""
-    dtype = column.dtype
-    if pd.api.types.is_bool_dtype(dtype) or (
-        pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype)
-    ):
-        return
-    sample = column.dropna().head(3).tolist()
-    raise FeatureTypeError(
-        f"{what} must be numeric, got dtype {dtype} (e.g. {sample}); convert it with "
-        "pd.to_numeric(..., errors='raise') and encode text categories explicitly."
-    )
-
-
 def feature_matrix(frame: pd.DataFrame, names: list[str]) -> npt.NDArray[np.float64]:
     """A new float64 matrix of the (checked) feature columns; NaN kept, inf refused.
 
@@ -108,15 +91,7 @@ def feature_matrix(frame: pd.DataFrame, names: list[str]) -> npt.NDArray[np.floa
         A feature holds +/-inf (missing values must be NaN, not inf).
     """
     matrix = frame[names].to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
-    inf = np.isinf(matrix)
-    if inf.any():
-        col = int(np.flatnonzero(inf.any(axis=0))[0])
-        rows = np.flatnonzero(inf[:, col])
-        raise NonFiniteError(
-            f"feature column {names[col]!r} has infinite values in "
-            f"{describe_rows(list(frame.index[rows]))}; inf usually comes from a division by "
-            "zero — fix the computation or set those values to NaN."
-        )
+    check_no_inf(matrix, names, frame)
     return matrix
 
 

@@ -13,14 +13,19 @@ import pandas as pd
 from tr_core.errors import (
     DuplicateColumnError,
     EmptyDataError,
-    FeatureTypeError,
     InsufficientDataError,
     InvalidParameterError,
     NonFiniteError,
     TrTypeError,
     describe_rows,
 )
-from tr_core.validation import as_float_array, check_same_length, row_labels
+from tr_core.validation import (
+    as_float_array,
+    check_no_inf,
+    check_numeric,
+    check_same_length,
+    row_labels,
+)
 
 __all__ = [
     "MAX_CLASSES",
@@ -98,7 +103,7 @@ def feature_matrix(X: Any) -> tuple[list[Hashable], npt.NDArray[np.float64]]:
                 f"`X` has several columns named {twice}; rename them so each feature is unique."
             )
         for name in names:
-            _check_numeric(X[name].dtype, f"feature column {name!r}", X[name].dropna().head(3))
+            check_numeric(X[name], f"feature column {name!r}")
         matrix = np.asfortranarray(X.to_numpy(dtype=np.float64, na_value=np.nan, copy=True))
     else:
         raw = np.asarray(X)
@@ -109,18 +114,9 @@ def feature_matrix(X: Any) -> tuple[list[Hashable], npt.NDArray[np.float64]]:
             )
         _check_shape(raw.shape)
         names = [f"x{j}" for j in range(raw.shape[1])]
-        _check_numeric(raw.dtype, "`X`", pd.Series(raw[:3, 0]))
+        check_numeric(raw, "`X`")
         matrix = raw.astype(np.float64, order="F", copy=True)
-    inf = np.isinf(matrix)
-    if inf.any():
-        col = int(np.flatnonzero(inf.any(axis=0))[0])
-        rows = np.flatnonzero(inf[:, col])
-        raise NonFiniteError(
-            f"feature {names[col]!r} has infinite values in "
-            f"{describe_rows(row_labels(X, rows))}; inf usually comes from a division by zero "
-            "upstream — fix the computation, or set those values to NaN (each feature keeps "
-            "its own complete rows)."
-        )
+    check_no_inf(matrix, names, X)
     return names, matrix
 
 
@@ -228,14 +224,3 @@ def _check_shape(shape: tuple[int, ...]) -> None:
         raise EmptyDataError(
             f"`X` has shape {shape}; it needs at least one row and one feature column."
         )
-
-
-def _check_numeric(dtype: Any, what: str, sample: pd.Series) -> None:
-    if pd.api.types.is_bool_dtype(dtype) or (
-        pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype)
-    ):
-        return
-    raise FeatureTypeError(
-        f"{what} must be numeric, got dtype {dtype} (e.g. {sample.tolist()}); convert it with "
-        "pd.to_numeric(..., errors='raise') and encode text categories explicitly."
-    )
