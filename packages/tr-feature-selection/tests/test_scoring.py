@@ -76,3 +76,8 @@ def test_default_bucket_19_is_the_top_of_twenty() -> None:
 def test_bad_metrics(metric: object, match: str) -> None:
     with pytest.raises(InvalidParameterError, match=match):
         resolve_metric(metric)  # type: ignore[arg-type]
+
+
+def test_errors_use_the_callers_argument_name() -> None:
+    with pytest.raises(InvalidParameterError, match="unknown `metric` 'sharpe'"):
+        resolve_metric("sharpe", argument="metric")

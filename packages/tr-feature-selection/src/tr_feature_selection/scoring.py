@@ -106,7 +106,9 @@ class Metric:
         return float(self.compute(scored))
 
 
-def resolve_metric(metric: str | Callable[..., Any], *, n_buckets: int = 20) -> Metric:
+def resolve_metric(
+    metric: str | Callable[..., Any], *, n_buckets: int = 20, argument: str = "evaluation_metric"
+) -> Metric:
     """Turn a metric name or a ``metric(target, scores)`` callable into a :class:`Metric`.
 
     Parameters
@@ -116,6 +118,8 @@ def resolve_metric(metric: str | Callable[..., Any], *, n_buckets: int = 20) -> 
     n_buckets : int, default 20
         Number of buckets the bucket metrics use; ``bucket_<k>_return`` needs
         ``k < n_buckets``.
+    argument : str, default "evaluation_metric"
+        The caller's name for ``metric``, used in error messages.
 
     Returns
     -------
@@ -140,7 +144,7 @@ def resolve_metric(metric: str | Callable[..., Any], *, n_buckets: int = 20) -> 
         return Metric(getattr(metric, "__name__", type(metric).__name__), custom)
     if not isinstance(metric, str):
         raise InvalidParameterError(
-            f"`evaluation_metric` must be a name {list(METRIC_NAMES)} or a callable "
+            f"`{argument}` must be a name {list(METRIC_NAMES)} or a callable "
             f"metric(target, scores) -> float, got {metric!r}."
         )
     match = _BUCKET.fullmatch(metric)
@@ -148,7 +152,7 @@ def resolve_metric(metric: str | Callable[..., Any], *, n_buckets: int = 20) -> 
         k = int(match.group(1))
         if k >= n_buckets:
             raise InvalidParameterError(
-                f"`evaluation_metric`={metric!r} needs bucket {k}, but n_buckets={n_buckets} "
+                f"`{argument}`={metric!r} needs bucket {k}, but n_buckets={n_buckets} "
                 f"has buckets 0..{n_buckets - 1}; use 'top_bucket_return' or raise n_buckets."
             )
         return Metric(metric, lambda s: float(s.buckets.table["mean"].iloc[k]))
@@ -160,7 +164,7 @@ def resolve_metric(metric: str | Callable[..., Any], *, n_buckets: int = 20) -> 
     }
     if metric not in named:
         raise InvalidParameterError(
-            f"unknown `evaluation_metric` {metric!r}; use one of {list(METRIC_NAMES)} "
+            f"unknown `{argument}` {metric!r}; use one of {list(METRIC_NAMES)} "
             "(e.g. 'bucket_19_return' with 20 buckets) or a callable metric(target, scores)."
         )
     return Metric(metric, named[metric])

@@ -140,7 +140,7 @@ def permutation_importance(
     units = _units(names, clusters)
     if isinstance(n_repeats, bool) or not isinstance(n_repeats, int | np.integer) or n_repeats < 1:
         raise InvalidParameterError(f"`n_repeats` must be an integer >= 1, got {n_repeats!r}.")
-    scorer = resolve_metric(metric, n_buckets=n_buckets)
+    scorer = resolve_metric(metric, n_buckets=n_buckets, argument="metric")
     as_frame = hasattr(model, "feature_names_in_")
 
     def score(matrix: npt.NDArray[np.float64]) -> float:

@@ -114,7 +114,7 @@ def single_feature_importance(
     template = prepare_model(model, random_state=random_state, n_jobs=n_jobs, device=device)
     classify = model_task(template) == "classification"
     weights = _weights(frame, sample_weight)
-    scorer = resolve_metric(metric, n_buckets=n_buckets)
+    scorer = resolve_metric(metric, n_buckets=n_buckets, argument="metric")
     if not callable(getattr(splitter, "split", None)):
         raise InvalidParameterError(
             f"`splitter` must have a split(frame) method (e.g. tr_core.splits.PurgedKFold), "
