@@ -10,11 +10,16 @@ Steps (each prints what it found):
 3. lay out the time splits: walk-forward, purged k-fold, combinatorial purged CV,
    with the rows each purge and embargo removed;
 4. run the lookahead check on engineered features, and show it catching leaky ones;
-5. walk-forward evaluation of an XGBoost model, unweighted and with
+5. feature selection: mutual information of every feature, then one XGBoost
+   model per feature group on that group's own complete rows (never filled),
+   once on a purged time split and once over walk-forward folds, with the
+   probability of backtest overfitting and the deflated Sharpe ratio of picking
+   the best group;
+6. walk-forward evaluation of an XGBoost model, unweighted and with
    |alpha|^1.5 sample weights: out-of-sample bucket results, overfit gap;
-6. baselines for the out-of-sample scores (all trades, random scores with a
+7. baselines for the out-of-sample scores (all trades, random scores with a
    permutation p-value, single-feature rankers, bootstrap CI);
-7. record everything as an experiment (JSON, parquet, PNG) and write an HTML report.
+8. record everything as an experiment (JSON, parquet, PNG) and write an HTML report.
 
 Run it with ``python3 -m nox -s demo`` (or ``python experiments/insider_trading/
 research_run.py --help`` in a dev environment).
@@ -36,12 +41,18 @@ from tr_core.contract import DataContract
 from tr_core.errors import LookaheadError
 from tr_core.lookahead import assert_no_lookahead
 from tr_core.nan import complete_rows_by_group
-from tr_core.splits import CombinatorialPurgedKFold, PurgedKFold, WalkForward
+from tr_core.splits import (
+    CombinatorialPurgedKFold,
+    PurgedKFold,
+    WalkForward,
+    time_train_test_split,
+)
 from tr_core.synthetic import make_insider_trades
 from tr_evaluation.baselines import BaselineEvaluator
 from tr_evaluation.experiments import Experiment, ExperimentStore, write_report
 from tr_evaluation.walk_forward import WalkForwardResult, evaluate_walk_forward
-from tr_sample_weighting import AlphaPowerWeighter
+from tr_feature_selection import FeatureGroupAnalyzer, mutual_information
+from tr_sample_weighting import AlphaPowerWeighter, calculate_alpha_squared_weights
 
 HERE = Path(__file__).resolve().parent
 
@@ -75,7 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     section("4. Lookahead check on engineered features")
     check_lookahead(frame, contract)
 
-    section("5. Walk-forward evaluation (XGBoost, out of sample only)")
+    section("5. Feature selection (per-group complete rows, never filled)")
+    selection = select_features(frame, contract, args)
+
+    section("6. Walk-forward evaluation (XGBoost, out of sample only)")
     splitter = WalkForward(
         args.folds,
         times=contract.time,
@@ -105,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\nout-of-sample headline figures:")
     print(table.round(4).to_string())
 
-    section("6. Baselines for the weighted model's out-of-sample scores")
+    section("7. Baselines for the weighted model's out-of-sample scores")
     best = results["alpha_power_1.5"]
     tested = best.predictions.notna().to_numpy()
     oos = frame.loc[tested]
@@ -118,8 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(baseline.to_frame().round(4).to_string())
 
-    section("7. Experiment record")
-    record_run(args, contract, source, weighter, results, baseline, table)
+    section("8. Experiment record")
+    record_run(args, contract, source, weighter, results, baseline, table, selection)
     return 0
 
 
@@ -243,6 +257,60 @@ def check_lookahead(frame: pd.DataFrame, contract: DataContract) -> None:
     print(f"- the frame's own {n} features: pass ({rep.values_compared:,} values compared)")
 
 
+def select_features(
+    frame: pd.DataFrame, contract: DataContract, args: argparse.Namespace
+) -> dict[str, Any]:
+    """Mutual information per feature, then the feature groups on a split and over folds."""
+    features = list(contract.features)
+    target = frame[contract.target]
+    mi = mutual_information(frame[features], target > 0)
+    mi_table = pd.DataFrame({"mi_nats": mi, "rows_used": pd.Series(mi.attrs["n_rows"])})
+    print("mutual information with alpha > 0 (binned, Miller-Madow; each feature its own rows):")
+    print(mi_table.round(5).to_string())
+
+    train_pos, test_pos = time_train_test_split(
+        frame, time=contract.time, test_size=0.3, label_end=contract.label_end
+    )
+    train, test = frame.iloc[train_pos], frame.iloc[test_pos]
+    groups = {**contract.groups, "all_features": tuple(features)}
+    analyzer = FeatureGroupAnalyzer(
+        evaluation_metric="bucket_19_return",
+        contract=contract,
+        random_state=args.seed,
+        n_jobs=2,
+        verbose=sys.stderr.isatty(),
+    )
+    split = analyzer.test_feature_groups(
+        train, test, groups, use_weighted=True, weight_calculator=calculate_alpha_squared_weights
+    )
+    columns = ["n_features", "train_used", "train_nan_dropped", "test_used", "test_nan_dropped"]
+    columns += ["train_metric", "test_metric", "overfit_gap", "auc", "ic"]
+    print("\nfeature groups, |alpha|^1.5-weighted XGBoost, purged 70/30 time split")
+    print("(metric: mean alpha of the top bucket of 20 on the test rows):")
+    print(split.to_frame()[columns].round(4).to_string())
+    print(f"best group on the test rows: {split.best()}")
+
+    cv = analyzer.cross_validate_groups(
+        frame,
+        groups,
+        WalkForward(args.folds, times=contract.time, label_ends=contract.label_end),
+        use_weighted=True,
+        weight_calculator=calculate_alpha_squared_weights,
+    )
+    print("\nthe same over walk-forward folds (mean and std of the test metric):")
+    print(cv.to_frame().round(4).to_string())
+    summary = cv.summary()
+    print(
+        f"best group over the folds: {summary['best']}; selection bias across "
+        f"{len(groups)} groups over {summary['n_periods']} test months: "
+        f"PBO = {summary['pbo']}, deflated Sharpe ratio of the best = "
+        f"{summary['deflated_sharpe']}"
+    )
+    if summary["selection_note"]:
+        print(summary["selection_note"])
+    return {"mutual_information": mi_table, "groups_split": split, "groups_cv": cv}
+
+
 def make_model(seed: int) -> Any:
     from xgboost import XGBRegressor
 
@@ -279,6 +347,7 @@ def record_run(
     results: dict[str, WalkForwardResult],
     baseline: Any,
     table: pd.DataFrame,
+    selection: dict[str, Any],
 ) -> None:
     store = ExperimentStore(args.out / "store")
     experiment = Experiment(
@@ -311,6 +380,11 @@ def record_run(
             run.log_metrics({f"{name}.{k}": v for k, v in headline(res).items() if v is not None})
             run.log_table(f"{name}_folds", res.to_frame())
             run.log_figure(f"{name}_oos_buckets", res.oos.plot())
+        run.log_table("mutual_information", selection["mutual_information"])
+        run.log_table("feature_groups_split", selection["groups_split"].to_frame())
+        run.log_figure("feature_groups_split", selection["groups_split"].plot())
+        run.log_table("feature_groups_cv", selection["groups_cv"].to_frame())
+        run.log_figure("feature_groups_cv", selection["groups_cv"].plot())
         run.log_table("headline", table)
         run.log_table("baselines", baseline.to_frame())
         run.log_figure("baselines", baseline.plot())

@@ -25,7 +25,8 @@ def market() -> tuple[pd.DataFrame, dict[str, list[str]]]:
 
 def analyzer(**kw) -> FeatureGroupAnalyzer:
     model = XGBClassifier(n_estimators=20, max_depth=3, learning_rate=0.1, n_jobs=1)
-    return FeatureGroupAnalyzer(model, evaluation_metric="ic", random_state=0, verbose=False, **kw)
+    settings = {"evaluation_metric": "ic", "random_state": 0, "verbose": False, **kw}
+    return FeatureGroupAnalyzer(model, **settings)
 
 
 def test_walk_forward_folds_summary_and_selection_bias(market, tmp_path: Path) -> None:
@@ -144,3 +145,30 @@ def test_bad_splitters(market) -> None:
 
 def test_pbo_partitions() -> None:
     assert [pbo_partitions(n) for n in (0, 3, 4, 5, 13, 40)] == [0, 0, 2, 2, 6, 16]
+
+
+def test_selection_bias_view_tells_a_real_edge_from_luck(market) -> None:
+    """A group with a planted edge is chosen without overfitting; among pure noise it is luck."""
+    frame, _ = market
+    rng = np.random.default_rng(11)
+    frame = frame.assign(edge=frame["alpha"] + rng.normal(0.0, 0.25, len(frame)))
+    splitter = WalkForward(n_splits=4, times="trade_date", label_ends="label_end")
+    noise = {f"noise_{k}": [f"noise_{k}"] for k in range(5)}
+    with_edge = analyzer(evaluation_metric="top_bucket_return").cross_validate_groups(
+        frame, {"edge": ["edge"], **noise}, splitter
+    )
+    assert with_edge.best() == "edge"
+    assert with_edge.pbo is not None
+    assert with_edge.pbo.pbo <= 0.1
+    assert with_edge.deflated_sharpe is not None
+    assert with_edge.deflated_sharpe > 0.95
+    luck = analyzer(evaluation_metric="top_bucket_return").cross_validate_groups(
+        frame, noise, splitter
+    )
+    assert luck.pbo is not None
+    assert luck.pbo.pbo >= 0.25
+    assert luck.deflated_sharpe is not None
+    assert luck.deflated_sharpe < 0.95
+    # noise_4 is a binary flag: its scores tie, its top bucket stays empty, and it is named.
+    assert luck.selection_note is not None
+    assert "['noise_4']" in luck.selection_note

@@ -11,15 +11,20 @@ by how much, the out-of-sample returns of every group are laid out as a
 periods × groups matrix: for each calendar month of the test rows' decision
 times, the mean target of the rows that were in the group's *top bucket of their
 own fold* (buckets are formed per fold, on that fold's test rows; rows of one
-month tested in several folds are pooled). Months in which some group has no
-top-bucket row are left out, so every column covers the same months. On that
+month tested in several folds are pooled) **minus** the mean target of all the
+group's test rows of that month — the edge the ranking adds over taking every
+trade, so that a market in which all trades earn a positive alpha does not pass
+for skill. Months in which some group has no top-bucket row are left out, so
+every column covers the same months; a group that never fills its top bucket
+(always-tied scores) is left out and named in ``selection_note``. On that
 matrix:
 
 * the **probability of backtest overfitting** across groups (CSCV, Bailey,
   Borwein, López de Prado & Zhu 2015,
   :func:`tr_evaluation.metrics.probability_of_backtest_overfitting`) with
   ``S`` = the largest even number ``<= min(16, T // 2)`` partitions, so each
-  half holds at least 2 months per block;
+  block holds at least 2 months, ranking the groups in each half by their **mean**
+  monthly return — the same criterion that picks the best group;
 * the **deflated Sharpe ratio** of the best group — the one with the highest mean
   test metric — given that all :math:`N` were tried (Bailey & López de Prado
   2014, :func:`tr_evaluation.metrics.deflated_sharpe_ratio` with
@@ -177,28 +182,42 @@ def _period_returns(
     time: str | None,
     n_buckets: int,
 ) -> tuple[pd.DataFrame | None, str | None]:
-    """Months × groups matrix of the top bucket's mean target (see the module docstring)."""
+    """Months × groups matrix of the top bucket's excess mean target (see the module docstring)."""
     if time is None:
         return None, "no `time` column, so out-of-sample returns cannot be laid out by month"
     parts = []
     for (k, name, _), outcome in zip(tasks, outcomes, strict=True):
-        top = outcome.test.buckets.buckets == n_buckets - 1
-        times = sides[k][1][time].to_numpy()[outcome.test_audit.positions][top]
+        times = sides[k][1][time].to_numpy()[outcome.test_audit.positions]
         parts.append(
             pd.DataFrame(
                 {
                     "month": pd.DatetimeIndex(times).to_period("M"),
                     "group": name,
-                    "target": outcome.test.target[top],
+                    "target": outcome.test.target,
+                    "top": outcome.test.buckets.buckets == n_buckets - 1,
                 }
             )
         )
     pooled = pd.concat(parts, ignore_index=True)
     names = list(dict.fromkeys(name for _, name, _ in tasks))
-    matrix = pooled.pivot_table(index="month", columns="group", values="target", aggfunc="mean")
-    matrix = matrix.reindex(columns=names).dropna(how="any").sort_index()
+    top = pooled[pooled["top"]].pivot_table(
+        index="month", columns="group", values="target", aggfunc="mean"
+    )
+    everyone = pooled.pivot_table(index="month", columns="group", values="target", aggfunc="mean")
+    matrix = top - everyone.reindex(index=top.index, columns=top.columns)
+    matrix = matrix.reindex(columns=names)
+    # A group whose scores are always tied (e.g. one binary feature) never fills its top
+    # bucket; leaving it in would void every month for all the other groups.
+    never = [name for name in names if matrix[name].isna().all()]
+    matrix = matrix.drop(columns=never).dropna(how="any").sort_index()
     matrix.columns.name = "group"
-    return matrix, None
+    note = (
+        f"groups {never} never had a top-bucket row (tied scores) and are left out of "
+        "PBO and the deflated Sharpe ratio"
+        if never
+        else None
+    )
+    return matrix, note
 
 
 def _selection_bias(
@@ -221,9 +240,13 @@ def _selection_bias(
     if table["test_metric_mean"].isna().all():
         return None, None, "every group's mean test metric is NaN, so no group is selected"
     best = str(table["test_metric_mean"].idxmax())
+    if best not in periods.columns:
+        return None, None, f"the best group {best!r} has no top-bucket returns; {note}"
     try:
-        pbo: Any = probability_of_backtest_overfitting(periods, partitions)
+        # Ranked by mean, the criterion groups are chosen by here (the mean test
+        # metric); a Sharpe ranking would judge a selection nobody made.
+        pbo: Any = probability_of_backtest_overfitting(periods, partitions, metric="mean")
         dsr = float(deflated_sharpe_ratio(periods[best], trial_returns=periods))
     except TrValueError as exc:
         return None, None, f"selection-bias statistics undefined: {exc}"
-    return pbo, dsr, None
+    return pbo, dsr, note
