@@ -264,7 +264,9 @@ def select_features(
     features = list(contract.features)
     target = frame[contract.target]
     mi = mutual_information(frame[features], target > 0)
-    mi_table = pd.DataFrame({"mi_nats": mi, "rows_used": pd.Series(mi.attrs["n_rows"])})
+    mi_table = pd.DataFrame({"mi_nats": mi, "rows_used": pd.Series(mi.attrs["n_rows"])}).loc[
+        mi.index
+    ]
     print("mutual information with alpha > 0 (binned, Miller-Madow; each feature its own rows):")
     print(mi_table.round(5).to_string())
 
