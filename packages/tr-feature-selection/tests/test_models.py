@@ -130,3 +130,14 @@ def test_non_finite_scores_are_refused() -> None:
     model = Broken().fit(np.array([[0.0], [1.0]]), [0.0, 1.0])
     with pytest.raises(NonFiniteError, match="Broken returned 1 non-finite"):
         predict_scores(model, np.array([[0.0], [1.0]]))
+
+
+def test_label_function_result_must_keep_the_rows_index() -> None:
+    # A sorted Series would be read in storage order: every label on another row.
+    alpha = pd.Series([0.05, -0.02, 0.01], index=[10, 11, 12])
+    with pytest.raises(InvalidParameterError, match="indexed differently"):
+        make_labels(alpha, lambda a: (a > 0).sort_values())
+    with pytest.raises(InvalidParameterError, match="indexed differently"):
+        make_labels(alpha, lambda a: (a > 0).reset_index(drop=True))
+    assert make_labels(alpha, lambda a: a > 0).tolist() == [1, 0, 1]
+    assert make_labels(alpha, lambda a: (a > 0).to_numpy()).tolist() == [1, 0, 1]

@@ -18,6 +18,7 @@ from xgboost import XGBClassifier, XGBModel
 
 from tr_core.errors import InsufficientDataError, InvalidParameterError, NonFiniteError
 from tr_core.validation import as_float_array
+from tr_feature_selection._alignment import check_aligned
 
 __all__ = [
     "DEFAULT_XGB_PARAMS",
@@ -166,13 +167,16 @@ def make_labels(
     Raises
     ------
     InvalidParameterError
-        A callable returning anything but one 0/1 or bool value per row.
+        A callable returning anything but one 0/1 or bool value per row, or a
+        Series indexed unlike ``target`` (its values would land on other rows).
     InsufficientDataError
         If ``require_both`` and every row gets the same class (nothing to learn).
     """
     values = as_float_array(target, where)
     if callable(label):
-        out = np.asarray(label(target.copy()))
+        out = np.asarray(
+            check_aligned(label(target.copy()), target.index, f"`label`'s result on {where}")
+        )
         if out.shape != values.shape or not np.isin(out, (0, 1)).all():
             raise InvalidParameterError(
                 f"`label` must return one 0/1 (or bool) value per row of {where}; got an array "
