@@ -235,3 +235,27 @@ def test_thread_plan() -> None:
     assert thread_plan(-1, 1)[0] == 1
     with pytest.raises(InvalidParameterError, match="n_jobs"):
         thread_plan(True, 3)
+
+
+def test_filter_mask_and_weights_must_keep_the_rows_index() -> None:
+    # Applied by position, a sorted or re-indexed Series keeps/weights other rows.
+    with pytest.raises(InvalidParameterError, match=r"filter_func`'s mask.*indexed differently"):
+        run(FeatureGroupAnalyzer(filter_func=lambda f: (f["a"] > 0).sort_values(), verbose=False))
+    with pytest.raises(InvalidParameterError, match="'g' is indexed differently"):
+        run(use_weighted=True, weight_calculator=lambda a: a.abs().sort_values())
+    tr, _te = frames()
+    keep = run(FeatureGroupAnalyzer(filter_func=lambda f: f["a"] > 0, verbose=False))
+    assert keep.table.loc["g", "train_used"] == int((tr["a"] > 0).sum())
+
+
+def test_filter_accepts_a_nullable_boolean_mask() -> None:
+    tr, te = frames()
+    as_float64 = {"a": "Float64"}
+    analyzer = FeatureGroupAnalyzer(
+        XGBClassifier(n_estimators=5, n_jobs=1), filter_func=lambda f: f["a"] > 0, verbose=False
+    )
+    result = run(analyzer, train=tr.astype(as_float64), test=te.astype(as_float64))
+    assert result.table.loc["g", "train_filtered"] == int((tr["a"] <= 0).sum())
+    holes = tr.astype(as_float64).assign(a=lambda f: f["a"].mask(f.index % 10 == 0))
+    with pytest.raises(InvalidParameterError, match="one bool per row of the train frame"):
+        run(analyzer, train=holes, test=te.astype(as_float64))

@@ -10,6 +10,7 @@ import pandas as pd
 
 from tr_core.errors import InvalidParameterError
 from tr_core.validation import check_same_length
+from tr_feature_selection._alignment import check_aligned
 
 __all__ = ["FilterFunc", "apply_filter"]
 
@@ -41,14 +42,15 @@ def apply_filter(
     Raises
     ------
     InvalidParameterError
-        A mask that is not boolean (or holds missing values).
+        A mask that is not boolean (or holds missing values), or a Series mask
+        indexed unlike ``frame`` (it would keep other rows than it names).
     LengthMismatchError
         A mask of the wrong length.
     """
     if filter_func is None:
         return frame, 0
-    raw = filter_func(frame.copy())
-    mask = np.asarray(raw.to_numpy() if isinstance(raw, pd.Series | pd.Index) else raw)
+    raw = check_aligned(filter_func(frame.copy()), frame.index, "`filter_func`'s mask")
+    mask = np.asarray(_plain_mask(raw) if isinstance(raw, pd.Series | pd.Index) else raw)
     if mask.ndim != 1 or mask.dtype != np.bool_:
         raise InvalidParameterError(
             f"`filter_func` must return one bool per row of the {where} frame, got "
@@ -59,3 +61,10 @@ def apply_filter(
     if mask.all():
         return frame, 0
     return frame.iloc[np.flatnonzero(mask)], int((~mask).sum())
+
+
+def _plain_mask(raw: pd.Series | pd.Index) -> object:
+    """A pandas mask as numpy; a nullable ``boolean`` one without NA becomes plain bool."""
+    if pd.api.types.is_bool_dtype(raw.dtype) and not raw.isna().any():
+        return raw.to_numpy(dtype=np.bool_)
+    return raw.to_numpy()

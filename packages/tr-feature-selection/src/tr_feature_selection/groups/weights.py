@@ -26,6 +26,7 @@ import pandas as pd
 
 from tr_core.errors import InvalidParameterError, ZeroWeightError, describe_rows
 from tr_core.validation import as_float_array, check_same_length, row_labels
+from tr_feature_selection._alignment import check_aligned
 
 __all__ = ["WeightCalculator", "calculator_kind", "check_weighting", "group_weights"]
 
@@ -113,7 +114,8 @@ def group_weights(
     Raises
     ------
     LengthMismatchError, NonFiniteError, InvalidParameterError, ZeroWeightError
-        Wrong length, NaN/inf, negative or all-zero weights, naming the group.
+        Wrong length, NaN/inf, negative or all-zero weights, or a Series of
+        weights indexed unlike the training rows, naming the group.
     """
     kind = calculator_kind(weight_calculator)
     if kind == "frame":
@@ -123,6 +125,7 @@ def group_weights(
     else:
         raw = weight_calculator(frame[target].copy())
     where = f"weights of feature group {group!r}"
+    raw = check_aligned(raw, frame.index, where)
     values = np.asarray(raw).reshape(-1) if np.ndim(raw) > 1 else raw
     check_same_length(**{"training rows": frame, where: values})
     weights = as_float_array(values, where)
