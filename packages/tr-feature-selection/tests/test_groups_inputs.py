@@ -20,6 +20,7 @@ from tr_core.errors import (
     LookaheadError,
     MissingColumnError,
     NonFiniteError,
+    TimeTypeError,
     TrTypeError,
     ZeroWeightError,
 )
@@ -259,3 +260,14 @@ def test_filter_accepts_a_nullable_boolean_mask() -> None:
     holes = tr.astype(as_float64).assign(a=lambda f: f["a"].mask(f.index % 10 == 0))
     with pytest.raises(InvalidParameterError, match="one bool per row of the train frame"):
         run(analyzer, train=holes, test=te.astype(as_float64))
+
+
+def test_label_end_in_another_timezone_than_the_times_is_refused() -> None:
+    # Naive times are read as UTC; a Berlin label end of 10:00 (09:00 UTC) compared with
+    # a naive first test time of 09:30 would let a label window overlapping the test through.
+    tr, te = frames()
+    tr = tr.assign(label_end=(tr["trade_date"] + pd.Timedelta(hours=10)).dt.tz_localize("CET"))
+    te = te.assign(trade_date=tr["trade_date"].iloc[-1] + pd.Timedelta(hours=9, minutes=30))
+    analyzer = FeatureGroupAnalyzer(label_end="label_end", verbose=False)
+    with pytest.raises(TimeTypeError, match=r"`train\['label_end'\]` carry a timezone"):
+        run(analyzer, train=tr, test=te)

@@ -35,7 +35,9 @@ def check_time_order(
         Naming how many rows overlap and how to split correctly
         (:func:`tr_core.splits.time_train_test_split`).
     TimeTypeError, TimeColumnError
-        Times that are not datetimes, or missing (NaT).
+        Times that are not datetimes, or missing (NaT); times and label ends of
+        which some carry a timezone and others do not (they cannot be compared
+        without guessing the zone of the naive ones).
     """
     for where, frame in (("train", train), ("test", test)):
         for role, col in (("time", time), ("label_end", label_end)):
@@ -44,7 +46,13 @@ def check_time_order(
                     f"`{role}`={col!r} is not a column of the {where} frame; name the right "
                     f"column, or pass {role}=None to skip the check (not recommended)."
                 )
-    check_same_timezone(train=train[time], test=test[time])
+    check_same_timezone(
+        **{
+            f"train[{time!r}]": train[time],
+            f"test[{time!r}]": test[time],
+            f"train[{label_end!r}]": None if label_end is None else train[label_end],
+        }
+    )
     train_t = as_datetime_array(train[time], f"train[{time!r}]")
     test_t = as_datetime_array(test[time], f"test[{time!r}]")
     first_test = test_t.min()
