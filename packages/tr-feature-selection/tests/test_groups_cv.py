@@ -10,11 +10,12 @@ import pandas as pd
 import pytest
 from xgboost import XGBClassifier
 
-from tr_core.errors import EmptyDataError, InvalidParameterError
+from tr_core.errors import EmptyDataError, InvalidParameterError, LookaheadError
 from tr_core.splits import PurgedKFold, WalkForward
 from tr_core.synthetic import make_insider_trades
 from tr_feature_selection.groups import FeatureGroupAnalyzer, GroupCVResult
 from tr_feature_selection.groups.cross_validation import pbo_partitions
+from tr_feature_selection.groups.time_order import check_fold_separation
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +173,45 @@ def test_selection_bias_view_tells_a_real_edge_from_luck(market) -> None:
     # noise_4 is a binary flag: its scores tie, its top bucket stays empty, and it is named.
     assert luck.selection_note is not None
     assert "['noise_4']" in luck.selection_note
+
+
+def test_folds_whose_train_rows_meet_the_test_rows_are_refused(market) -> None:
+    # scikit-learn's KFold trains on rows sharing the test rows' days and label windows.
+    from sklearn.model_selection import KFold
+
+    frame, groups = market
+    g = {"insider": groups["insider"]}
+    with pytest.raises(LookaheadError, match=r"fold 0: \d+ training rows have decision times"):
+        analyzer().cross_validate_groups(frame, g, KFold(3))
+    with pytest.raises(LookaheadError, match=r"label windows meeting.*label_ends='label_end'"):
+        analyzer(label_end="label_end").cross_validate_groups(
+            frame, g, WalkForward(n_splits=3, times="trade_date")
+        )
+    purged = PurgedKFold(n_splits=3, times="trade_date", label_ends="label_end")
+    result = analyzer(label_end="label_end").cross_validate_groups(frame, g, purged)
+    assert result.n_folds == 3
+
+
+def test_fold_separation_on_hand_made_windows() -> None:
+    day = pd.Timestamp("2024-01-01")
+    frame = pd.DataFrame(
+        {
+            "t": [day, day + pd.Timedelta(days=2), day + pd.Timedelta(days=4)],
+            "end": [
+                day + pd.Timedelta(days=2),
+                day + pd.Timedelta(days=3),
+                day + pd.Timedelta(days=5),
+            ],
+        }
+    )
+    test = np.array([1])
+    # Row 0's window [0, 2] closes exactly when the test row starts (closed intervals meet).
+    with pytest.raises(LookaheadError, match=r"fold 0: 1 training rows .*\[0\]"):
+        check_fold_separation(frame, [(np.array([0, 2]), test)], time="t", label_end="end")
+    # Row 2 starts after the test window [2, 3] ends: purged k-fold may train on it.
+    check_fold_separation(frame, [(np.array([2]), test)], time="t", label_end="end")
+    # Without label ends only shared decision times count.
+    check_fold_separation(frame, [(np.array([0, 2]), test)], time="t")
+    tied = frame.assign(t=[day, day, day + pd.Timedelta(days=4)])
+    with pytest.raises(LookaheadError, match="1 training rows have decision times"):
+        check_fold_separation(tied, [(np.array([0]), test)], time="t")

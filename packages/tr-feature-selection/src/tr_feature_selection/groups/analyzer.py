@@ -18,7 +18,7 @@ from tr_feature_selection.groups.parallel import run_tasks, thread_plan
 from tr_feature_selection.groups.result import FeatureGroupResult
 from tr_feature_selection.groups.sanity import DEFAULT_MAX_PLAUSIBLE_AUC, warn_if_implausible
 from tr_feature_selection.groups.spec import FeatureGroups, check_feature_groups
-from tr_feature_selection.groups.time_order import check_time_order
+from tr_feature_selection.groups.time_order import check_fold_separation, check_time_order
 from tr_feature_selection.groups.weights import WeightCalculator, check_weighting
 from tr_feature_selection.models import Label, model_task
 from tr_feature_selection.scoring import resolve_metric
@@ -262,6 +262,14 @@ class FeatureGroupAnalyzer:
         Returns
         -------
         GroupCVResult
+
+        Raises
+        ------
+        LookaheadError
+            With a ``time`` column: a fold whose training rows share a decision
+            time with its test rows or, when ``label_end`` is set, whose label
+            windows meet theirs (e.g. scikit-learn's ``KFold``, or a splitter built
+            without ``label_ends``).
         """
         from tr_feature_selection.groups.cross_validation import cross_validate_groups
 
@@ -269,6 +277,13 @@ class FeatureGroupAnalyzer:
         _check_frame(frame, "frame", roles)
         groups = self._groups(feature_groups, roles, {"frame": frame})
         folds = _folds(splitter, frame)
+        if roles.time is not None:
+            if roles.time not in frame.columns:
+                raise MissingColumnError(
+                    f"`time`={roles.time!r} is not a column of the frame; name the right "
+                    "column, or pass time=None to skip the time checks (not recommended)."
+                )
+            check_fold_separation(frame, folds, time=roles.time, label_end=roles.label_end)
         workers, model_threads = thread_plan(self.n_jobs, len(folds) * len(groups))
         settings = self._settings(roles, use_weighted, weight_calculator, model_threads)
         return cross_validate_groups(

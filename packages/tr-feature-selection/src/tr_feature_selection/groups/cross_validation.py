@@ -74,9 +74,10 @@ def cross_validate_groups(
     """Evaluate every group on every fold; summarize; measure selection bias.
 
     Called by :meth:`FeatureGroupAnalyzer.cross_validate_groups`, which checks the
-    inputs. The splitter is trusted to separate train and test in time (it purges
-    and embargoes as configured), so no train-before-test check is made here:
-    purged k-fold legitimately trains on rows after the test block.
+    inputs, including that no fold's training rows meet its test rows in time
+    (:func:`~tr_feature_selection.groups.time_order.check_fold_separation`);
+    there is no train-before-test check: purged k-fold legitimately trains on
+    rows after the test block.
 
     Parameters
     ----------
