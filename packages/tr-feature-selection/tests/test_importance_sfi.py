@@ -19,6 +19,7 @@ from tr_core.errors import (
     InvalidParameterError,
     MissingColumnError,
     NonFiniteError,
+    ZeroWeightError,
 )
 from tr_core.splits import WalkForward
 from tr_feature_selection.importance import SingleFeatureImportance, single_feature_importance
@@ -238,3 +239,18 @@ def test_a_splitter_without_folds(data) -> None:
         single_feature_importance(
             data, features=["x"], target="y", splitter=Empty(), model=LinearRegression()
         )
+
+
+def test_weights_must_be_aligned_and_not_all_zero(data) -> None:
+    # A Series of weights sorted by value would weight every row with another row's weight.
+    kw: dict[str, Any] = {"target": "y", "splitter": WalkForward(3, times="time")}
+    kw["model"] = LinearRegression()
+    with pytest.raises(InvalidParameterError, match="`sample_weight` is indexed differently"):
+        single_feature_importance(data, features=["x"], sample_weight=data["w"].sort_values(), **kw)
+    with pytest.raises(ZeroWeightError, match="zero in all"):
+        single_feature_importance(data, features=["x"], sample_weight=np.zeros(len(data)), **kw)
+    by_name = single_feature_importance(data, features=["x"], sample_weight="w", **kw)
+    by_array = single_feature_importance(
+        data, features=["x"], sample_weight=data["w"].to_numpy(), **kw
+    )
+    pd.testing.assert_frame_equal(by_name.scores, by_array.scores)

@@ -11,9 +11,15 @@ import numpy.typing as npt
 import pandas as pd
 from sklearn.base import clone
 
-from tr_core.errors import InsufficientDataError, InvalidParameterError, describe_rows
+from tr_core.errors import (
+    InsufficientDataError,
+    InvalidParameterError,
+    ZeroWeightError,
+    describe_rows,
+)
 from tr_core.validation import as_float_array, resolve_column
 from tr_evaluation.progress import progress
+from tr_feature_selection._alignment import check_aligned
 from tr_feature_selection.importance._inputs import check_features, feature_matrix, target_values
 from tr_feature_selection.importance.results import SingleFeatureImportance
 from tr_feature_selection.models import (
@@ -76,8 +82,8 @@ def single_feature_importance(
     n_buckets : int, default 20
         Score buckets of the bucket metrics.
     sample_weight : str or array-like, optional
-        Training weight per row (a column name or aligned values, finite, ``>= 0``),
-        passed to ``fit``.
+        Training weight per row (a column name or aligned values, finite, ``>= 0``,
+        not all zero; a Series must carry ``frame``'s index), passed to ``fit``.
     random_state, n_jobs : int, optional
         Seed and threads of the model (see :func:`~tr_feature_selection.models.prepare_model`).
     device : str, optional
@@ -96,8 +102,11 @@ def single_feature_importance(
     MissingColumnError, FeatureTypeError, NonFiniteError, EmptyDataError
         A missing column, a non-numeric feature, a target with NaN, no rows.
     InvalidParameterError
-        An empty feature list, a splitter without ``split``, negative weights, a
-        model that is neither classifier nor regressor.
+        An empty feature list, a splitter without ``split``, negative weights or a
+        weight Series indexed unlike ``frame``, a model that is neither classifier
+        nor regressor.
+    ZeroWeightError
+        Weights that are zero in every row.
     InsufficientDataError
         The splitter yields no folds.
 
@@ -195,12 +204,19 @@ def _weights(frame: pd.DataFrame, sample_weight: Any) -> npt.NDArray[np.float64]
     """Per-row training weights (finite, non-negative), or None."""
     if sample_weight is None:
         return None
-    values = resolve_column(frame, sample_weight, "sample_weight")
+    values = check_aligned(
+        resolve_column(frame, sample_weight, "sample_weight"), frame.index, "`sample_weight`"
+    )
     weights = as_float_array(values, "sample_weight")
     negative = np.flatnonzero(weights < 0)
     if negative.size:
         raise InvalidParameterError(
             f"`sample_weight` is negative in {describe_rows(list(frame.index[negative]))}; "
             "weights must be >= 0."
+        )
+    if not weights.any():
+        raise ZeroWeightError(
+            f"`sample_weight` is zero in all {weights.size} rows; the models would learn "
+            "nothing — check how the weights were computed."
         )
     return weights
