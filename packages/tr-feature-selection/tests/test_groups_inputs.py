@@ -271,3 +271,16 @@ def test_label_end_in_another_timezone_than_the_times_is_refused() -> None:
     analyzer = FeatureGroupAnalyzer(label_end="label_end", verbose=False)
     with pytest.raises(TimeTypeError, match=r"`train\['label_end'\]` carry a timezone"):
         run(analyzer, train=tr, test=te)
+
+
+def test_fewer_usable_rows_than_buckets_names_the_group() -> None:
+    _tr, te = frames()
+    with pytest.raises(InsufficientDataError, match=r"'g' has 10 usable test rows.*n_buckets=20"):
+        run(test=te.iloc[:10])
+    sparse = te.assign(b=te["b"].where(np.arange(len(te)) < 12))
+    with pytest.raises(InsufficientDataError, match=r"'g' has 12 usable test rows \(38 of 50"):
+        run(test=sparse)
+    one_row = FeatureGroupAnalyzer(
+        XGBClassifier(n_estimators=5, n_jobs=1), n_buckets=2, evaluation_metric="ic", verbose=False
+    )
+    assert run(one_row, test=te.iloc[:2]).table.loc["g", "test_used"] == 2

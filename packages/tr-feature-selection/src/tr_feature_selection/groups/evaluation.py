@@ -144,7 +144,8 @@ def evaluate_group(
     Raises
     ------
     InsufficientDataError
-        No complete training or test row, or a constant training target.
+        No complete training or test row, fewer usable rows than ``n_buckets``,
+        or a constant training target.
     InvalidParameterError
         NaN features for a model that cannot take them under ``nan_policy="native"``.
     """
@@ -206,6 +207,12 @@ def _usable(
             f"feature group {group!r} has no usable {side} row: all {audit.rows_in} rows have "
             f"NaN in at least one of its columns or the target (NaN counts {counts}). Remove "
             "the group, or pass more rows."
+        )
+    if audit.rows_out < settings.n_buckets:
+        raise InsufficientDataError(
+            f"feature group {group!r} has {audit.rows_out} usable {side} rows "
+            f"({audit.rows_dropped} of {audit.rows_in} dropped for NaN), fewer than the "
+            f"n_buckets={settings.n_buckets} score buckets; pass more rows or lower n_buckets."
         )
     features = kept[list(columns)]
     if settings.nan_policy == "native" and not _takes_nan(settings.model):
