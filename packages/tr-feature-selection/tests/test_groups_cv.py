@@ -215,3 +215,20 @@ def test_fold_separation_on_hand_made_windows() -> None:
     tied = frame.assign(t=[day, day, day + pd.Timedelta(days=4)])
     with pytest.raises(LookaheadError, match="1 training rows have decision times"):
         check_fold_separation(tied, [(np.array([0]), test)], time="t")
+
+
+def test_timezone_aware_times_give_local_calendar_months(market) -> None:
+    import warnings
+
+    frame, groups = market
+    small = {name: groups[name] for name in ("insider", "market")}
+    splitter = WalkForward(n_splits=3, times="trade_date", label_ends="label_end")
+    naive = analyzer().cross_validate_groups(frame, small, splitter)
+    local = {c: frame[c].dt.tz_localize("America/New_York") for c in ("trade_date", "label_end")}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        aware = analyzer().cross_validate_groups(frame.assign(**local), small, splitter)
+    assert not [w for w in caught if "timezone" in str(w.message)]
+    assert naive.periods is not None
+    assert aware.periods is not None
+    pd.testing.assert_frame_equal(aware.periods, naive.periods)

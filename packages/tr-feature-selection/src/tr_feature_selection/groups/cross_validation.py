@@ -10,8 +10,9 @@ and the rows used.
 by how much, the out-of-sample returns of every group are laid out as a
 periods × groups matrix: for each calendar month of the test rows' decision
 times, the mean target of the rows that were in the group's *top bucket of their
-own fold* (buckets are formed per fold, on that fold's test rows; rows of one
-month tested in several folds are pooled) **minus** the mean target of all the
+own fold* (buckets are formed per fold, on that fold's test rows; months are
+those of the time column's own timezone, if it has one; rows of one month
+tested in several folds are pooled) **minus** the mean target of all the
 group's test rows of that month — the edge the ranking adds over taking every
 trade, so that a market in which all trades earn a positive alpha does not pass
 for skill. Months in which some group has no top-bucket row are left out, so
@@ -188,11 +189,12 @@ def _period_returns(
         return None, "no `time` column, so out-of-sample returns cannot be laid out by month"
     parts = []
     for (k, name, _), outcome in zip(tasks, outcomes, strict=True):
-        times = sides[k][1][time].to_numpy()[outcome.test_audit.positions]
+        times = pd.DatetimeIndex(sides[k][1][time].iloc[outcome.test_audit.positions])
         parts.append(
             pd.DataFrame(
                 {
-                    "month": pd.DatetimeIndex(times).to_period("M"),
+                    # Calendar months of the times' own zone (to_period would drop it, warning).
+                    "month": times.tz_localize(None).to_period("M"),
                     "group": name,
                     "target": outcome.test.target,
                     "top": outcome.test.buckets.buckets == n_buckets - 1,
