@@ -194,3 +194,15 @@ def test_bad_shapes_and_names() -> None:
         mutual_information(X.iloc[:, :0], Y)
     with pytest.raises(EmptyDataError, match="at least one row"):
         mutual_information(np.empty((0, 2)), np.empty(0))
+
+
+def test_more_bins_than_rows_is_refused() -> None:
+    # 30 rows in 1000 bins: each value alone in its bin, so pure noise scored ln(2) nats.
+    rng = np.random.default_rng(3)
+    noise = pd.DataFrame({"a": rng.normal(size=30), "b": rng.normal(size=30)})
+    y = rng.random(30) > 0.5
+    with pytest.raises(InvalidParameterError, match=r"`n_bins`=1000 .*'a' has 30 rows for 2000"):
+        mutual_information(noise, y, n_bins=1000)
+    with pytest.raises(InvalidParameterError, match=r"'a' has 30 rows for 36 cells"):
+        mutual_information(noise, rng.normal(size=30), n_bins=6, discrete_target=False)
+    assert mutual_information(noise, y, n_bins=15).attrs["n_bins"] == {"a": 15, "b": 15}

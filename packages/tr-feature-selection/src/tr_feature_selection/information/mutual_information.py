@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
+from tr_core.errors import InvalidParameterError
 from tr_feature_selection.information._inputs import (
     check_parameters,
     check_rows,
@@ -90,6 +92,8 @@ def mutual_information(
         ``y`` holds a single value, or a feature has fewer than 20 complete rows.
     InvalidParameterError
         A bad ``method``, ``n_bins``, ``discrete_target`` or ``random_state``;
+        an ``n_bins`` so large that a feature's joint table has more cells than
+        complete rows (the estimate would measure sample noise);
         a discrete target with more than 50 distinct values; or a Series ``y``
         whose index differs from ``X``'s.
     DuplicateColumnError, EmptyDataError, TrTypeError
@@ -134,6 +138,8 @@ def mutual_information(
             ],
             dtype=np.int64,
         )
+        if n_bins != "auto":
+            _check_cells(names, n_rows, per_feature, n_classes)
         values = binned_mutual_information(
             matrix, target, per_feature, discrete_target=bool(discrete_target)
         )
@@ -148,3 +154,28 @@ def mutual_information(
         "discrete_target": bool(discrete_target),
     }
     return result
+
+
+def _check_cells(
+    names: list[Any],
+    n_rows: npt.NDArray[np.int64],
+    n_bins: npt.NDArray[np.int64],
+    n_classes: int | None,
+) -> None:
+    """Refuse a bin count leaving fewer complete rows than cells in a feature's joint table.
+
+    With fewer rows than cells most rows sit alone in a cell, the plug-in estimate
+    approaches ``ln(min(bins, classes))`` whatever the dependence, and the
+    Miller–Madow term (a large-sample correction) cannot take that back.
+    """
+    cells = n_bins * (n_bins if n_classes is None else n_classes)
+    sparse = [
+        (name, int(k), int(c)) for name, k, c in zip(names, n_rows, cells, strict=True) if k < c
+    ]
+    if sparse:
+        listing = ", ".join(f"{name!r} has {k} rows for {c} cells" for name, k, c in sparse[:5])
+        raise InvalidParameterError(
+            f"`n_bins`={int(n_bins[0])} leaves fewer complete rows than cells of the joint "
+            f"table ({listing}): the estimate would measure sample noise, not dependence. "
+            "Lower n_bins, or use n_bins='auto' (at least 5 rows per cell)."
+        )
