@@ -91,7 +91,9 @@ def prepare_model(
     model : scikit-learn classifier or regressor, or None
         The template; None means :func:`default_model`. It is cloned, never changed.
     random_state, n_jobs : int, optional
-        Set on the copy when given and when the model has such a parameter.
+        Set on the copy when given and when the model has such a top-level
+        parameter. The steps inside a meta-estimator (a ``Pipeline``, say) are not
+        reached: seed those yourself.
     device : str, optional
         Passed to XGBoost models only; a non-XGBoost model with a ``device`` raises.
 
