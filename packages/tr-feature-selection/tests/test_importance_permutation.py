@@ -187,6 +187,13 @@ def test_leak_guard(data) -> None:
         permutation_importance(model, later, **kwargs)
     with pytest.raises(MissingColumnError, match="'when'"):
         permutation_importance(model, later, **{**kwargs, "time": "when"}, train_end="2021-03-01")
+    # Times given as a Series must carry the frame's rows: a re-indexed one is refused.
+    shifted = later["time"].reset_index(drop=True)
+    with pytest.raises(InvalidParameterError, match="`time` is indexed differently"):
+        permutation_importance(model, later, **{**kwargs, "time": shifted}, train_end="2021-03-01")
+    permutation_importance(
+        model, later, **{**kwargs, "time": later["time"]}, train_end="2021-03-01"
+    )
 
 
 def test_bad_input(data) -> None:

@@ -119,6 +119,25 @@ def test_a_fold_without_present_training_rows_is_unscored(data) -> None:
     assert res.to_frame().loc["late", "n_folds_scored"] == 1
 
 
+def test_a_fold_with_fewer_test_rows_than_buckets_is_unscored(data) -> None:
+    # `late` exists from row 180: its last fold trains on 45 rows and tests 75, the middle
+    # fold tests 45 (rows 180-224) but has no training rows. With 60 buckets the last
+    # fold still has enough test rows; with 80 it does not and is left unscored.
+    kwargs = {
+        "features": ["late"],
+        "target": "y",
+        "splitter": WalkForward(3, times="time"),
+        "model": LinearRegression(),
+        "metric": "top_bucket_return",
+    }
+    assert np.isfinite(
+        single_feature_importance(data, n_buckets=60, **kwargs).scores.loc["late", 2]
+    )
+    few = single_feature_importance(data, n_buckets=80, **kwargs)
+    assert few.n_test.loc["late"].tolist() == [0, 45, 75]
+    assert few.scores.loc["late"].isna().all()
+
+
 def test_classifier_trains_on_labels_of_its_own_rows_with_weights(data) -> None:
     SEEN.clear()
     median_rule = lambda t: t > t.median()  # noqa: E731 — a label rule of the slice

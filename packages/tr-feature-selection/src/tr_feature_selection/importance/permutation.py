@@ -19,6 +19,7 @@ from tr_core.errors import (
 )
 from tr_core.validation import as_datetime_array, check_same_timezone, resolve_column
 from tr_evaluation.progress import progress
+from tr_feature_selection._alignment import check_aligned
 from tr_feature_selection.importance._inputs import check_features, feature_matrix, target_values
 from tr_feature_selection.importance.results import PermutationImportance
 from tr_feature_selection.models import Label, make_labels, model_task, predict_scores
@@ -201,7 +202,7 @@ def _check_after(frame: pd.DataFrame, time: Any, train_end: Any) -> None:
             f"(when the model's training data ended); got time={time!r}, "
             f"train_end={train_end!r}."
         )
-    raw = resolve_column(frame, time, "time")
+    raw = check_aligned(resolve_column(frame, time, "time"), frame.index, "`time`")
     end = pd.Timestamp(train_end)
     check_same_timezone(time=raw, train_end=end)
     times = as_datetime_array(raw, "time")

@@ -113,8 +113,9 @@ def single_feature_importance(
     Notes
     -----
     A fold is left unscored (NaN) for a feature when the feature has no present
-    training or test rows there, when its training rows hold a single class, or
-    when the metric is undefined on its test rows (AUC with one class). SFI
+    training rows there, fewer present test rows than ``n_buckets`` (too few to
+    bucket), when its training rows hold a single class, or when the metric is
+    undefined on its test rows (AUC with one class); ``n_test`` shows the rows. SFI
     ignores joint effects: a feature useful only in interaction with another
     (e.g. through the market regime) can score at chance level alone.
     """
@@ -176,10 +177,11 @@ def _score_fold(
 ) -> float:
     """Metric of a fresh model fitted on the fold's train rows, scored on its test rows.
 
-    NaN when there are no train or test rows, or the train rows hold one class only.
+    NaN when there are no train rows, fewer test rows than buckets, or the train rows
+    hold one class only.
     """
     train, test = fold
-    if train.size == 0 or test.size == 0:
+    if train.size == 0 or test.size < n_buckets:
         return float("nan")
     y_train = target.iloc[train]
     if classify:
