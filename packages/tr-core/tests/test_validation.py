@@ -11,17 +11,20 @@ import pytest
 from tr_core.errors import (
     EmptyDataError,
     FeatureTypeError,
+    InvalidParameterError,
     LengthMismatchError,
     MissingColumnError,
     NonFiniteError,
     TimeColumnError,
     TimeTypeError,
     TrTypeError,
+    ZeroWeightError,
     describe_rows,
 )
 from tr_core.validation import (
     as_datetime_array,
     as_float_array,
+    as_weight_array,
     check_no_inf,
     check_numeric,
     check_same_length,
@@ -193,3 +196,20 @@ def test_check_no_inf_allows_nan_and_names_the_rows_of_inf() -> None:
         check_no_inf(matrix, ["a", "b"], frame)
     with pytest.raises(NonFiniteError, match=r"rows \[1, 2\]"):
         check_no_inf(matrix, ["a", "b"], matrix)
+
+
+def test_as_weight_array_checks_sign_zero_and_finiteness() -> None:
+    w = pd.Series([0.0, 2.0, 0.5], index=["a", "b", "c"])
+    np.testing.assert_array_equal(as_weight_array(w, "`w`"), [0.0, 2.0, 0.5])
+    with pytest.raises(InvalidParameterError, match=r"`w` are negative in row \['b'\]"):
+        as_weight_array(w * [1, -1, 1], "`w`")
+    frame = pd.DataFrame(index=[10, 11, 12])
+    with pytest.raises(InvalidParameterError, match=r"negative in row \[11\]"):
+        as_weight_array(np.array([1.0, -1.0, 1.0]), "`w`", source=frame)
+    # Positive weight only on a row that will not be used: nothing to learn from.
+    with pytest.raises(ZeroWeightError, match="all zero: zero in all 2 rows"):
+        as_weight_array([0.0, 2.0, 0.0], "`w`", usable=np.array([True, False, True]))
+    with pytest.raises(ZeroWeightError):
+        as_weight_array([0.0, 0.0], "`w`")
+    with pytest.raises(NonFiniteError, match="`w`"):
+        as_weight_array([1.0, np.nan], "`w`")

@@ -98,7 +98,7 @@ class LookaheadError(TrValueError):
     """A feature value at time *t* changes when data after *t* is removed."""
 
 
-class ZeroWeightError(TrValueError):
+class ZeroWeightError(InvalidParameterError):
     """Sample weights would be zero for some rows (silently dropping them) or for all."""
 
 

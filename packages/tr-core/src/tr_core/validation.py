@@ -22,18 +22,21 @@ import pandas as pd
 from tr_core.errors import (
     EmptyDataError,
     FeatureTypeError,
+    InvalidParameterError,
     LengthMismatchError,
     MissingColumnError,
     NonFiniteError,
     TimeColumnError,
     TimeTypeError,
     TrTypeError,
+    ZeroWeightError,
     describe_rows,
 )
 
 __all__ = [
     "as_datetime_array",
     "as_float_array",
+    "as_weight_array",
     "check_no_inf",
     "check_numeric",
     "check_same_length",
@@ -63,6 +66,58 @@ def row_labels(values: Any, positions: npt.NDArray[np.intp]) -> list[Any]:
     if isinstance(values, pd.Series | pd.DataFrame):
         return list(values.index[positions])
     return [int(p) for p in positions]
+
+
+def as_weight_array(
+    values: Any,
+    name: str,
+    *,
+    source: Any = None,
+    usable: npt.NDArray[np.bool_] | None = None,
+) -> npt.NDArray[np.float64]:
+    """Sample weights as a new float64 array: finite, non-negative, not all zero.
+
+    Parameters
+    ----------
+    values : array-like of float
+        One weight per row.
+    name : str
+        How to name the weights in messages, e.g. ``"`sample_weight`"``.
+    source : DataFrame or Series, optional
+        Where the rows came from, for row labels in messages (default: ``values``).
+    usable : ndarray of bool, optional
+        The rows that will be used; at least one of them needs a positive weight
+        (default: all rows).
+
+    Returns
+    -------
+    ndarray of float64
+        The weights of all rows, in input order.
+
+    Raises
+    ------
+    NonFiniteError
+        NaN or infinite weights.
+    InvalidParameterError
+        Negative weights, naming the rows.
+    ZeroWeightError
+        All (usable) weights zero: the model would learn nothing.
+    """
+    weights = as_float_array(values, name)
+    negative = np.flatnonzero(weights < 0)
+    if negative.size:
+        raise InvalidParameterError(
+            f"{name} are negative in "
+            f"{describe_rows(row_labels(values if source is None else source, negative))}; "
+            "weights must be >= 0 — check how they were computed."
+        )
+    used = weights if usable is None else weights[usable]
+    if not (used > 0).any():
+        raise ZeroWeightError(
+            f"{name} are all zero: zero in all {used.size} rows that would be used, so the "
+            "model would learn nothing — check how the weights were computed (and their units)."
+        )
+    return weights
 
 
 def check_numeric(values: pd.Series | np.ndarray, what: str) -> None:

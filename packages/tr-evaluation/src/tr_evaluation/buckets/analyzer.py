@@ -9,13 +9,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from tr_core.errors import InsufficientDataError, InvalidParameterError, describe_rows
+from tr_core.errors import InsufficientDataError, InvalidParameterError
 from tr_core.validation import (
     as_datetime_array,
     as_float_array,
+    as_weight_array,
     check_same_length,
     resolve_column,
-    row_labels,
 )
 from tr_evaluation.buckets.assign import (
     check_labels,
@@ -302,16 +302,4 @@ def check_weights(weights: Any, keep: npt.NDArray[np.bool_]) -> npt.NDArray[np.f
     ndarray of float64
         The weights of the kept rows.
     """
-    w = as_float_array(weights, "weights")
-    negative = np.flatnonzero(w < 0)
-    if negative.size:
-        raise InvalidParameterError(
-            f"`weights` are negative in {describe_rows(row_labels(weights, negative))}; "
-            "sample weights must be >= 0 — check how they were computed."
-        )
-    w = w[keep]
-    if not (w > 0).any():
-        raise InvalidParameterError(
-            "`weights` are all zero on the usable rows; at least one row needs a positive weight."
-        )
-    return w
+    return as_weight_array(weights, "`weights`", usable=keep)[keep]

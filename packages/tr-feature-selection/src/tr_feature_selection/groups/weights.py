@@ -24,8 +24,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from tr_core.errors import InvalidParameterError, ZeroWeightError, describe_rows
-from tr_core.validation import as_float_array, check_same_length, row_labels
+from tr_core.errors import InvalidParameterError
+from tr_core.validation import as_weight_array, check_same_length
 from tr_feature_selection._alignment import check_aligned
 
 __all__ = ["WeightCalculator", "calculator_kind", "check_weighting", "group_weights"]
@@ -128,16 +128,5 @@ def group_weights(
     raw = check_aligned(raw, frame.index, where)
     values = np.asarray(raw).reshape(-1) if np.ndim(raw) > 1 else raw
     check_same_length(**{"training rows": frame, where: values})
-    weights = as_float_array(values, where)
-    negative = np.flatnonzero(weights < 0)
-    if negative.size:
-        raise InvalidParameterError(
-            f"{where} are negative in {describe_rows(row_labels(frame, negative))}; weights "
-            "must be >= 0."
-        )
-    if not weights.any():
-        raise ZeroWeightError(
-            f"{where} are all zero over {len(weights)} training rows; the model would learn "
-            "nothing — check the weight calculator and its units (scale)."
-        )
+    weights = as_weight_array(values, where, source=frame)
     return weights

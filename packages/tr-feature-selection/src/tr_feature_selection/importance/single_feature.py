@@ -14,10 +14,8 @@ from sklearn.base import clone
 from tr_core.errors import (
     InsufficientDataError,
     InvalidParameterError,
-    ZeroWeightError,
-    describe_rows,
 )
-from tr_core.validation import as_float_array, resolve_column
+from tr_core.validation import as_weight_array, resolve_column
 from tr_evaluation.progress import progress
 from tr_feature_selection._alignment import check_aligned
 from tr_feature_selection.importance._inputs import check_features, feature_matrix, target_values
@@ -209,16 +207,5 @@ def _weights(frame: pd.DataFrame, sample_weight: Any) -> npt.NDArray[np.float64]
     values = check_aligned(
         resolve_column(frame, sample_weight, "sample_weight"), frame.index, "`sample_weight`"
     )
-    weights = as_float_array(values, "sample_weight")
-    negative = np.flatnonzero(weights < 0)
-    if negative.size:
-        raise InvalidParameterError(
-            f"`sample_weight` is negative in {describe_rows(list(frame.index[negative]))}; "
-            "weights must be >= 0."
-        )
-    if not weights.any():
-        raise ZeroWeightError(
-            f"`sample_weight` is zero in all {weights.size} rows; the models would learn "
-            "nothing — check how the weights were computed."
-        )
+    weights = as_weight_array(values, "`sample_weight`", source=frame)
     return weights
