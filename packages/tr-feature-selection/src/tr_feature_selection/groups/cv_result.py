@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from tr_core.errors import InsufficientDataError
 from tr_evaluation.buckets.result import plain
 from tr_evaluation.metrics.overfitting import PBOResult
+from tr_feature_selection.groups.result import best_group, rows_by_group
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -76,12 +76,7 @@ class GroupCVResult:
         InsufficientDataError
             If every group's mean test metric is NaN.
         """
-        metric = self.table["test_metric_mean"]
-        if metric.isna().all():
-            raise InsufficientDataError(
-                f"every group's mean test {self.metric} is NaN; there is no best group."
-            )
-        return str(metric.idxmax())
+        return best_group(self.table["test_metric_mean"], f"mean test {self.metric}")
 
     def to_frame(self) -> pd.DataFrame:
         """The per-group table (a copy)."""
@@ -103,10 +98,7 @@ class GroupCVResult:
             else plain(self.deflated_sharpe),
             "n_periods": None if self.periods is None else len(self.periods),
             "selection_note": self.selection_note,
-            "groups": {
-                str(group): {col: plain(value) for col, value in row.items()}
-                for group, row in self.table.iterrows()
-            },
+            "groups": rows_by_group(self.table),
         }
 
     def plot(self) -> Figure:

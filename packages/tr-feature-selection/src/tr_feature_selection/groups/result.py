@@ -16,7 +16,7 @@ from tr_evaluation.buckets.result import plain
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["FeatureGroupResult"]
+__all__ = ["FeatureGroupResult", "best_group", "rows_by_group"]
 
 
 @dataclass(frozen=True)
@@ -69,12 +69,7 @@ class FeatureGroupResult:
         InsufficientDataError
             If every group's test metric is NaN.
         """
-        metric = self.table["test_metric"]
-        if metric.isna().all():
-            raise InsufficientDataError(
-                f"every group's test {self.metric} is NaN; there is no best group."
-            )
-        return str(metric.idxmax())
+        return best_group(self.table["test_metric"], f"test {self.metric}")
 
     def to_frame(self) -> pd.DataFrame:
         """The per-group table (a copy)."""
@@ -82,10 +77,6 @@ class FeatureGroupResult:
 
     def summary(self) -> dict[str, Any]:
         """Plain, JSON-serializable summary: settings, best group and the table by group."""
-        rows = {
-            str(group): {col: plain(value) for col, value in row.items()}
-            for group, row in self.table.iterrows()
-        }
         has_best = not self.table["test_metric"].isna().all()
         return {
             "metric": self.metric,
@@ -93,7 +84,7 @@ class FeatureGroupResult:
             "nan_policy": self.nan_policy,
             "weighted": self.weighted,
             "best": self.best() if has_best else None,
-            "groups": rows,
+            "groups": rows_by_group(self.table),
         }
 
     def plot(self) -> Figure:
@@ -128,3 +119,24 @@ class FeatureGroupResult:
         bottom.set_title(f"Top and bottom of {self.n_buckets} score buckets")
         bottom.legend()
         return fig
+
+
+def best_group(metric: pd.Series, what: str) -> str:
+    """The group (index label) with the highest ``metric``; ties: the first listed.
+
+    Raises
+    ------
+    InsufficientDataError
+        If every value is NaN.
+    """
+    if metric.isna().all():
+        raise InsufficientDataError(f"every group's {what} is NaN; there is no best group.")
+    return str(metric.idxmax())
+
+
+def rows_by_group(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """The table as ``{group: {column: plain value}}``, JSON-serializable."""
+    return {
+        str(group): {str(col): plain(value) for col, value in row.items()}
+        for group, row in table.iterrows()
+    }
