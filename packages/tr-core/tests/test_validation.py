@@ -40,7 +40,19 @@ def test_as_float_array_copies_and_converts() -> None:
     out[0] = 99
     assert src[0] == 1
     assert as_float_array(pd.Series([True, False]), "x").tolist() == [1.0, 0.0]
-    assert as_float_array(np.array(["1.5", "2"], dtype=object), "x").tolist() == [1.5, 2.0]
+    assert as_float_array(np.array([1.5, 2], dtype=object), "x").tolist() == [1.5, 2.0]
+    nullable = pd.Series([1.0, None], dtype="Float64")
+    assert np.isnan(as_float_array(nullable, "x", allow_nan=True)[1])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [["0.01", "0.02"], np.array(["0.01", "0.02"]), pd.Series(["0.01", "0.02"], dtype=object)],
+)
+def test_as_float_array_refuses_numeric_strings(text: object) -> None:
+    # Issue 10: metrics and weights parsed "0.01" as a number; the contract refuses text.
+    with pytest.raises(TrTypeError, match=r"`returns` must be numeric, got text.*pd.to_numeric"):
+        as_float_array(text, "returns")
 
 
 def test_as_float_array_errors_name_argument_and_rows() -> None:

@@ -21,6 +21,8 @@ __all__ = [
     "DuplicateColumnError",
     "EmptyDataError",
     "FeatureTypeError",
+    "FoldError",
+    "IndexAlignmentError",
     "InsufficientDataError",
     "InvalidParameterError",
     "LabelWindowError",
@@ -28,6 +30,7 @@ __all__ = [
     "LookaheadError",
     "MissingColumnError",
     "NonFiniteError",
+    "SizeLimitError",
     "TimeColumnError",
     "TimeTypeError",
     "TrError",
@@ -96,6 +99,22 @@ class InsufficientDataError(TrValueError):
 
 class LookaheadError(TrValueError):
     """A feature value at time *t* changes when data after *t* is removed."""
+
+
+class IndexAlignmentError(LengthMismatchError, InvalidParameterError):
+    """Two pandas inputs that must describe the same rows carry different index labels.
+
+    The toolkit pairs pandas inputs by index label, never by position; when the
+    labels differ (or repeat, so pairing by label is ambiguous) it refuses.
+    """
+
+
+class SizeLimitError(InvalidParameterError):
+    """A requested computation is too large to run: refused before allocating."""
+
+
+class FoldError(LookaheadError):
+    """A fold from a splitter is unusable: bad positions, overlap, or a time leak."""
 
 
 class ZeroWeightError(InvalidParameterError):

@@ -26,6 +26,7 @@ from tr_core.errors import (
     LengthMismatchError,
     MissingColumnError,
     NonFiniteError,
+    SizeLimitError,
     TimeColumnError,
     TimeTypeError,
     TrTypeError,
@@ -41,6 +42,7 @@ __all__ = [
     "check_numeric",
     "check_same_length",
     "check_same_timezone",
+    "check_size",
     "resolve_column",
     "row_labels",
 ]
@@ -214,7 +216,7 @@ def as_float_array(
     EmptyDataError
         If it is empty and ``allow_empty`` is False.
     """
-    raw = values.to_numpy() if isinstance(values, pd.Series | pd.Index) else np.asarray(values)
+    raw = _numpy_values(values)
     if raw.ndim != 1:
         raise TrTypeError(
             f"`{name}` must be one-dimensional, got shape {raw.shape}; "
@@ -225,6 +227,13 @@ def as_float_array(
             f"`{name}` must be numeric, got dates or durations (dtype {raw.dtype}); "
             "their nanosecond counts are not meaningful numbers — convert them explicitly "
             "(e.g. a duration with .dt.days)."
+        )
+    if raw.dtype.kind in "USO" and _holds_text(raw):
+        raise TrTypeError(
+            f"`{name}` must be numeric, got text (dtype {raw.dtype}, e.g. "
+            f"{[str(x) for x in raw.reshape(-1)[:3]]}); numbers stored as text are not "
+            "parsed behind your back — convert them with pd.to_numeric(..., errors='raise') "
+            "after checking their format (decimal separator, percent signs)."
         )
     if raw.dtype.kind not in "biuf":
         try:
@@ -442,3 +451,47 @@ def _tz_aware(value: Any) -> bool:
     else:
         return False
     return getattr(first, "tzinfo", None) is not None
+
+
+def _numpy_values(values: Any) -> np.ndarray:
+    """The values as numpy; nullable pandas numbers become float with NaN for ``pd.NA``."""
+    if isinstance(values, pd.Series | pd.Index):
+        dtype = values.dtype
+        if isinstance(dtype, pd.api.extensions.ExtensionDtype) and (
+            pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
+        ):
+            return values.to_numpy(dtype=np.float64, na_value=np.nan)
+        return values.to_numpy()
+    return np.asarray(values)
+
+
+def _holds_text(raw: np.ndarray) -> bool:
+    """Whether an array holds strings or bytes (object arrays: any element)."""
+    if raw.dtype.kind in "US":
+        return True
+    return any(isinstance(x, str | bytes) for x in raw.reshape(-1))
+
+
+def check_size(count: int, limit: int, what: str, fix: str) -> None:
+    """Refuse a computation whose size exceeds ``limit``, before allocating anything.
+
+    Parameters
+    ----------
+    count : int
+        The size the request implies (Python int: exact, never overflows).
+    limit : int
+        The largest size that is computed.
+    what : str
+        What is counted, e.g. ``"combinations of 32 partitions choose 16"``.
+    fix : str
+        How to make the request smaller.
+
+    Raises
+    ------
+    SizeLimitError
+        Naming the number, the limit and the fix.
+    """
+    if count > limit:
+        raise SizeLimitError(
+            f"{what}: {count:,} exceeds the limit of {limit:,} that can be computed here; {fix}"
+        )
