@@ -11,7 +11,7 @@ import xgboost as xgb
 from sklearn.exceptions import NotFittedError
 
 from tr_core.errors import EmptyDataError, InvalidParameterError, TrTypeError
-from tr_feature_selection.importance._inputs import check_features, feature_matrix
+from tr_feature_selection._inputs import check_features, feature_matrix
 
 __all__ = ["IMPORTANCE_KINDS", "ImportanceKind", "xgboost_importance"]
 

@@ -20,7 +20,7 @@ from tr_core.errors import (
 from tr_core.validation import as_datetime_array, check_same_timezone, resolve_column
 from tr_evaluation.progress import progress
 from tr_feature_selection._alignment import check_aligned
-from tr_feature_selection.importance._inputs import check_features, feature_matrix, target_values
+from tr_feature_selection._inputs import check_features, feature_matrix, target_values
 from tr_feature_selection.importance.results import PermutationImportance
 from tr_feature_selection.models import Label, make_labels, model_task, predict_scores
 from tr_feature_selection.scoring import ScoredSlice, resolve_metric

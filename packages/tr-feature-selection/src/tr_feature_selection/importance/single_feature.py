@@ -18,7 +18,7 @@ from tr_core.errors import (
 from tr_core.validation import as_weight_array, resolve_column
 from tr_evaluation.progress import progress
 from tr_feature_selection._alignment import check_aligned
-from tr_feature_selection.importance._inputs import check_features, feature_matrix, target_values
+from tr_feature_selection._inputs import check_features, feature_matrix, target_values
 from tr_feature_selection.importance.results import SingleFeatureImportance
 from tr_feature_selection.models import (
     Label,

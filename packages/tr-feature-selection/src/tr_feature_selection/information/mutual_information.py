@@ -9,11 +9,11 @@ import numpy.typing as npt
 import pandas as pd
 
 from tr_core.errors import InvalidParameterError
-from tr_feature_selection.information._inputs import (
+from tr_feature_selection._inputs import (
     check_parameters,
     check_rows,
-    feature_matrix,
-    target_values,
+    named_feature_matrix,
+    target_array,
 )
 from tr_feature_selection.information.binned import binned_mutual_information
 from tr_feature_selection.information.binning import default_n_bins
@@ -120,8 +120,8 @@ def mutual_information(
     (['signal', 'noise'], {'signal': 5000, 'noise': 5000})
     """
     check_parameters(method, discrete_target, n_bins, random_state)
-    names, matrix = feature_matrix(X)
-    target, n_distinct = target_values(y, X, discrete_target=bool(discrete_target))
+    names, matrix = named_feature_matrix(X)
+    target, n_distinct = target_array(y, X, discrete_target=bool(discrete_target))
     n_rows = (~np.isnan(matrix)).sum(axis=0).astype(np.int64)
     check_rows(names, n_rows)
     bins: dict[Any, int] | None = None
