@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tr_core.errors import LengthMismatchError, TimeTypeError
+from tr_core.errors import IndexAlignmentError, TimeTypeError
 from tr_core.splits import (
     CombinatorialPurgedKFold,
     PurgedKFold,
@@ -17,9 +17,10 @@ from tr_core.splits import (
 DAYS = pd.Series(pd.date_range("2024-01-01", periods=8, freq="D"))
 
 
-def test_series_times_must_share_the_index_of_x() -> None:
+def test_series_times_are_matched_to_x_by_label() -> None:
     # Regression: times taken from the frame before it was reordered were paired with
-    # the wrong rows by position, so purging used other rows' windows.
+    # the wrong rows by position, so purging used other rows' windows. Issue 10: a
+    # Series is now matched by index label (same folds, as labels, as for X in order).
     frame = pd.DataFrame({"t": DAYS, "x": np.arange(8.0)})
     shuffled = frame.sample(frac=1.0, random_state=0)
     ends = frame["t"] + pd.Timedelta("12h")
@@ -28,17 +29,19 @@ def test_series_times_must_share_the_index_of_x() -> None:
         CombinatorialPurgedKFold(4, 2, times=frame["t"], label_ends=ends),
         WalkForward(2, times=frame["t"]),
     ):
-        with pytest.raises(LengthMismatchError, match="index differs from X's index"):
-            list(cv.split(shuffled))
-        # The same Series with X in its own order, or X as a bare array, is fine.
-        assert len(list(cv.split(frame))) == cv.get_n_splits(frame)
+        ordered = [(frame.index[a].tolist(), frame.index[b].tolist()) for a, b in cv.split(frame)]
+        by_label = [
+            (sorted(shuffled.index[a]), sorted(shuffled.index[b])) for a, b in cv.split(shuffled)
+        ]
+        assert by_label == ordered
+        # X as a bare array is taken in the Series' order.
         assert len(list(cv.split(frame.to_numpy()))) == cv.get_n_splits(frame)
 
 
-def test_label_ends_series_must_share_the_index_of_x() -> None:
+def test_label_ends_series_with_other_labels_is_refused() -> None:
     frame = pd.DataFrame({"t": DAYS.to_numpy()}, index=np.arange(8) * 10)
     ends = pd.Series((DAYS + pd.Timedelta("1D")).to_numpy())  # default index 0..7
-    with pytest.raises(LengthMismatchError, match="`label_ends` is a Series"):
+    with pytest.raises(IndexAlignmentError, match="`label_ends` does not describe the same rows"):
         list(PurgedKFold(2, times="t", label_ends=ends).split(frame))
     train, test = next(PurgedKFold(2, times="t", label_ends=ends.to_numpy()).split(frame))
     assert train.tolist() == [5, 6, 7]

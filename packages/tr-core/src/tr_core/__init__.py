@@ -12,14 +12,17 @@ from tr_core.contract import DataContract, ValidationReport
 from tr_core.lookahead import LookaheadReport, assert_no_lookahead
 from tr_core.nan import NanAudit, complete_rows, complete_rows_by_group
 from tr_core.splits import (
+    CheckedFolds,
     CombinatorialPurgedKFold,
     PurgedKFold,
     WalkForward,
+    checked_folds,
     time_train_test_split,
 )
 from tr_core.synthetic import GroundTruth, SyntheticMarket, make_insider_trades
 
 __all__ = [
+    "CheckedFolds",
     "CombinatorialPurgedKFold",
     "DataContract",
     "GroundTruth",
@@ -31,6 +34,7 @@ __all__ = [
     "WalkForward",
     "__version__",
     "assert_no_lookahead",
+    "checked_folds",
     "complete_rows",
     "complete_rows_by_group",
     "make_insider_trades",

@@ -113,8 +113,11 @@ class SizeLimitError(InvalidParameterError):
     """A requested computation is too large to run: refused before allocating."""
 
 
-class FoldError(LookaheadError):
-    """A fold from a splitter is unusable: bad positions, overlap, or a time leak."""
+class FoldError(LookaheadError, InvalidParameterError):
+    """A fold from a splitter is unusable: bad positions, train/test overlap, or a time leak.
+
+    Raised by :func:`tr_core.splits.checked_folds`, the one fold check of the toolkit.
+    """
 
 
 class ZeroWeightError(InvalidParameterError):

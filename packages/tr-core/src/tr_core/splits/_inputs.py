@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from tr_core.alignment import align_to
 from tr_core.errors import (
     InsufficientDataError,
     InvalidParameterError,
@@ -122,12 +123,12 @@ def resolve_timeline(
     LabelWindowError
         If a label window ends before its decision time.
     """
-    t_raw = _aligned(X, resolve_column(X, times, times_name), times_name)
+    t_raw = _aligned(X, times, times_name)
     time = as_datetime_array(t_raw, times_name).view(np.int64)
     if label_ends is None:
         end = time
     else:
-        e_raw = _aligned(X, resolve_column(X, label_ends, ends_name), ends_name)
+        e_raw = _aligned(X, label_ends, ends_name)
         check_same_timezone(**{times_name: t_raw, ends_name: e_raw})
         end = as_datetime_array(e_raw, ends_name).view(np.int64)
         bad = np.flatnonzero(end < time)
@@ -142,22 +143,27 @@ def resolve_timeline(
 
 
 def _aligned(X: Any, values: Any, name: str) -> Any:
-    """``values`` unchanged; raise if it is a Series whose index is not ``X``'s index.
+    """``values`` for the rows of ``X``, in ``X``'s order: a column, by label, or by position.
 
     Splits are positions into ``X``, so values must be in ``X``'s row order. A Series
     taken from the frame before it was sorted or filtered has the same length but
-    another order, which would silently pair each row with another row's time.
+    another order; it is matched to ``X``'s rows by index label. When ``X`` is a
+    subset of the rows the Series covers (a splitter bound to the whole frame, handed
+    the training rows by an outer cross-validation), the subset's labels are taken
+    from it — so nested cross-validation works. Labels that do not match are refused.
     """
-    if (
-        isinstance(values, pd.Series)
-        and isinstance(X, pd.Series | pd.DataFrame)
-        and not values.index.equals(X.index)
-    ):
+    if isinstance(values, str):
+        return resolve_column(X, values, name)
+    if isinstance(values, pd.Series) and isinstance(X, pd.Series | pd.DataFrame):
+        return align_to(X.index, values, name, allow_subset=True)
+    if isinstance(values, pd.Series | pd.DataFrame) or not hasattr(X, "__len__"):
+        return resolve_column(X, values, name)
+    if len(values) != len(X):
         raise LengthMismatchError(
-            f"`{name}` is a Series whose index differs from X's index (first labels "
-            f"{list(values.index[:3])} vs {list(X.index[:3])}), so its rows may not be "
-            f"X's rows in X's order; pass the column name instead, or `{name}` taken from "
-            f"X itself (or `.to_numpy()` if it is aligned with X by position)."
+            f"`{name}` has {len(values)} rows but X has {len(X)}; positional times cannot "
+            f"be matched to a subset of rows. Pass X as a DataFrame and `{name}` as a Series "
+            "sharing its index (or a column name of X), so rows are matched by label — "
+            "what nested cross-validation needs."
         )
     return values
 
