@@ -54,7 +54,7 @@ def test_verdict_matches_brute_force_for_arbitrary_folds(frame, seed):
     leaks = brute_force_meets(frame, train, test)
     if leaks:
         with pytest.raises(
-            FoldError, match="fold 0: .* training rows have (label windows|decision times)"
+            FoldError, match=r"fold 0: .* training rows have (label windows|decision times)"
         ):
             checked_folds([(train, test)], frame, times="t", label_ends="e")
     else:
