@@ -9,7 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tr_core.errors import InvalidParameterError, LengthMismatchError, TrTypeError
+from tr_core.errors import (
+    IndexAlignmentError,
+    InvalidParameterError,
+    LengthMismatchError,
+    TrTypeError,
+)
 from tr_evaluation.baselines import BaselineEvaluator, _random_top_size
 from tr_evaluation.buckets import assign_buckets
 
@@ -163,3 +168,63 @@ def test_tied_model_scores_are_compared_with_random_selections_of_their_size() -
     assert model["p_value"] == pytest.approx(1 / 301)
     # the random-score row keeps the tie-free top size
     assert result.table.loc["random", "top_rows"] == 30
+
+
+def test_features_are_paired_by_label_not_by_position() -> None:
+    # regression (issue 10): a features frame in another row order was paired by position,
+    # so the informative `signal` ranker was scored against the wrong returns (p ~ 0.5).
+    scores, returns, features = _data(n=1000, seed=3)
+    evaluator = BaselineEvaluator(n_buckets=10, n_permutations=200, n_bootstrap=100)
+    aligned = evaluator.evaluate(scores, returns, features=features).to_frame()
+    shuffled = features.sample(frac=1.0, random_state=7)
+    assert not shuffled.index.equals(features.index)
+    result = evaluator.evaluate(scores, returns, features=shuffled).to_frame()
+    pd.testing.assert_frame_equal(result, aligned)
+    assert result.loc["signal", "p_value"] == pytest.approx(1 / 201)
+
+
+def test_scores_returns_weights_are_paired_by_label() -> None:
+    scores, returns, features = _data(n=600, seed=4)
+    weights = pd.Series(np.linspace(0.5, 1.5, 600))
+    evaluator = BaselineEvaluator(n_buckets=5, n_permutations=100, n_bootstrap=50)
+    aligned = evaluator.evaluate(scores, returns, features=features, weights=weights).to_frame()
+    order = np.random.default_rng(0).permutation(600)
+    result = evaluator.evaluate(
+        scores,
+        returns.iloc[order],
+        features=features.iloc[order[::-1]],
+        weights=weights.iloc[order],
+    ).to_frame()
+    pd.testing.assert_frame_equal(result, aligned)
+
+
+def test_features_with_other_row_labels_are_refused() -> None:
+    scores, returns, features = _data(n=100)
+    moved = features.set_axis(features.index + 1000)
+    with pytest.raises(IndexAlignmentError, match="`features` does not describe the same rows"):
+        BaselineEvaluator(n_permutations=10, n_bootstrap=10).evaluate(
+            scores, returns, features=moved
+        )
+
+
+def test_features_frame_sets_the_rows_for_plain_arrays() -> None:
+    # Plain arrays have no labels: they are taken by position, the frame's rows.
+    scores, returns, features = _data(n=300, seed=6)
+    evaluator = BaselineEvaluator(n_buckets=5, n_permutations=50, n_bootstrap=20)
+    labelled = evaluator.evaluate(scores, returns, features=features).to_frame()
+    plain_arrays = evaluator.evaluate(
+        scores.to_numpy(), returns.to_numpy(), features=features
+    ).to_frame()
+    pd.testing.assert_frame_equal(plain_arrays, labelled)
+
+
+def test_result_repr_is_short() -> None:
+    scores, returns, features = _data(n=2000)
+    result = BaselineEvaluator(n_buckets=10, n_permutations=5000, n_bootstrap=20).evaluate(
+        scores, returns, features=features
+    )
+    text = repr(result)
+    assert len(text) < 400
+    assert text.startswith("BaselineResult(n_rows=2000, n_buckets=10, ")
+    assert "n_permutations=5000" in text
+    assert "'signal'" in text

@@ -39,8 +39,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from tr_core.alignment import align_inputs
 from tr_core.errors import InvalidParameterError, TrTypeError
-from tr_core.validation import as_float_array, check_same_length
+from tr_core.validation import as_float_array
 from tr_evaluation.buckets import BucketAnalyzer, BucketResult
 from tr_evaluation.buckets.result import plain
 from tr_evaluation.progress import progress
@@ -54,7 +55,7 @@ FloatArray = npt.NDArray[np.float64]
 _BATCH_CELLS = 2_000_000
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class BaselineResult:
     """The model's bucket result next to its baselines.
 
@@ -84,6 +85,15 @@ class BaselineResult:
     def p_value(self) -> float:
         """Permutation p-value of the model's top-bucket return against random scores."""
         return float(self.table["p_value"].iloc[0])
+
+    def __repr__(self) -> str:
+        """One line: sizes, the model's top bucket and p-value, the rankers — never the arrays."""
+        return (
+            f"BaselineResult(n_rows={self.model.n_rows}, n_buckets={self.model.n_buckets}, "
+            f"model_top_bucket_return={float(self.table['top_bucket_return'].iloc[0]):.6g}, "
+            f"p_value={self.p_value:.4g}, n_permutations={self.random_top_returns.size}, "
+            f"confidence={self.confidence:g}, rankers={[str(r) for r in self.table.index]})"
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """The tidy comparison table (a copy), one row per ranker."""
@@ -185,11 +195,19 @@ class BaselineEvaluator:
         returns : array-like of float
             Realized returns.
         features : DataFrame, optional
-            One column per single-feature ranker, aligned row by row with ``scores``.
+            One column per single-feature ranker, describing the same rows as
+            ``scores``.
         times : array-like of datetime, optional
             Decision times (adds per-period IC to the model result).
         weights : array-like of float, optional
             Non-negative sample weights.
+
+        Notes
+        -----
+        Inputs that carry an index (Series, the ``features`` frame) are paired
+        by index label — the same labels in any order — never by position;
+        plain arrays are taken by position. The rows are those of the first
+        input with an index (``scores`` when it is a Series).
 
         Returns
         -------
@@ -201,20 +219,27 @@ class BaselineEvaluator:
             Bad counts or confidence level, bad weights.
         TrTypeError
             ``features`` that is not a DataFrame.
+        IndexAlignmentError
+            Inputs with an index whose labels differ (they describe other rows).
         LengthMismatchError, NonFiniteError, InsufficientDataError
             As :meth:`BucketAnalyzer.analyze`.
         """
         self._check_params()
-        analyzer = BucketAnalyzer(n_buckets=self.n_buckets)
-        model = analyzer.analyze(scores, returns, times=times, weights=weights)
-        r_all = as_float_array(returns, "returns", allow_nan=True)
-        w_all = None if weights is None else as_float_array(weights, "weights")
         if features is not None and not isinstance(features, pd.DataFrame):
             raise TrTypeError(
                 f"`features` must be a DataFrame of feature columns, got {type(features).__name__}."
             )
-        if features is not None:
-            check_same_length(scores=r_all, features=features)
+        # Once, at the boundary: every per-row input in the rows' order, by label. Below,
+        # the model and every feature ranker index the same numpy arrays by position.
+        aligned, _ = align_inputs(
+            scores=scores, returns=returns, times=times, weights=weights, features=features
+        )
+        scores, returns, times = aligned["scores"], aligned["returns"], aligned["times"]
+        weights, features = aligned["weights"], aligned["features"]
+        analyzer = BucketAnalyzer(n_buckets=self.n_buckets)
+        model = analyzer.analyze(scores, returns, times=times, weights=weights)
+        r_all = as_float_array(returns, "returns", allow_nan=True)
+        w_all = None if weights is None else as_float_array(weights, "weights")
         used = model.buckets >= 0
         rng = np.random.default_rng(self.random_state)
         rows: dict[str, dict[str, Any]] = {}
