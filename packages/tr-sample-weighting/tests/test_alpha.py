@@ -217,3 +217,26 @@ def test_from_contract_uses_target_and_its_units() -> None:
     np.testing.assert_allclose(w(frame), raw / raw.mean())
     m = MagnitudeWeighter.from_contract(contract, clip=None)
     np.testing.assert_allclose(m(frame), [1.0, 4.0, 0.5])
+
+
+def test_units_warning_is_tr_cores_shared_class() -> None:
+    # issue 10: one UnitsWarning for the toolkit, defined in tr_core.units and re-exported.
+    import tr_core.units
+    import tr_sample_weighting
+    import tr_sample_weighting.alpha
+
+    assert tr_sample_weighting.UnitsWarning is tr_core.units.UnitsWarning
+    assert tr_sample_weighting.alpha.UNIT_SCALE is tr_core.units.UNIT_SCALE
+    alpha_frac = np.random.default_rng(0).standard_t(3, size=200) * 0.05
+    with pytest.warns(tr_core.units.UnitsWarning, match="`alpha` declared in 'percent'"):
+        alpha_power_weights(alpha_frac, scale="percent")
+    # the shared check's warning is caught by the old import path too
+    with pytest.warns(UnitsWarning):
+        tr_core.units.check_units(alpha_frac, "percent", "alpha")
+
+
+def test_units_warning_points_at_the_callers_line() -> None:
+    alpha_frac = np.random.default_rng(0).standard_t(3, size=200) * 0.05
+    with pytest.warns(UnitsWarning) as record:
+        alpha_power_weights(alpha_frac, scale="percent")
+    assert record[0].filename == __file__

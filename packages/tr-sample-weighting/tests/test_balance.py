@@ -50,3 +50,52 @@ def test_weighter(three_labels: pd.DataFrame) -> None:
     w = ClassBalanceWeighter(column="side")
     np.testing.assert_allclose(w(three_labels), [0.75, 1.5, 0.75])
     np.testing.assert_allclose(ClassBalanceWeighter()(["a", "b", "b"]), [1.5, 0.75, 0.75])
+
+
+def test_continuous_target_is_refused() -> None:
+    # regression (issue 10): alpha passed as labels made every row its own class and gave
+    # weights of exactly 1 — a weighting that silently did nothing.
+    alpha = pd.Series(np.random.default_rng(0).normal(0, 0.05, size=200))
+    with pytest.raises(TrTypeError, match=r"`labels` holds non-integer numbers.*alpha > 0"):
+        class_balance_weights(alpha)
+    with pytest.raises(TrTypeError, match="non-integer"):
+        class_balance_weights([0.013, 0.02, 0.0])  # even a handful of rows
+    with pytest.raises(TrTypeError, match=r"row \['b'\]"):
+        class_balance_weights(pd.Series([1.0, 0.5, 0.0], index=["a", "b", "c"]))
+    with pytest.raises(TrTypeError, match="non-integer"):
+        ClassBalanceWeighter(column="alpha")(pd.DataFrame({"alpha": alpha}))
+    # binarized, as the message says: accepted
+    w = class_balance_weights(alpha > 0)
+    assert w.mean() == pytest.approx(1.0)
+
+
+def test_nearly_all_distinct_labels_are_refused() -> None:
+    # 20 rows in 10 classes of 2: accepted (weights all 1 by construction).
+    np.testing.assert_allclose(class_balance_weights(np.repeat(np.arange(10), 2)), 1.0)
+    # 20 rows in 11 classes: fewer than two rows per class on average -> not classes.
+    labels = np.concatenate([np.repeat(np.arange(9), 2), [9, 10]])
+    with pytest.raises(TrTypeError, match="11 distinct values in 20 rows"):
+        class_balance_weights(labels)
+    with pytest.raises(TrTypeError, match=r"every\s+row is its own class"):
+        class_balance_weights(np.arange(500))  # an identifier, or a rounded amount
+    with pytest.raises(TrTypeError, match="distinct"):
+        class_balance_weights([f"id{i}" for i in range(30)])
+    # below 20 rows the count alone is not judged (a tiny multi-class sample is legitimate)
+    np.testing.assert_allclose(class_balance_weights(["a", "b", "c"]), 1.0)
+
+
+def test_integer_valued_and_text_class_codes_are_accepted() -> None:
+    # 0.0/1.0 floats (a binarized target) and class codes written as text are classes.
+    expected = [2.0, 2 / 3, 2 / 3, 2 / 3]
+    np.testing.assert_allclose(class_balance_weights([1.0, 0.0, 0.0, 0.0]), expected)
+    np.testing.assert_allclose(class_balance_weights(["1", "0", "0", "0"]), expected)
+    np.testing.assert_allclose(
+        class_balance_weights(pd.Series([-1.0, 1.0], dtype="Float64")), [1.0, 1.0]
+    )
+
+
+def test_numbers_with_decimals_stored_as_text_are_refused() -> None:
+    with pytest.raises(TrTypeError, match=r"stored as text.*'0\.01'.*pd\.to_numeric"):
+        class_balance_weights(["0.01", "0.02"])
+    with pytest.raises(TrTypeError, match="stored as text"):
+        class_balance_weights(np.array(["1", "0.5", "0"]))

@@ -163,7 +163,7 @@ def test_return_attribution_zero_return_gets_zero_weight(three_labels: pd.DataFr
     w = return_attribution_weights(
         three_labels["trade_date"], three_labels["label_end"], [0.03, 0.0, 0.02]
     )
-    assert w[1] == 0.0
+    assert w["B"] == 0.0  # a Series on the caller's index (its times were a Series)
     assert w.sum() == pytest.approx(3.0)
 
 

@@ -25,14 +25,14 @@ therefore checked against the data (see :class:`UnitsWarning`).
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from tr_core.errors import InvalidParameterError, NonFiniteError, ZeroWeightError, describe_rows
+from tr_core.units import UNIT_SCALE, TargetUnits, UnitsWarning, check_units
 from tr_core.validation import as_float_array, row_labels
 from tr_sample_weighting.base import (
     Data,
@@ -56,21 +56,15 @@ __all__ = [
     "magnitude_weights",
 ]
 
-Units = Literal["fraction", "percent", "log", "bps"]
-"""Units of alpha, as in :class:`tr_core.contract.DataContract` ``target_units``."""
+Units = TargetUnits
+"""Units of alpha: :data:`tr_core.units.TargetUnits`, as in ``DataContract(target_units=...)``."""
 
 Scale = float | Units
 """``|alpha|`` that gets weight 1: a positive number, or the name of alpha's units."""
 
-UNIT_SCALE: dict[str, float] = {"fraction": 0.01, "log": 0.01, "percent": 1.0, "bps": 100.0}
-"""One percent point written in each unit: the ``scale`` a unit name stands for."""
-
-_PLAUSIBLE_PP = (0.1, 100.0)
-_MIN_ROWS_FOR_UNIT_CHECK = 20
-
-
-class UnitsWarning(UserWarning):
-    """The alpha values look inconsistent with the units declared in ``scale``."""
+# UNIT_SCALE (one percent point in each unit: the ``scale`` a unit name stands for) and
+# UnitsWarning are tr_core.units' own objects, imported above so that
+# ``tr_sample_weighting.UnitsWarning`` is the very class tr-core's checks raise.
 
 
 def alpha_power_weights(
@@ -120,7 +114,9 @@ def alpha_power_weights(
     UnitsWarning
         With a unit name and at least 20 rows, when the median ``|alpha|`` is
         below 0.1 or above 100 percent points — the signature of alpha given in
-        other units than declared (e.g. 0.05 declared as ``"percent"``).
+        other units than declared (e.g. 0.05 declared as ``"percent"``). The
+        check is :func:`tr_core.units.check_units`, shared with
+        ``DataContract(target_units=...)`` and the compounding metrics.
 
     Notes
     -----
@@ -200,6 +196,9 @@ def check_clip(clip: tuple[float, float] | None) -> tuple[float, float] | None:
     if clip is None:
         return None
     try:
+        # float("0.1") would parse text: bounds must be numbers, like the data.
+        if isinstance(clip, str | bytes) or any(isinstance(c, str | bytes) for c in clip):
+            raise TypeError("text")
         lo, hi = (float(c) for c in clip)
     except (TypeError, ValueError) as exc:
         raise InvalidParameterError(
@@ -227,7 +226,8 @@ def _alpha_power(
     unit = resolve_scale(scale)
     magnitude = np.abs(values) / unit
     if isinstance(scale, str):
-        _check_units(magnitude, scale, name)
+        # stacklevel 4: check_units -> _alpha_power -> alpha_power_weights -> the caller.
+        check_units(values, scale, f"`{name}`", stacklevel=4)
     with np.errstate(over="ignore"):
         weights = magnitude**power
     if bounds is not None:
@@ -246,25 +246,6 @@ def _alpha_power(
             "Set clip=(lo, hi) with lo > 0, e.g. (0.1, 10.0), or drop the rows explicitly."
         )
     return weights
-
-
-def _check_units(magnitude_pp: npt.NDArray[np.float64], units: str, name: str) -> None:
-    """Warn when the typical ``|alpha|`` is implausible in the declared units."""
-    if magnitude_pp.size < _MIN_ROWS_FOR_UNIT_CHECK:
-        return
-    typical = float(np.median(magnitude_pp))
-    lo, hi = _PLAUSIBLE_PP
-    if lo <= typical <= hi:
-        return
-    raw = typical * UNIT_SCALE[units]
-    warnings.warn(
-        f"`{name}` declared in {units!r}: median |alpha| is {raw:.4g} {units}, i.e. "
-        f"{typical:.4g} percent points — outside the plausible {lo:g}..{hi:g}. The values "
-        "look like another unit (a fraction 0.05 is 5 percent points; as 'percent' it "
-        "reads 0.05 %); nearly every weight then sits on a clip bound. Check `scale`.",
-        UnitsWarning,
-        stacklevel=4,
-    )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -4,12 +4,18 @@
 ``y`` — scikit-learn's ``class_weight="balanced"`` convention (King & Zeng,
 "Logistic Regression in Rare Events Data", *Political Analysis* 9, 2001; AFML
 section 4.8). The weights have mean 1 and each class sums to ``n / k``.
+
+The labels must be classes. A continuous target (alpha, a return) passed by
+mistake makes (nearly) every row its own class, and the weights come out all 1 —
+a weighting that silently does nothing. Such input is refused: non-integer
+numbers (also when stored as text, ``"0.01"``), and more classes than half the
+rows (from 20 rows on: fewer than two rows per class on average).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +33,14 @@ from tr_sample_weighting.base import (
 
 __all__ = ["ClassBalanceWeighter", "class_balance_weights"]
 
+MIN_ROWS_FOR_DISTINCT_CHECK: Final = 20
+"""From this many rows on, more classes than half the rows is refused as "not classes"."""
+
+_FIX = (
+    "binarize it first (e.g. labels = alpha > 0) or bin it (e.g. pd.qcut(alpha, 5, "
+    "labels=False)); class balance is for class labels such as a side or an up/down flag."
+)
+
 
 def class_balance_weights(labels: Any) -> npt.NDArray[np.float64]:
     """Weights ``n / (k * count(class))``, aligned to ``labels``.
@@ -34,7 +48,8 @@ def class_balance_weights(labels: Any) -> npt.NDArray[np.float64]:
     Parameters
     ----------
     labels : array-like
-        Class label of each row (any hashable values); no missing values.
+        Class label of each row (any hashable values: strings, integers,
+        booleans, integer-valued floats such as 0.0/1.0); no missing values.
 
     Returns
     -------
@@ -48,7 +63,10 @@ def class_balance_weights(labels: Any) -> npt.NDArray[np.float64]:
     EmptyDataError
         If there are no rows.
     TrTypeError
-        If ``labels`` is not one-dimensional.
+        If ``labels`` is not one-dimensional, or is not class labels: it holds
+        non-integer numbers (a continuous target such as alpha, also as text
+        like ``"0.01"``), or — with at least 20 rows — more distinct values
+        than half the rows.
 
     Examples
     --------
@@ -68,10 +86,54 @@ def class_balance_weights(labels: Any) -> npt.NDArray[np.float64]:
             f"`labels` is missing in {describe_rows(row_labels(labels, missing))}; a row "
             "without a class cannot be balanced — drop it or recover its label."
         )
+    _check_numeric_classes(raw, labels)
     codes, classes = pd.factorize(raw)
+    if raw.size >= MIN_ROWS_FOR_DISTINCT_CHECK and 2 * len(classes) > raw.size:
+        raise TrTypeError(
+            f"`labels` has {len(classes)} distinct values in {raw.size} rows — (nearly) every "
+            "row is its own class, so the weights would balance nothing (they would all be "
+            f"about 1). This looks like a continuous target or an identifier, not a class; {_FIX}"
+        )
     counts = np.bincount(codes)
     out: npt.NDArray[np.float64] = raw.size / (len(classes) * counts[codes].astype(np.float64))
     return out
+
+
+def _check_numeric_classes(raw: np.ndarray, labels: Any) -> None:
+    """Refuse numbers with a fractional part (or numbers written as text with one).
+
+    Integer-valued numbers (0/1, -1/0/1, 0.0/1.0) are class codes; ``0.013`` is a
+    realized outcome, which as a "class" would be a class of its own.
+    """
+    as_text = False
+    floats = raw.dtype.kind == "O" and all(isinstance(x, float | np.floating) for x in raw)
+    if raw.dtype.kind == "f" or floats:
+        numbers = raw.astype(np.float64)
+    elif raw.dtype.kind in "UO" and all(isinstance(x, str) for x in raw):
+        # Never parsed to be *used*: only to recognise a numeric target written as text.
+        numbers = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(
+            dtype=np.float64
+        )
+        if np.isnan(numbers).any():
+            return
+        as_text = True
+    else:
+        return
+    fractional = np.flatnonzero(~np.isfinite(numbers) | (numbers != np.round(numbers)))
+    if not fractional.size:
+        return
+    rows = describe_rows(row_labels(labels, fractional))
+    example = raw[fractional[0]]
+    if as_text:
+        raise TrTypeError(
+            f"`labels` holds numbers stored as text with decimals ({str(example)!r} in {rows}); "
+            "text is never parsed as numbers, and a numeric outcome is not a class label. "
+            f"Convert it with pd.to_numeric(..., errors='raise'), then {_FIX}"
+        )
+    raise TrTypeError(
+        f"`labels` holds non-integer numbers ({float(example)!r} in {rows}): a continuous "
+        f"target, not class labels — every distinct value would be its own class; {_FIX}"
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

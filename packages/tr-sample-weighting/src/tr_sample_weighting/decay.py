@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
+from tr_core.alignment import align_inputs, with_index
 from tr_core.errors import InvalidParameterError
-from tr_core.validation import as_datetime_array, check_same_length
+from tr_core.validation import as_datetime_array
 from tr_sample_weighting.base import (
     Data,
     Normalize,
@@ -29,7 +31,7 @@ from tr_sample_weighting.base import (
     check_column_name,
     frame_column,
 )
-from tr_sample_weighting.uniqueness import uniqueness_weights
+from tr_sample_weighting.uniqueness import _average_uniqueness, _sweep
 
 if TYPE_CHECKING:
     from tr_core.contract import DataContract
@@ -37,13 +39,25 @@ if TYPE_CHECKING:
 __all__ = ["TimeDecayWeighter", "time_decay_weights"]
 
 
+@overload
+def time_decay_weights(
+    times: pd.Series, label_ends: Any = ..., oldest: float = ..., *, bars: Any = ...
+) -> pd.Series: ...
+@overload
+def time_decay_weights(
+    times: Any, label_ends: pd.Series, oldest: float = ..., *, bars: Any = ...
+) -> pd.Series: ...
+@overload
+def time_decay_weights(
+    times: Any, label_ends: Any = ..., oldest: float = ..., *, bars: Any = ...
+) -> npt.NDArray[np.float64]: ...
 def time_decay_weights(
     times: Any,
     label_ends: Any = None,
     oldest: float = 1.0,
     *,
     bars: Any = None,
-) -> npt.NDArray[np.float64]:
+) -> npt.NDArray[np.float64] | pd.Series:
     r"""Piecewise-linear decay over cumulative uniqueness (AFML Snippet 4.11).
 
     Sort events by time and let ``x_i`` be the cumulative sum of the average
@@ -70,7 +84,9 @@ def time_decay_weights(
     label_ends : array-like of datetime, optional
         End of each label window; the decay then runs over cumulative average
         uniqueness (:func:`~tr_sample_weighting.uniqueness_weights`). Without it
-        every event counts 1 (decay over the number of events).
+        every event counts 1 (decay over the number of events). Series are
+        paired with ``times`` by index label (the same labels, in any order),
+        never by position.
     oldest : float, default 1.0
         ``c`` in AFML, in ``(-1, 1]``.
     bars : array-like of datetime, optional
@@ -78,13 +94,17 @@ def time_decay_weights(
 
     Returns
     -------
-    ndarray of float64
-        Weights in ``[0, 1]``, aligned to the input. Events sharing a decision
-        time get the same weight (the cumulative sum through the end of their
-        time; AFML's code assumes distinct times).
+    Series or ndarray of float64
+        Weights in ``[0, 1]``. Events sharing a decision time get the same
+        weight (the cumulative sum through the end of their time; AFML's code
+        assumes distinct times). A Series on the index of the first Series
+        given (``times``, else ``label_ends``) when either is a Series;
+        otherwise an array in input order.
 
     Raises
     ------
+    IndexAlignmentError
+        If ``times`` and ``label_ends`` are Series with different index labels.
     InvalidParameterError
         If ``oldest`` is outside ``(-1, 1]`` or ``bars`` is given without
         ``label_ends``.
@@ -103,6 +123,8 @@ def time_decay_weights(
     [0.0, 0.0, 0.5, 1.0]
     """
     c = _check_oldest(oldest)
+    aligned, index = align_inputs(times=times, label_ends=label_ends)
+    times, label_ends = aligned["times"], aligned["label_ends"]
     t = as_datetime_array(times, "times")
     if label_ends is None:
         if bars is not None:
@@ -112,8 +134,7 @@ def time_decay_weights(
             )
         uniqueness = np.ones(t.size, dtype=np.float64)
     else:
-        check_same_length(times=times, label_ends=label_ends)
-        uniqueness = uniqueness_weights(times, label_ends, bars=bars)
+        uniqueness = _average_uniqueness(_sweep(times, label_ends, bars))
     order = np.argsort(t, kind="stable")
     cumulative = np.cumsum(uniqueness[order])
     last_of_time = np.searchsorted(t[order], t, side="right") - 1
@@ -122,7 +143,7 @@ def time_decay_weights(
         weights: npt.NDArray[np.float64] = c + (1.0 - c) * share
     else:
         weights = np.maximum((c + share) / (c + 1.0), 0.0)
-    return weights
+    return with_index(weights, index, "time_decay")  # type: ignore[no-any-return]
 
 
 def _check_oldest(oldest: float) -> float:
@@ -178,4 +199,5 @@ class TimeDecayWeighter(SampleWeighter):
         ends = None
         if self.label_end is not None:
             ends = frame_column(data, self.label_end, "label_end", owner)
-        return time_decay_weights(times, ends, self.oldest)
+        # Columns of one frame share its index: the Series comes back in row order.
+        return np.asarray(time_decay_weights(times, ends, self.oldest), dtype=np.float64)

@@ -26,17 +26,17 @@ M. López de Prado, *Advances in Financial Machine Learning*, Wiley 2018, ch. 4.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from tr_core.alignment import align_inputs, with_index
 from tr_core.errors import InsufficientDataError, LabelWindowError, ZeroWeightError, describe_rows
 from tr_core.validation import (
     as_datetime_array,
     as_float_array,
-    check_same_length,
     check_same_timezone,
     row_labels,
 )
@@ -72,7 +72,7 @@ class _Sweep:
 
 
 def _sweep(times: Any, label_ends: Any, bars: Any) -> _Sweep:
-    check_same_length(times=times, label_ends=label_ends)
+    """Locate the windows of ``times``/``label_ends`` (already aligned row by row) on the grid."""
     check_same_timezone(times=times, label_ends=label_ends, bars=bars)
     t0 = as_datetime_array(times, "times").view(np.int64)
     t1 = as_datetime_array(label_ends, "label_ends").view(np.int64)
@@ -130,13 +130,27 @@ def _average_uniqueness(sweep: _Sweep) -> npt.NDArray[np.float64]:
     return out
 
 
+def _aligned_windows(times: Any, label_ends: Any) -> tuple[Any, Any, pd.Index | None]:
+    """``times`` and ``label_ends`` paired by index label (or refused), and the caller's index.
+
+    ``np.asarray`` of a Series is its values in storage order, so a ``label_ends``
+    Series sorted differently from ``times`` would give every label another row's
+    window. :func:`tr_core.alignment.align_inputs` reorders it by label, or raises
+    :class:`~tr_core.errors.IndexAlignmentError` when the labels differ.
+    """
+    aligned, index = align_inputs(times=times, label_ends=label_ends)
+    return aligned["times"], aligned["label_ends"], index
+
+
 def label_concurrency(times: Any, label_ends: Any, *, bars: Any = None) -> pd.Series:
     """Number of labels whose window ``[time, label_end]`` contains each time point.
 
     Parameters
     ----------
     times, label_ends : array-like of datetime
-        Start and end of each label's window, aligned; ``label_ends >= times``.
+        Start and end of each label's window. Series are paired by index label
+        (the same labels, in any order); plain arrays by position.
+        ``label_ends >= times``.
     bars : array-like of datetime, optional
         The time grid (e.g. trading days). Default: every distinct value of
         ``times`` and ``label_ends``.
@@ -146,6 +160,11 @@ def label_concurrency(times: Any, label_ends: Any, *, bars: Any = None) -> pd.Se
     pandas.Series of int64
         ``c_t`` indexed by the sorted grid (AFML Snippet 4.1).
 
+    Raises
+    ------
+    IndexAlignmentError
+        If ``times`` and ``label_ends`` are Series with different index labels.
+
     Examples
     --------
     >>> d = pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04",
@@ -153,12 +172,23 @@ def label_concurrency(times: Any, label_ends: Any, *, bars: Any = None) -> pd.Se
     >>> label_concurrency(d[[0, 1, 3]], d[[2, 3, 4]]).tolist()
     [1, 2, 2, 2, 1]
     """
+    times, label_ends, _ = _aligned_windows(times, label_ends)
     sweep = _sweep(times, label_ends, bars)
     index = pd.DatetimeIndex(sweep.grid.view("datetime64[ns]"), name="time")
     return pd.Series(sweep.concurrency, index=index, name="concurrency")
 
 
-def uniqueness_weights(times: Any, label_ends: Any, *, bars: Any = None) -> npt.NDArray[np.float64]:
+@overload
+def uniqueness_weights(times: pd.Series, label_ends: Any, *, bars: Any = ...) -> pd.Series: ...
+@overload
+def uniqueness_weights(times: Any, label_ends: pd.Series, *, bars: Any = ...) -> pd.Series: ...
+@overload
+def uniqueness_weights(
+    times: Any, label_ends: Any, *, bars: Any = ...
+) -> npt.NDArray[np.float64]: ...
+def uniqueness_weights(
+    times: Any, label_ends: Any, *, bars: Any = None
+) -> npt.NDArray[np.float64] | pd.Series:
     r"""Average uniqueness of each label over its window (AFML section 4.4).
 
     .. math:: \bar u_i = \frac{1}{|T_i|} \sum_{t \in T_i} \frac{1}{c_t},
@@ -167,25 +197,31 @@ def uniqueness_weights(times: Any, label_ends: Any, *, bars: Any = None) -> npt.
     Parameters
     ----------
     times, label_ends : array-like of datetime
-        Start and end of each label's window, aligned; ``label_ends >= times``.
+        Start and end of each label's window; ``label_ends >= times``. Series
+        are paired by index label (the same labels, in any order), never by
+        position; plain arrays (and a DatetimeIndex) by position.
     bars : array-like of datetime, optional
         The time grid (e.g. trading days). Default: every distinct value of
         ``times`` and ``label_ends``.
 
     Returns
     -------
-    ndarray of float64
-        ``\bar u_i`` in ``(0, 1]``, aligned to the input; 1 for a label that
-        overlaps no other.
+    Series or ndarray of float64
+        ``\bar u_i`` in ``(0, 1]``; 1 for a label that overlaps no other. A
+        Series on the index of the first Series given (``times``, else
+        ``label_ends``) when either is a Series; otherwise an array in input
+        order.
 
     Raises
     ------
+    IndexAlignmentError
+        If ``times`` and ``label_ends`` are Series with different index labels.
     LengthMismatchError
         If ``times`` and ``label_ends`` differ in length.
     LabelWindowError
         If a label ends before it starts.
     TimeTypeError, TimeColumnError
-        If the inputs are not datetimes or hold NaT.
+        If the inputs are not datetimes (strings are never parsed) or hold NaT.
     InsufficientDataError
         If, with ``bars``, a window contains no bar.
 
@@ -200,12 +236,30 @@ def uniqueness_weights(times: Any, label_ends: Any, *, bars: Any = None) -> npt.
     >>> uniqueness_weights(d[[0, 1, 3]], d[[2, 3, 4]]).round(4).tolist()
     [0.6667, 0.5, 0.75]
     """
-    return _average_uniqueness(_sweep(times, label_ends, bars))
+    times, label_ends, index = _aligned_windows(times, label_ends)
+    weights = _average_uniqueness(_sweep(times, label_ends, bars))
+    return with_index(weights, index, "uniqueness")  # type: ignore[no-any-return]
 
 
+@overload
+def return_attribution_weights(
+    times: pd.Series, label_ends: Any, returns: Any, *, bars: Any = ...
+) -> pd.Series: ...
+@overload
+def return_attribution_weights(
+    times: Any, label_ends: pd.Series, returns: Any, *, bars: Any = ...
+) -> pd.Series: ...
+@overload
+def return_attribution_weights(
+    times: Any, label_ends: Any, returns: pd.Series, *, bars: Any = ...
+) -> pd.Series: ...
+@overload
+def return_attribution_weights(
+    times: Any, label_ends: Any, returns: Any, *, bars: Any = ...
+) -> npt.NDArray[np.float64]: ...
 def return_attribution_weights(
     times: Any, label_ends: Any, returns: Any, *, bars: Any = None
-) -> npt.NDArray[np.float64]:
+) -> npt.NDArray[np.float64] | pd.Series:
     r"""Sample weights by absolute return attribution (AFML section 4.6, Snippet 4.10).
 
     AFML attributes each bar's return ``r_t`` to the ``c_t`` labels alive on it,
@@ -223,24 +277,31 @@ def return_attribution_weights(
     Parameters
     ----------
     times, label_ends : array-like of datetime
-        Start and end of each label's window, aligned; ``label_ends >= times``.
+        Start and end of each label's window; ``label_ends >= times``.
     returns : array-like of float
         Each event's realized return over its window (any units: the weights
-        are rescaled to sum to ``n``); finite.
+        are rescaled to sum to ``n``); finite numbers (text is refused).
     bars : array-like of datetime, optional
         The time grid; see :func:`uniqueness_weights`.
 
     Returns
     -------
-    ndarray of float64
-        Non-negative weights summing to ``n``, aligned to the input.
+    Series or ndarray of float64
+        Non-negative weights summing to ``n``. A Series on the index of the
+        first Series among ``times``, ``label_ends``, ``returns`` when any is a
+        Series (Series are paired by index label, never by position); otherwise
+        an array in input order.
 
     Raises
     ------
+    IndexAlignmentError
+        If Series among the inputs have different index labels.
     ZeroWeightError
         If every return is 0.
     NonFiniteError
         If ``returns`` holds NaN/inf.
+    TrTypeError
+        If ``returns`` is not numeric (numbers stored as text included).
 
     Examples
     --------
@@ -252,9 +313,10 @@ def return_attribution_weights(
     >>> return_attribution_weights(d[[0, 1, 3]], d[[2, 3, 4]], [0.03, -0.06, 0.02]).round(4)
     array([0.9231, 1.3846, 0.6923])
     """
-    check_same_length(times=times, label_ends=label_ends, returns=returns)
-    values = as_float_array(returns, "returns")
-    attributed = np.abs(values) * _average_uniqueness(_sweep(times, label_ends, bars))
+    aligned, index = align_inputs(times=times, label_ends=label_ends, returns=returns)
+    values = as_float_array(aligned["returns"], "returns")
+    uniqueness = _average_uniqueness(_sweep(aligned["times"], aligned["label_ends"], bars))
+    attributed = np.abs(values) * uniqueness
     total = attributed.sum()
     if not total > 0:
         raise ZeroWeightError(
@@ -262,7 +324,7 @@ def return_attribution_weights(
             "check that `returns` holds the realized returns (not a placeholder)."
         )
     out: npt.NDArray[np.float64] = attributed * (values.size / total)
-    return out
+    return with_index(out, index, "return_attribution")  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -295,10 +357,12 @@ class UniquenessWeighter(SampleWeighter):
 
     def _raw_weights(self, data: Data) -> npt.NDArray[np.float64]:
         owner = repr(self)
-        return uniqueness_weights(
+        # Both columns come from one frame, so they share its index: weights in row order.
+        weights = uniqueness_weights(
             frame_column(data, self.time, "time", owner),
             frame_column(data, self.label_end, "label_end", owner),
         )
+        return np.asarray(weights, dtype=np.float64)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -341,8 +405,9 @@ class ReturnAttributionWeighter(SampleWeighter):
 
     def _raw_weights(self, data: Data) -> npt.NDArray[np.float64]:
         owner = repr(self)
-        return return_attribution_weights(
+        weights = return_attribution_weights(
             frame_column(data, self.time, "time", owner),
             frame_column(data, self.label_end, "label_end", owner),
             frame_column(data, self.returns, "returns", owner),
         )
+        return np.asarray(weights, dtype=np.float64)
