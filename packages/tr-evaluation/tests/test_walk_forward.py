@@ -14,11 +14,13 @@ from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import TimeSeriesSplit
 
 from tr_core.errors import (
+    FoldError,
     InsufficientDataError,
     InvalidParameterError,
     LengthMismatchError,
     MissingColumnError,
     TrTypeError,
+    ZeroWeightError,
 )
 from tr_core.splits import WalkForward
 from tr_core.synthetic import make_insider_trades
@@ -63,7 +65,7 @@ def test_out_of_sample_predictions_and_folds(tmp_path: Path) -> None:
         frame,
         features=["x", "z"],
         target="ret",
-        splitter=TimeSeriesSplit(n_splits=4),
+        cv=TimeSeriesSplit(n_splits=4),
         times="date",
         n_buckets=5,
         verbose=False,
@@ -106,8 +108,9 @@ def test_label_weights_and_nan_labels() -> None:
         features=["x"],
         target="ret",
         label="label",
-        splitter=TimeSeriesSplit(n_splits=2),
-        weights="w",
+        cv=TimeSeriesSplit(n_splits=2),
+        times="date",
+        sample_weight="w",
         n_buckets=5,
         verbose=False,
     )
@@ -121,8 +124,9 @@ def test_label_weights_and_nan_labels() -> None:
         frame,
         features=["x"],
         target="ret",
-        splitter=TimeSeriesSplit(n_splits=2),
-        weights=lambda train: np.full(len(train), 3.0),
+        cv=TimeSeriesSplit(n_splits=2),
+        times="date",
+        sample_weight=lambda train: np.full(len(train), 3.0),
         n_buckets=5,
         verbose=False,
     )
@@ -143,7 +147,7 @@ def test_planted_truth_model_beats_random_out_of_sample() -> None:
         frame,
         features=informative,
         target="alpha",
-        splitter=WalkForward(n_splits=4, times="trade_date", label_ends="label_end"),
+        cv=WalkForward(n_splits=4, times="trade_date", label_ends="label_end"),
         times="trade_date",
         entities="ticker",
         n_buckets=10,
@@ -160,25 +164,29 @@ def test_planted_truth_model_beats_random_out_of_sample() -> None:
 
 def test_bad_input() -> None:
     frame = _frame(n=100)
-    common: dict[str, Any] = {"features": ["x"], "target": "ret", "n_buckets": 5, "verbose": False}
+    common: dict[str, Any] = {
+        "features": ["x"],
+        "target": "ret",
+        "times": "date",
+        "n_buckets": 5,
+        "verbose": False,
+    }
     split = TimeSeriesSplit(n_splits=2)
     with pytest.raises(MissingColumnError, match="features"):
-        evaluate_walk_forward(
-            LinearRegression, frame, **{**common, "features": ["nope"]}, splitter=split
-        )
+        evaluate_walk_forward(LinearRegression, frame, **{**common, "features": ["nope"]}, cv=split)
     with pytest.raises(TrTypeError, match="frame"):
-        evaluate_walk_forward(LinearRegression, frame.to_numpy(), **common, splitter=split)  # type: ignore[arg-type]
-    with pytest.raises(MissingColumnError, match="weights"):
-        evaluate_walk_forward(LinearRegression, frame, **common, splitter=split, weights="nope")
-    with pytest.raises(LengthMismatchError, match="weights"):
-        evaluate_walk_forward(LinearRegression, frame, **common, splitter=split, weights=np.ones(3))
+        evaluate_walk_forward(LinearRegression, frame.to_numpy(), **common, cv=split)  # type: ignore[arg-type]
+    with pytest.raises(MissingColumnError, match="`sample_weight`='nope'"):
+        evaluate_walk_forward(LinearRegression, frame, **common, cv=split, sample_weight="nope")
+    with pytest.raises(LengthMismatchError, match="`sample_weight` has 3 weights"):
+        evaluate_walk_forward(LinearRegression, frame, **common, cv=split, sample_weight=np.ones(3))
 
     class Overlapping:
         def split(self, X: Any) -> Any:
             yield np.arange(60), np.arange(50, 100)
 
     with pytest.raises(InvalidParameterError, match="both"):
-        evaluate_walk_forward(LinearRegression, frame, **common, splitter=Overlapping())
+        evaluate_walk_forward(LinearRegression, frame, **common, cv=Overlapping())
 
     class Repeating:
         def split(self, X: Any) -> Any:
@@ -186,50 +194,50 @@ def test_bad_input() -> None:
             yield np.arange(50), np.arange(60, 100)
 
     with pytest.raises(InvalidParameterError, match="already tested"):
-        evaluate_walk_forward(LinearRegression, frame, **common, splitter=Repeating())
+        evaluate_walk_forward(LinearRegression, frame, **common, cv=Repeating())
 
     class Empty:
         def split(self, X: Any) -> Any:
             return iter(())
 
     with pytest.raises(InvalidParameterError, match="no fold"):
-        evaluate_walk_forward(LinearRegression, frame, **common, splitter=Empty())
+        evaluate_walk_forward(LinearRegression, frame, **common, cv=Empty())
 
     class Tiny:
         def split(self, X: Any) -> Any:
             yield np.arange(50), np.arange(50, 53)
 
     with pytest.raises(InsufficientDataError, match="fold 0"):
-        evaluate_walk_forward(LinearRegression, frame, **common, splitter=Tiny())
+        evaluate_walk_forward(LinearRegression, frame, **common, cv=Tiny())
 
     unlabeled = frame.assign(ret=np.nan)
     with pytest.raises(InsufficientDataError, match="no training row"):
-        evaluate_walk_forward(LinearRegression, unlabeled, **common, splitter=split)
+        evaluate_walk_forward(LinearRegression, unlabeled, **common, cv=split)
 
     class Short(LinearRegression):  # type: ignore[misc]
         def predict(self, X: Any) -> Any:
             return super().predict(X)[:-1]
 
     with pytest.raises(LengthMismatchError, match="predictions"):
-        evaluate_walk_forward(Short, frame, **common, splitter=split)
-    with pytest.raises(InvalidParameterError, match="weights"):
+        evaluate_walk_forward(Short, frame, **common, cv=split)
+    with pytest.raises(InvalidParameterError, match=r"`sample_weight` \(fold 0\) are negative"):
         evaluate_walk_forward(
-            LinearRegression, frame, **common, splitter=split, weights=lambda t: -np.ones(len(t))
+            LinearRegression, frame, **common, cv=split, sample_weight=lambda t: -np.ones(len(t))
         )
-    with pytest.raises(LengthMismatchError, match="callable"):
+    with pytest.raises(LengthMismatchError, match=r"returned \(2,\) weights for 34 training"):
         evaluate_walk_forward(
-            LinearRegression, frame, **common, splitter=split, weights=lambda t: np.ones(2)
+            LinearRegression, frame, **common, cv=split, sample_weight=lambda t: np.ones(2)
         )
 
 
 def test_target_or_label_among_features_is_rejected() -> None:
     # Regression: the realized return listed as a feature gave a perfect OOS IC of 1.
     frame = _frame(n=200)
-    common: dict[str, Any] = {"n_buckets": 5, "verbose": False}
+    common: dict[str, Any] = {"n_buckets": 5, "verbose": False, "times": "date"}
     split = TimeSeriesSplit(n_splits=2)
     with pytest.raises(InvalidParameterError, match=r"`features` contains \['ret'\]"):
         evaluate_walk_forward(
-            LinearRegression, frame, features=["x", "ret"], target="ret", splitter=split, **common
+            LinearRegression, frame, features=["x", "ret"], target="ret", cv=split, **common
         )
     with pytest.raises(InvalidParameterError, match=r"`features` contains \['label'\]"):
         evaluate_walk_forward(
@@ -238,12 +246,12 @@ def test_target_or_label_among_features_is_rejected() -> None:
             features=["label", "x"],
             target="ret",
             label="label",
-            splitter=split,
+            cv=split,
             **common,
         )
     with pytest.raises(InvalidParameterError, match="empty"):
         evaluate_walk_forward(
-            LinearRegression, frame, features=[], target="ret", splitter=split, **common
+            LinearRegression, frame, features=[], target="ret", cv=split, **common
         )
 
 
@@ -253,16 +261,16 @@ def test_training_on_the_future_is_rejected() -> None:
     frame = _frame(n=200)
     shuffled = frame.sample(frac=1.0, random_state=0)
     common: dict[str, Any] = {"features": ["x"], "target": "ret", "n_buckets": 5, "verbose": False}
-    with pytest.raises(InvalidParameterError, match=r"fold 0: training rows .* 'date' at or after"):
+    with pytest.raises(FoldError, match=r"fold 0: training rows .* decided at or after"):
         evaluate_walk_forward(
-            LinearRegression, shuffled, **common, splitter=TimeSeriesSplit(2), times="date"
+            LinearRegression, shuffled, **common, cv=TimeSeriesSplit(2), times="date"
         )
     # Two rows per day: TimeSeriesSplit cuts a day in two, so a training row shares
     # the first test timestamp.
     tied = frame.assign(date=np.repeat(pd.date_range("2020-01-01", periods=100), 2))
-    with pytest.raises(InvalidParameterError, match="first test time"):
+    with pytest.raises(FoldError, match="first test time"):
         evaluate_walk_forward(
-            LinearRegression, tied.iloc[:-1], **common, splitter=TimeSeriesSplit(2), times="date"
+            LinearRegression, tied.iloc[:-1], **common, cv=TimeSeriesSplit(2), times="date"
         )
 
 
@@ -271,7 +279,7 @@ def test_shuffled_frame_with_duplicate_index_gives_aligned_predictions() -> None
     kwargs: dict[str, Any] = {
         "features": ["x", "z"],
         "target": "ret",
-        "splitter": WalkForward(n_splits=3, times="date"),
+        "cv": WalkForward(n_splits=3, times="date"),
         "times": "date",
         "n_buckets": 5,
         "verbose": False,
@@ -292,30 +300,98 @@ def test_shuffled_frame_with_duplicate_index_gives_aligned_predictions() -> None
 
 def test_splitter_positions_are_checked() -> None:
     frame = _frame(n=100)
-    common: dict[str, Any] = {"features": ["x"], "target": "ret", "n_buckets": 5, "verbose": False}
+    common: dict[str, Any] = {
+        "features": ["x"],
+        "target": "ret",
+        "times": "date",
+        "n_buckets": 5,
+        "verbose": False,
+    }
 
     class Mask:
-        def split(self, X: Any) -> Any:
+        def split(self, X: Any, y: Any = None, groups: Any = None) -> Any:
             train = np.zeros(len(X), dtype=bool)
             train[:60] = True
             yield train, ~train
 
-    with pytest.raises(TrTypeError, match=r"np\.flatnonzero"):
-        evaluate_walk_forward(LinearRegression, frame, **common, splitter=Mask())
+    class Positions:
+        def split(self, X: Any, y: Any = None, groups: Any = None) -> Any:
+            yield np.arange(60), np.arange(60, 100)
+
+    # A boolean mask of the frame's length is read as the positions it selects.
+    by_mask = evaluate_walk_forward(LinearRegression, frame, **common, cv=Mask())
+    by_positions = evaluate_walk_forward(LinearRegression, frame, **common, cv=Positions())
+    pd.testing.assert_series_equal(by_mask.predictions, by_positions.predictions)
+
+    class Floats:
+        def split(self, X: Any, y: Any = None, groups: Any = None) -> Any:
+            yield np.arange(60.0), np.arange(60, 100)
+
+    with pytest.raises(FoldError, match="integer positions"):
+        evaluate_walk_forward(LinearRegression, frame, **common, cv=Floats())
 
     class OutOfRange:
-        def split(self, X: Any) -> Any:
+        def split(self, X: Any, y: Any = None, groups: Any = None) -> Any:
             yield np.arange(60), np.arange(60, 101)
 
     with pytest.raises(InvalidParameterError, match=r"test positions \[100\]"):
-        evaluate_walk_forward(LinearRegression, frame, **common, splitter=OutOfRange())
+        evaluate_walk_forward(LinearRegression, frame, **common, cv=OutOfRange())
 
     class Negative:
-        def split(self, X: Any) -> Any:
+        def split(self, X: Any, y: Any = None, groups: Any = None) -> Any:
             yield np.arange(-5, 50), np.arange(60, 100)
 
     with pytest.raises(InvalidParameterError, match="outside"):
-        evaluate_walk_forward(LinearRegression, frame, **common, splitter=Negative())
+        evaluate_walk_forward(LinearRegression, frame, **common, cv=Negative())
+
+
+def test_folds_need_times_and_purging() -> None:
+    # Issue 10: folds go through tr_core.splits.checked_folds — without decision times a
+    # splitter that trains on the future cannot be detected, so they are required, and
+    # a training label window that reaches into the test block is refused.
+    frame = _frame(n=100)
+    frame["end"] = frame["date"] + pd.Timedelta("10D")
+    common: dict[str, Any] = {"features": ["x"], "target": "ret", "n_buckets": 5, "verbose": False}
+    with pytest.raises(InvalidParameterError, match="no decision times"):
+        evaluate_walk_forward(LinearRegression, frame, **common, cv=TimeSeriesSplit(2))
+    unpurged = WalkForward(2, times="date")
+    evaluate_walk_forward(LinearRegression, frame, **common, cv=unpurged)
+    with pytest.raises(FoldError, match="label windows"):
+        evaluate_walk_forward(
+            LinearRegression,
+            frame,
+            **common,
+            cv=unpurged,
+            label_ends="end",
+        )
+
+
+def test_template_factory_and_deprecated_spellings() -> None:
+    frame = _frame(n=200)
+    common: dict[str, Any] = {"features": ["x"], "target": "ret", "n_buckets": 5, "verbose": False}
+    cv = WalkForward(2, times="date")
+    template = RecordingModel()
+    RecordingModel.calls = []
+    by_template = evaluate_walk_forward(template, frame, cv=cv, **common)
+    assert not hasattr(template, "model")  # the template itself is never fitted
+    assert len(RecordingModel.calls) == 2
+    by_factory = evaluate_walk_forward(lambda: RecordingModel(), frame, cv=cv, **common)
+    pd.testing.assert_series_equal(by_template.predictions, by_factory.predictions)
+    with pytest.warns(FutureWarning, match="`model_factory` is deprecated"):
+        old = evaluate_walk_forward(
+            model_factory=RecordingModel,
+            frame=frame,
+            splitter=cv,
+            weights=np.ones(len(frame)),
+            **common,
+        )
+    pd.testing.assert_series_equal(old.predictions, by_template.predictions)
+    with pytest.raises(InvalidParameterError, match="pass `cv` only"):
+        evaluate_walk_forward(RecordingModel, frame, cv=cv, splitter=cv, **common)
+    with pytest.raises(InvalidParameterError, match="needs `cv`"):
+        evaluate_walk_forward(RecordingModel, frame, **common)
+    with pytest.raises(TrTypeError, match="`model` must be an estimator"):
+        evaluate_walk_forward(42, frame, cv=cv, **common)
 
 
 def test_weights_must_be_positive_on_the_rows_fit() -> None:
@@ -324,15 +400,16 @@ def test_weights_must_be_positive_on_the_rows_fit() -> None:
     frame = _frame(n=100)
     frame.loc[frame.index[:10], "label"] = np.nan
     weights = np.r_[np.ones(10), np.zeros(90)]
-    with pytest.raises(InvalidParameterError, match="labeled rows"):
+    with pytest.raises(ZeroWeightError, match=r"`sample_weight` \(fold 0\) are all zero"):
         evaluate_walk_forward(
             LinearRegression,
             frame,
             features=["x"],
             target="ret",
             label="label",
-            splitter=TimeSeriesSplit(n_splits=2),
-            weights=weights,
+            cv=TimeSeriesSplit(n_splits=2),
+            times="date",
+            sample_weight=weights,
             n_buckets=5,
             verbose=False,
         )
@@ -362,8 +439,8 @@ def test_weights_callable_sees_only_the_rows_fit() -> None:
         frame,
         features=["x"],
         target="alpha",
-        splitter=WalkForward(3, times="t"),
-        weights=weights,
+        cv=WalkForward(3, times="t"),
+        sample_weight=weights,
         times="t",
         n_buckets=5,
         verbose=False,

@@ -8,13 +8,14 @@ rank IC (the *overfit gap*) says how much of the in-sample result was fit noise.
 
 Training rows whose label is NaN are left out of the fit (never filled);
 feature NaN are passed to the model unchanged (tree boosters handle them; other
-models must be given complete rows). Sample ``weights`` are *training* weights:
+models must be given complete rows). ``sample_weight`` are *training* weights:
 bucket statistics stay unweighted, so weighting schemes are judged on the same
 realized returns.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -23,15 +24,17 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from tr_core.deprecation import renamed_argument
 from tr_core.errors import (
     InsufficientDataError,
     InvalidParameterError,
     LengthMismatchError,
     MissingColumnError,
     TrTypeError,
-    describe_rows,
 )
-from tr_core.validation import as_datetime_array, as_float_array
+from tr_core.splits import checked_folds
+from tr_core.validation import as_float_array
+from tr_core.weights import SampleWeight, resolve_sample_weight
 from tr_evaluation.buckets import BucketAnalyzer, BucketResult
 from tr_evaluation.buckets.result import plain
 from tr_evaluation.progress import progress
@@ -43,7 +46,7 @@ __all__ = ["FoldResult", "WalkForwardResult", "evaluate_walk_forward"]
 
 
 class Regressor(Protocol):
-    """What the model factory must return: ``fit(X, y, sample_weight=...)`` and ``predict(X)``."""
+    """What a model must offer: ``fit(X, y, sample_weight=...)`` and ``predict(X)``."""
 
     def fit(self, X: Any, y: Any, **kwargs: Any) -> Any: ...
 
@@ -146,27 +149,33 @@ class WalkForwardResult:
 
 
 def evaluate_walk_forward(
-    model_factory: Callable[[], Regressor],
-    frame: pd.DataFrame,
+    model: Any = None,
+    frame: pd.DataFrame | None = None,
     *,
     features: Iterable[str],
     target: str,
     label: str | None = None,
-    splitter: Any,
-    weights: str | npt.ArrayLike | Callable[[pd.DataFrame], Any] | None = None,
+    cv: Any = None,
+    sample_weight: SampleWeight = None,
     times: str | None = None,
+    label_ends: str | None = None,
     entities: str | None = None,
     n_buckets: int = 20,
     by: str | None = None,
     verbose: bool = True,
+    model_factory: Callable[[], Regressor] | None = None,
+    splitter: Any = None,
+    weights: SampleWeight = None,
 ) -> WalkForwardResult:
     """Fit per fold, predict only out of sample, and bucket the predictions.
 
     Parameters
     ----------
-    model_factory : callable
-        Returns a fresh, unfitted estimator with ``fit(X, y, sample_weight=...)``
-        and ``predict(X)`` (``sample_weight`` is passed only when ``weights`` is set).
+    model : estimator or callable
+        An unfitted estimator *template* with ``fit(X, y, sample_weight=...)`` and
+        ``predict(X)``, cloned for every fold (``sklearn.base.clone`` for objects with
+        ``get_params``, a deep copy otherwise), or a zero-argument *factory*
+        returning a fresh one (e.g. the class ``LinearRegression``).
     frame : DataFrame
         One row per event; never modified or reordered.
     features : iterable of str
@@ -175,20 +184,24 @@ def evaluate_walk_forward(
         Realized return column used to evaluate the buckets.
     label : str, optional
         Column the model is fit on; defaults to ``target``.
-    splitter : object
-        Anything with ``split(X)`` yielding ``(train_positions, test_positions)``,
-        e.g. ``tr_core.splits.WalkForward`` or sklearn's ``TimeSeriesSplit``. It
-        receives the whole ``frame`` (so it can read its own time column).
-    weights : str, array-like or callable, optional
-        Training sample weights: a column name, an array aligned with ``frame``,
-        or ``callable(train_frame) -> weights`` evaluated on the rows each fold
-        fits on (its training rows with a label), e.g. a
-        ``tr_sample_weighting.AlphaPowerWeighter``.
+    cv : splitter or iterable of (train, test)
+        E.g. ``tr_core.splits.WalkForward``. It receives the whole ``frame`` (so it
+        can read its own time column). Its folds are checked once by
+        :func:`tr_core.splits.checked_folds` with ``forward=True`` and
+        ``disjoint_tests=True``: every training row precedes its test block, no
+        training label window meets a test window, no row is tested twice.
+    sample_weight : array-like, Series, str or callable, optional
+        Training weights (see :mod:`tr_core.weights`): one per row, a column name, or
+        a weighter ``f(train_frame)`` computed on the rows each fold fits on (its
+        training rows with a label), e.g. ``tr_sample_weighting.AlphaPowerWeighter``.
+        Bucket statistics stay unweighted.
     times : str, optional
-        Decision-time column. Passed to the bucket analysis (per-period IC,
-        turnover, ``by``) and used to check every fold: each training row's time
-        must precede the fold's first test time (give it: without it a splitter
-        that trains on the future cannot be detected).
+        Decision-time column, used to check the folds and passed to the bucket
+        analysis (per-period IC, turnover, ``by``). Defaults to the splitter's own
+        ``times`` (``WalkForward(times=...)``); one of the two is required.
+    label_ends : str, optional
+        Column of the time each row's outcome window closes: no training window may
+        meet a test block. Defaults to the splitter's own ``label_ends``.
     entities : str, optional
         Entity column passed to the bucket analysis (turnover).
     n_buckets : int, default 20
@@ -196,7 +209,9 @@ def evaluate_walk_forward(
     by : str, optional
         Per-period bucketing, as in :class:`~tr_evaluation.buckets.BucketAnalyzer`.
     verbose : bool, default True
-        Progress bar over folds (only on a TTY).
+        Progress bar over folds (terminal or notebook; off when not interactive).
+    model_factory, splitter, weights
+        Deprecated spellings of ``model``, ``cv`` and ``sample_weight`` (removed in 0.2).
 
     Returns
     -------
@@ -207,25 +222,38 @@ def evaluate_walk_forward(
     MissingColumnError
         A named column is not in ``frame``.
     InvalidParameterError
-        ``features`` is empty or contains ``target``/``label``; the splitter yields no
-        fold, positions outside the frame, overlapping train/test rows, a row tested
-        twice, or (with ``times``) a training row at or after its fold's first test time.
-    TrTypeError
-        The splitter yields something other than integer positions (e.g. a mask).
+        ``features`` is empty or contains ``target``/``label``; no model or no ``cv``.
+    FoldError
+        A fold that fails :func:`tr_core.splits.checked_folds` (naming the fold).
     InsufficientDataError
         A fold has fewer usable rows than buckets, or no training row with a label.
     """
+    owner = "evaluate_walk_forward"
+    model = renamed_argument("model", model, "model_factory", model_factory, owner=owner)
+    cv = renamed_argument("cv", cv, "splitter", splitter, owner=owner)
+    sample_weight = renamed_argument(
+        "sample_weight", sample_weight, "weights", weights, owner=owner
+    )
     if not isinstance(frame, pd.DataFrame):
         raise TrTypeError(f"`frame` must be a DataFrame, got {type(frame).__name__}.")
+    if model is None or cv is None:
+        missing = "`model`" if model is None else "`cv`"
+        raise InvalidParameterError(
+            f"{owner} needs {missing}: an estimator (template or factory) and a time "
+            "splitter such as tr_core.splits.WalkForward(n_splits, times=...)."
+        )
     feature_list = [features] if isinstance(features, str) else list(features)
     label = target if label is None else label
     needed = {"features": feature_list, "target": [target], "label": [label]}
-    needed |= {"times": [times] if times else [], "entities": [entities] if entities else []}
+    needed |= {
+        name: [col] if col else []
+        for name, col in (("times", times), ("label_ends", label_ends), ("entities", entities))
+    }
     for arg, cols in needed.items():
-        missing = [c for c in cols if c not in frame.columns]
-        if missing:
+        missing_cols = [c for c in cols if c not in frame.columns]
+        if missing_cols:
             raise MissingColumnError(
-                f"`{arg}` names {missing}, which are not columns of `frame`; "
+                f"`{arg}` names {missing_cols}, which are not columns of `frame`; "
                 f"available: {list(frame.columns)}."
             )
     if not feature_list:
@@ -236,40 +264,34 @@ def evaluate_walk_forward(
             f"`features` contains {leaked}, the realized return/label the model is judged on; "
             "the model would see the outcome. Remove it from `features`."
         )
-    fixed_weights = _fixed_weights(frame, weights)
-    decision_times = None if times is None else as_datetime_array(frame[times], "times")
+    training_weights = resolve_sample_weight(sample_weight, frame)
+    folds = checked_folds(
+        cv, frame, times=times, label_ends=label_ends, forward=True, disjoint_tests=True
+    )
+    if times is None and isinstance(getattr(cv, "times", None), str):
+        times = cv.times
+    new_model = _model_maker(model)
     X = frame[feature_list]
     y = as_float_array(frame[label], f"label {label!r}", allow_nan=True)
     analyzer = BucketAnalyzer(n_buckets=n_buckets, by=by)
     predictions = np.full(len(frame), np.nan)
-    tested = np.zeros(len(frame), dtype=bool)
-    folds: list[FoldResult] = []
-    splits = list(splitter.split(frame))
-    if not splits:
-        raise InvalidParameterError("`splitter` yielded no fold; check its n_splits and the data.")
-    for k, (train_raw, test_raw) in enumerate(progress(splits, desc="folds", verbose=verbose)):
-        train = _positions(train_raw, k, "train", len(frame))
-        test = _positions(test_raw, k, "test", len(frame))
-        _check_fold(k, train, test, tested, frame.index)
-        if decision_times is not None and times is not None:
-            _check_time_order(k, train, test, decision_times, frame.index, times)
-        labeled = ~np.isnan(y[train])
-        fit_rows = train[labeled]
+    results: list[FoldResult] = []
+    for k, (train, test) in enumerate(progress(folds, desc="folds", verbose=verbose)):
+        fit_rows = train[~np.isnan(y[train])]
         if fit_rows.size == 0:
             raise InsufficientDataError(
                 f"fold {k}: no training row has a label in {label!r}; widen the training window."
             )
-        model = model_factory()
-        if weights is None:
-            model.fit(X.iloc[fit_rows], y[fit_rows])
+        fitted = new_model()
+        w = training_weights.for_rows(frame, fit_rows, where=f"fold {k}")
+        if w is None:
+            fitted.fit(X.iloc[fit_rows], y[fit_rows])
         else:
-            w = _train_weights(frame, weights, fixed_weights, fit_rows)
-            model.fit(X.iloc[fit_rows], y[fit_rows], sample_weight=w)
-        pred_train = _predict(model, X.iloc[train], k, "training")
-        pred_test = _predict(model, X.iloc[test], k, "test")
+            fitted.fit(X.iloc[fit_rows], y[fit_rows], sample_weight=w)
+        pred_train = _predict(fitted, X.iloc[train], k, "training")
+        pred_test = _predict(fitted, X.iloc[test], k, "test")
         predictions[test] = pred_test
-        tested[test] = True
-        folds.append(
+        results.append(
             FoldResult(
                 fold=k,
                 train_positions=train,
@@ -278,125 +300,36 @@ def evaluate_walk_forward(
                 test=_analyze(analyzer, frame, test, pred_test, target, times, entities, k),
             )
         )
-    oos_rows = np.flatnonzero(tested)
+    oos_rows = folds.tested_rows()
     oos = _analyze(analyzer, frame, oos_rows, predictions[oos_rows], target, times, entities, None)
     return WalkForwardResult(
-        folds=tuple(folds),
+        folds=tuple(results),
         oos=oos,
         predictions=pd.Series(predictions, index=frame.index, name="oos_prediction"),
     )
 
 
-def _fixed_weights(frame: pd.DataFrame, weights: Any) -> npt.NDArray[np.float64] | None:
-    """Weights given as a column name or an aligned array (None for a callable or None)."""
-    if weights is None or callable(weights):
-        return None
-    if isinstance(weights, str):
-        if weights not in frame.columns:
-            raise MissingColumnError(
-                f"`weights`={weights!r} is not a column of `frame`; pass a column name, "
-                "an array aligned with the frame, or a callable(train_frame)."
-            )
-        return as_float_array(frame[weights], "weights")
-    values = as_float_array(weights, "weights")
-    if values.size != len(frame):
-        raise LengthMismatchError(
-            f"`weights` has {values.size} rows but `frame` has {len(frame)}; "
-            "pass one weight per row."
-        )
-    return values
+def _model_maker(model: Any) -> Callable[[], Regressor]:
+    """A zero-argument callable returning a fresh, unfitted model per fold."""
+    if hasattr(model, "fit"):
+        if isinstance(model, type):
+            return model  # a class is a factory: LinearRegression()
+        return lambda: _clone(model)
+    if callable(model):
+        return model  # type: ignore[no-any-return]
+    raise TrTypeError(
+        f"`model` must be an estimator with fit/predict or a callable returning one, got "
+        f"{type(model).__name__}."
+    )
 
 
-def _train_weights(
-    frame: pd.DataFrame,
-    weights: Any,
-    fixed: npt.NDArray[np.float64] | None,
-    fit_rows: npt.NDArray[np.intp],
-) -> npt.NDArray[np.float64]:
-    """Validated weights of the rows one fold fits on (training rows that have a label).
+def _clone(model: Any) -> Regressor:
+    """A fresh, unfitted copy of an estimator template (scikit-learn's clone when available)."""
+    if hasattr(model, "get_params"):
+        from sklearn.base import clone
 
-    A callable sees exactly those rows, so a weighter computed from the label (alpha
-    power, magnitude) never meets the NaN labels of rows left out of the fit.
-    """
-    if fixed is not None:
-        w = fixed[fit_rows]
-    else:
-        w = as_float_array(weights(frame.iloc[fit_rows]), "weights")
-    if w.size != fit_rows.size:
-        raise LengthMismatchError(
-            f"`weights` callable returned {w.size} weights for {fit_rows.size} training rows; "
-            "return one weight per row of the frame it is given."
-        )
-    if (w < 0).any() or not (w > 0).any():
-        raise InvalidParameterError(
-            "`weights` must be >= 0 with at least one positive weight on the labeled rows "
-            "of every training set."
-        )
-    return w
-
-
-def _positions(raw: Any, k: int, which: str, n_rows: int) -> npt.NDArray[np.intp]:
-    """A fold's row positions: 1-D integers in ``[0, n_rows)`` (not a boolean mask)."""
-    arr = np.asarray(raw)
-    if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
-        raise TrTypeError(
-            f"fold {k}: the splitter's {which} rows must be a 1-D array of integer positions, "
-            f"got dtype {arr.dtype} with shape {arr.shape}; convert a boolean mask with "
-            "np.flatnonzero(mask)."
-        )
-    out = arr.astype(np.intp)
-    bad = out[(out < 0) | (out >= n_rows)]
-    if bad.size:
-        raise InvalidParameterError(
-            f"fold {k}: the splitter's {which} positions {bad[:5].tolist()} are outside "
-            f"0..{n_rows - 1}; it must yield positions into `frame`."
-        )
-    return out
-
-
-def _check_time_order(
-    k: int,
-    train: npt.NDArray[np.intp],
-    test: npt.NDArray[np.intp],
-    times: npt.NDArray[np.datetime64],
-    index: pd.Index,
-    column: str,
-) -> None:
-    """Walk-forward trains only on the past: every training time precedes the test block."""
-    if not train.size or not test.size:
-        return
-    start = times[test].min()
-    late = train[times[train] >= start]
-    if late.size:
-        raise InvalidParameterError(
-            f"fold {k}: training {describe_rows(list(index[late]))} have a {column!r} at or "
-            f"after the first test time {pd.Timestamp(start)}: the model would learn from the "
-            "future (or from rows sharing the test's timestamp). A positional splitter such "
-            "as sklearn's TimeSeriesSplit needs a frame sorted by time with unique "
-            "timestamps; use tr_core.splits.WalkForward, which sorts by time itself."
-        )
-
-
-def _check_fold(
-    k: int,
-    train: npt.NDArray[np.intp],
-    test: npt.NDArray[np.intp],
-    tested: npt.NDArray[np.bool_],
-    index: pd.Index,
-) -> None:
-    """A fold must not train on its test rows nor test a row an earlier fold tested."""
-    overlap = np.intersect1d(train, test)
-    if overlap.size:
-        raise InvalidParameterError(
-            f"fold {k}: the splitter puts {describe_rows(list(index[overlap]))} in both "
-            "train and test; use a time-ordered splitter such as tr_core.splits.WalkForward."
-        )
-    again = test[tested[test]]
-    if again.size:
-        raise InvalidParameterError(
-            f"fold {k}: {describe_rows(list(index[again]))} were already tested by an earlier "
-            "fold; walk-forward test blocks must not overlap."
-        )
+        return clone(model)  # type: ignore[no-any-return]
+    return copy.deepcopy(model)  # type: ignore[no-any-return]
 
 
 def _predict(model: Regressor, X: pd.DataFrame, k: int, which: str) -> npt.NDArray[np.float64]:

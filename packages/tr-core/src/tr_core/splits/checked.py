@@ -120,9 +120,8 @@ def checked_folds(
         (a Series is matched to ``X`` by index label). Defaults to the splitter's own
         ``times`` (tr-core splitters carry one); required otherwise.
     label_ends : str or array-like, optional
-        When each row's outcome window closes. Defaults to the splitter's
-        ``label_ends`` when ``times`` is taken from it; ``None`` means zero-length
-        windows ``[time, time]``.
+        When each row's outcome window closes. Defaults to the splitter's own
+        ``label_ends``; none at all means zero-length windows ``[time, time]``.
     y, groups : optional
         Passed to ``cv.split``.
     forward : bool, default False
@@ -177,7 +176,9 @@ def checked_folds(
             f"tr_core.splits.PurgedKFold({cv}, times=..., label_ends=...)."
         )
     if times is None:
-        times, label_ends = getattr(cv, "times", None), getattr(cv, "label_ends", label_ends)
+        times = getattr(cv, "times", None)
+    if label_ends is None:
+        label_ends = getattr(cv, "label_ends", None)
     if times is None:
         raise InvalidParameterError(
             f"no decision times to check the folds of {cv!r} against; pass `times` (a column "
@@ -188,7 +189,12 @@ def checked_folds(
     index = (
         X.index if isinstance(X, pd.Series | pd.DataFrame) else pd.RangeIndex(len(timeline.time))
     )
-    raw = cv.split(X, y, groups) if hasattr(cv, "split") else cv
+    if not hasattr(cv, "split"):
+        raw = cv
+    elif y is None and groups is None:
+        raw = cv.split(X)  # a hand-written splitter may accept X alone
+    else:
+        raw = cv.split(X, y, groups)
     folds = tuple(
         _check_fold(k, fold, timeline, index, forward) for k, fold in enumerate(_iterate(raw))
     )
