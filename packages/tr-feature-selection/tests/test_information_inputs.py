@@ -10,6 +10,7 @@ from tr_core.errors import (
     DuplicateColumnError,
     EmptyDataError,
     FeatureTypeError,
+    IndexAlignmentError,
     InsufficientDataError,
     InvalidParameterError,
     LengthMismatchError,
@@ -51,6 +52,7 @@ def test_result_is_sorted_named_and_carries_its_metadata() -> None:
         "units": "nats",
         # ceil(2 n^(1/3)) per feature: 15 for 400 rows, 12 for 200
         "n_bins": {"noise": 15, "signal": 12, "flag": 15, "count": 15},
+        "target_kind": "discrete",
         "discrete_target": True,
     }
     # attrs survive the operations a caller is likely to do next
@@ -93,7 +95,7 @@ def test_inputs_are_not_mutated(method: str) -> None:
     arr = X.to_numpy(dtype=float)
     arr_before = arr.copy()
     mutual_information(X, y, method=method, random_state=0)
-    mutual_information(arr, y.to_numpy(), method=method, discrete_target=False, random_state=0)
+    mutual_information(arr, y.to_numpy(), method=method, target_kind="continuous", random_state=0)
     pd.testing.assert_frame_equal(X, X_before)
     pd.testing.assert_series_equal(y, y_before)
     np.testing.assert_array_equal(arr, arr_before)
@@ -129,21 +131,35 @@ def test_nan_or_inf_target() -> None:
         mutual_information(X, np.where(Y == 1, "up", None))
     y[105] = np.inf
     with pytest.raises(NonFiniteError, match="infinite"):
-        mutual_information(X, y, discrete_target=False)
+        mutual_information(X, y, target_kind="continuous")
 
 
 def test_length_and_index_mismatch() -> None:
     with pytest.raises(LengthMismatchError, match="`X` has 400, `y` has 399"):
         mutual_information(frame(), Y[:-1])
-    with pytest.raises(InvalidParameterError, match="different indexes"):
+    # Labels 0..399 against rows 100..499: refused, never paired by position.
+    with pytest.raises(IndexAlignmentError, match=r"`y` does not describe the same rows"):
         mutual_information(frame(), pd.Series(Y))
+
+
+def test_y_is_paired_with_x_by_index_label() -> None:
+    # The same rows in reverse order are matched by label, not by position.
+    X = frame()
+    y = pd.Series(Y, index=X.index)
+    expected = mutual_information(X, y)
+    pd.testing.assert_series_equal(mutual_information(X, y.iloc[::-1]), expected)
+    # A NaN target is reported by its own label, whatever the order.
+    y_nan = y.astype(float).iloc[::-1]
+    y_nan[105] = np.nan
+    with pytest.raises(NonFiniteError, match=r"row \[105\]"):
+        mutual_information(X, y_nan)
 
 
 def test_constant_target() -> None:
     with pytest.raises(InsufficientDataError, match="single value"):
         mutual_information(frame(), np.ones(N))
     with pytest.raises(InsufficientDataError, match="single value"):
-        mutual_information(frame(), np.ones(N), discrete_target=False)
+        mutual_information(frame(), np.ones(N), target_kind="continuous")
 
 
 def test_feature_with_too_few_rows_is_named_with_its_count() -> None:
@@ -155,8 +171,16 @@ def test_feature_with_too_few_rows_is_named_with_its_count() -> None:
 
 
 def test_continuous_target_passed_as_classes() -> None:
-    with pytest.raises(InvalidParameterError, match=r"400 distinct values.*discrete_target=False"):
-        mutual_information(frame(), SIGNAL)
+    with pytest.raises(InvalidParameterError, match=r"400 distinct values.*'continuous'"):
+        mutual_information(frame(), SIGNAL, target_kind="discrete")
+    # "auto" takes it for what it is: a quantity.
+    assert mutual_information(frame(), SIGNAL).attrs["target_kind"] == "continuous"
+
+
+def test_labels_cannot_be_a_continuous_target() -> None:
+    labels = np.where(Y == 1, "up", "down")
+    with pytest.raises(TrTypeError, match=r"holds labels.*target_kind='discrete'"):
+        mutual_information(frame(), labels, target_kind="continuous")
 
 
 @pytest.mark.parametrize(
@@ -167,7 +191,9 @@ def test_continuous_target_passed_as_classes() -> None:
         ({"n_bins": True}, "`n_bins` must be"),
         ({"n_bins": "sturges"}, "`n_bins` must be"),
         ({"n_bins": 10, "method": "knn"}, "method='binned' only"),
-        ({"discrete_target": "yes"}, "`discrete_target` must be"),
+        ({"target_kind": "classes"}, "`target_kind` must be one of"),
+        ({"discrete_target": "yes"}, "`discrete_target` must be True or False"),
+        ({"discrete_target": True, "target_kind": "continuous"}, "contradicts"),
         ({"random_state": -1}, "`random_state` must be"),
         ({"random_state": np.random.default_rng(0)}, "`random_state` must be"),
     ],
@@ -204,5 +230,5 @@ def test_more_bins_than_rows_is_refused() -> None:
     with pytest.raises(InvalidParameterError, match=r"`n_bins`=1000 .*'a' has 30 rows for 2000"):
         mutual_information(noise, y, n_bins=1000)
     with pytest.raises(InvalidParameterError, match=r"'a' has 30 rows for 36 cells"):
-        mutual_information(noise, rng.normal(size=30), n_bins=6, discrete_target=False)
+        mutual_information(noise, rng.normal(size=30), n_bins=6, target_kind="continuous")
     assert mutual_information(noise, y, n_bins=15).attrs["n_bins"] == {"a": 15, "b": 15}

@@ -18,7 +18,7 @@ def test_knn_matches_the_gaussian_closed_form(rho: float) -> None:
     n = 100_000
     x = rng.standard_normal(n)
     y = rho * x + math.sqrt(1 - rho**2) * rng.standard_normal(n)
-    mi = mutual_information(x[:, None], y, method="knn", discrete_target=False, random_state=0)
+    mi = mutual_information(x[:, None], y, method="knn", target_kind="continuous", random_state=0)
     assert mi["x0"] == pytest.approx(-0.5 * math.log(1 - rho**2), abs=0.02)
     assert mi.attrs["method"] == "knn"
     assert mi.attrs["n_bins"] is None
@@ -39,7 +39,7 @@ def test_knn_is_sklearn_on_each_feature_s_complete_rows() -> None:
     assert mi.attrs["n_rows"] == {"a": 450, "b": 600}
 
     target = X["b"] * 2 + rng.normal(size=n)
-    reg = mutual_information(X, target, method="knn", discrete_target=False, random_state=7)
+    reg = mutual_information(X, target, method="knn", target_kind="continuous", random_state=7)
     assert reg["b"] == pytest.approx(mutual_info_regression(X[["b"]], target, random_state=7)[0])
 
 

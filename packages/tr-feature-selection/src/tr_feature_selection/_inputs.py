@@ -11,6 +11,7 @@ themselves (:func:`named_feature_matrix`, :func:`target_array`, :func:`check_par
 from __future__ import annotations
 
 import numbers
+import warnings
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from typing import Any
@@ -19,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from tr_core.alignment import align_to
 from tr_core.errors import (
     DuplicateColumnError,
     EmptyDataError,
@@ -38,22 +40,30 @@ from tr_core.validation import (
 )
 
 __all__ = [
+    "AUTO_MAX_CLASSES",
     "MAX_CLASSES",
     "METHODS",
     "MIN_ROWS",
+    "TARGET_KINDS",
     "check_features",
     "check_parameters",
     "check_rows",
+    "decide_target_kind",
     "feature_matrix",
     "named_feature_matrix",
+    "resolve_target_kind",
     "target_array",
     "target_values",
 ]
 
 #: Methods of :func:`mutual_information`.
 METHODS = ("binned", "knn")
-#: Most distinct target values accepted as classes when ``discrete_target=True``.
+#: Kinds of target of :func:`mutual_information`.
+TARGET_KINDS = ("auto", "discrete", "continuous")
+#: Most distinct target values accepted as classes (``target_kind="discrete"``).
 MAX_CLASSES = 50
+#: Most distinct whole-number values that ``target_kind="auto"`` takes as classes.
+AUTO_MAX_CLASSES = 10
 #: Fewest complete rows a feature needs in :func:`mutual_information`.
 MIN_ROWS = 20
 
@@ -157,15 +167,14 @@ def target_values(frame: pd.DataFrame, target: str) -> npt.NDArray[np.float64]:
 
 
 def check_parameters(
-    method: object, discrete_target: object, n_bins: object, random_state: object
+    method: object, target_kind: object, n_bins: object, random_state: object
 ) -> None:
-    """Raise :class:`InvalidParameterError` for a bad method, flag, bin count or seed."""
+    """Raise :class:`InvalidParameterError` for a bad method, target kind, bin count or seed."""
     if not isinstance(method, str) or method not in METHODS:
         raise InvalidParameterError(f"`method` must be one of {list(METHODS)}, got {method!r}.")
-    if not isinstance(discrete_target, bool | np.bool_):
+    if not isinstance(target_kind, str) or target_kind not in TARGET_KINDS:
         raise InvalidParameterError(
-            f"`discrete_target` must be True (classes) or False (a continuous target), "
-            f"got {discrete_target!r}."
+            f"`target_kind` must be one of {list(TARGET_KINDS)}, got {target_kind!r}."
         )
     if isinstance(n_bins, str):
         if n_bins != "auto":
@@ -187,6 +196,36 @@ def check_parameters(
         raise InvalidParameterError(
             f"`random_state` must be None or an integer in [0, 2**32), got {random_state!r}."
         )
+
+
+def resolve_target_kind(target_kind: object, discrete_target: object) -> str:
+    """``target_kind``, with the deprecated ``discrete_target`` flag translated into it.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``discrete_target`` is not a bool, or contradicts an explicit ``target_kind``.
+    """
+    if discrete_target is None:
+        return str(target_kind)
+    if not isinstance(discrete_target, bool | np.bool_):
+        raise InvalidParameterError(
+            f"`discrete_target` must be True or False, got {discrete_target!r}; it is "
+            "deprecated — pass target_kind='discrete' or 'continuous' instead."
+        )
+    kind = "discrete" if discrete_target else "continuous"
+    if target_kind not in ("auto", kind):
+        raise InvalidParameterError(
+            f"`discrete_target`={bool(discrete_target)} contradicts `target_kind`="
+            f"{target_kind!r}; pass target_kind only (discrete_target is deprecated)."
+        )
+    warnings.warn(
+        f"`discrete_target` is deprecated and will be removed in 0.2; pass "
+        f"target_kind={kind!r} instead.",
+        FutureWarning,
+        stacklevel=3,
+    )
+    return kind
 
 
 def named_feature_matrix(X: Any) -> tuple[list[Hashable], npt.NDArray[np.float64]]:
@@ -228,9 +267,27 @@ def named_feature_matrix(X: Any) -> tuple[list[Hashable], npt.NDArray[np.float64
 
 
 def target_array(
-    y: Any, X: Any, *, discrete_target: bool
-) -> tuple[npt.NDArray[np.float64] | npt.NDArray[np.int64], int]:
-    """The target as class codes (discrete) or floats (continuous), and its distinct count.
+    y: Any, X: Any, *, target_kind: str
+) -> tuple[npt.NDArray[np.float64] | npt.NDArray[np.int64], int, str]:
+    """The target as class codes or floats, its distinct count, and the kind decided.
+
+    Parameters
+    ----------
+    y : array-like or Series
+        The target values.
+    X : DataFrame or array-like
+        The features; a Series ``y`` is paired with a DataFrame ``X`` by index label.
+    target_kind : {"auto", "discrete", "continuous"}
+        ``"auto"`` decides with :func:`decide_target_kind`.
+
+    Returns
+    -------
+    values : ndarray
+        Class codes ``0..K-1`` (int64) for a discrete target, float64 values otherwise,
+        in the row order of ``X``.
+    n_distinct : int
+        Number of distinct target values.
+    kind : {"discrete", "continuous"}
 
     Raises
     ------
@@ -238,9 +295,10 @@ def target_array(
         ``y`` is a column name, not one-dimensional, or not numeric for a continuous target.
     LengthMismatchError
         ``y`` and ``X`` differ in length.
+    IndexAlignmentError
+        A Series ``y`` whose index labels are not those of a DataFrame ``X``.
     InvalidParameterError
-        ``y`` and ``X`` are both pandas objects with different indexes, or a discrete
-        target has more than :data:`MAX_CLASSES` values.
+        A discrete target has more than :data:`MAX_CLASSES` values.
     NonFiniteError
         ``y`` holds NaN (unlabeled rows) or +/-inf.
     InsufficientDataError
@@ -254,7 +312,10 @@ def target_array(
     if isinstance(y, pd.DataFrame):
         raise TrTypeError("`y` must be one column (a Series or 1-D array), got a DataFrame.")
     if isinstance(y, pd.Series):
-        series = y
+        check_same_length(X=X, y=y)
+        # Paired by label (reordered when X holds the same rows in another order), never
+        # by position; refused when the labels differ.
+        series = align_to(X.index, y, "y") if isinstance(X, pd.DataFrame) else y
     else:
         raw = np.asarray(y)
         if raw.ndim != 1:
@@ -262,12 +323,7 @@ def target_array(
                 f"`y` must be one-dimensional (one value per row of X), got shape {raw.shape}."
             )
         series = pd.Series(raw)
-    check_same_length(X=X, y=series)
-    if isinstance(y, pd.Series) and isinstance(X, pd.DataFrame) and not y.index.equals(X.index):
-        raise InvalidParameterError(
-            "`y` and `X` have different indexes, so their rows may not match; align them "
-            "(y = y.reindex(X.index)) or pass y.to_numpy() if they are in the same order."
-        )
+        check_same_length(X=X, y=series)
     numeric = pd.api.types.is_bool_dtype(series.dtype) or (
         pd.api.types.is_numeric_dtype(series.dtype)
         and not pd.api.types.is_complex_dtype(series.dtype)
@@ -275,22 +331,50 @@ def target_array(
     missing = series.isna().to_numpy()
     if missing.any():
         raise NonFiniteError(
-            f"`y` has NaN in {describe_rows(row_labels(y, np.flatnonzero(missing)))}; drop "
-            "unlabeled rows first, from X and y together (keep = y.notna(); X[keep], y[keep]) "
-            "— a row without a target says nothing about it."
+            f"`y` has NaN in {describe_rows(row_labels(series, np.flatnonzero(missing)))}; "
+            "drop unlabeled rows first, from X and y together (keep = y.notna(); X[keep], "
+            "y[keep]) — a row without a target says nothing about it."
         )
-    if discrete_target and not numeric:
+    if not numeric:
+        if target_kind == "continuous":
+            raise TrTypeError(
+                f"`y` has dtype {series.dtype}, which holds labels, not numbers; "
+                "target_kind='continuous' needs a numeric target — pass numbers, or "
+                "target_kind='discrete' (or 'auto') to treat the labels as classes."
+            )
         codes, classes = pd.factorize(series, sort=True)
-        return _check_classes(codes.astype(np.int64), len(classes))
-    values = as_float_array(
-        series.to_numpy(dtype=np.float64) if numeric else series.to_numpy(), "y"
-    )
-    if not discrete_target:
-        distinct = int(np.unique(values).size)
-        _check_not_constant(distinct)
-        return values, distinct
+        return (*_check_classes(codes.astype(np.int64), len(classes)), "discrete")
+    values = as_float_array(series.to_numpy(dtype=np.float64), "y")
     uniques, inverse = np.unique(values, return_inverse=True)
-    return _check_classes(inverse.astype(np.int64).ravel(), int(uniques.size))
+    _check_not_constant(int(uniques.size))
+    kind = decide_target_kind(uniques) if target_kind == "auto" else target_kind
+    if kind == "continuous":
+        return values, int(uniques.size), kind
+    return (*_check_classes(inverse.astype(np.int64).ravel(), int(uniques.size)), kind)
+
+
+def decide_target_kind(uniques: npt.NDArray[np.float64]) -> str:
+    """``"discrete"`` for few whole-number values (booleans included), else ``"continuous"``.
+
+    A numeric target counts as classes only when every value is a whole number and
+    there are at most :data:`AUTO_MAX_CLASSES` of them (booleans, 0/1 labels, -1/0/1,
+    quintiles or deciles, whether stored as int or float). Any other number —
+    alpha rounded to 1 % has a few dozen distinct values — is a quantity, binned like a
+    feature: taken as classes, its rare values fill a joint table of mostly empty
+    cells that the Miller–Madow correction cannot take back, and independent noise
+    scored about 0.02-0.03 nats at 2 000 rows.
+
+    Parameters
+    ----------
+    uniques : ndarray of float64
+        The target's distinct values.
+
+    Returns
+    -------
+    {"discrete", "continuous"}
+    """
+    whole = bool(np.all(uniques == np.round(uniques)))
+    return "discrete" if whole and uniques.size <= AUTO_MAX_CLASSES else "continuous"
 
 
 def check_rows(names: list[Hashable], n_rows: npt.NDArray[np.int64]) -> None:
@@ -323,8 +407,9 @@ def _check_classes(
     if n_classes > MAX_CLASSES:
         raise InvalidParameterError(
             f"`y` has {n_classes} distinct values, more than the {MAX_CLASSES} classes "
-            "discrete_target=True accepts; for a continuous target (e.g. alpha) pass "
-            "discrete_target=False, or build the classes yourself (e.g. y = alpha > 0)."
+            "a discrete target may have; for a continuous target (e.g. alpha) pass "
+            "target_kind='continuous' (numbers), or build the classes yourself "
+            "(e.g. y = alpha > 0)."
         )
     return codes, n_classes
 
