@@ -36,8 +36,8 @@ def by_hand(train: pd.DataFrame, test: pd.DataFrame, groups: dict[str, list[str]
 
 def run(bench: Bench) -> None:
     n = 50_000 if bench.quick else 500_000
-    frame, truth = make_insider_trades(n, seed=0)
-    tr, te = time_train_test_split(frame, time="trade_date", test_size=0.2, label_end="label_end")
+    frame, truth = make_insider_trades(n, random_state=0)
+    tr, te = time_train_test_split(frame, times="trade_date", test_size=0.2, label_ends="label_end")
     train, test = frame.iloc[tr], frame.iloc[te]
     groups = {name: list(cols) for name, cols in truth.groups.items()}
     groups["all"] = [c for cols in truth.groups.values() for c in cols]

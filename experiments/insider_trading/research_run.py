@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
 def load_data(args: argparse.Namespace) -> tuple[pd.DataFrame, DataContract, str]:
     """The synthetic market, or the user's frame and contract."""
     if args.data is None:
-        market = make_insider_trades(n_trades=args.n_trades, seed=args.seed)
+        market = make_insider_trades(n_trades=args.n_trades, random_state=args.seed)
         return (
             market.frame,
             market.contract,
@@ -271,7 +271,7 @@ def select_features(
     print(mi_table.round(5).to_string())
 
     train_pos, test_pos = time_train_test_split(
-        frame, time=contract.time, test_size=0.3, label_end=contract.label_end
+        frame, times=contract.time, test_size=0.3, label_ends=contract.label_end
     )
     train, test = frame.iloc[train_pos], frame.iloc[test_pos]
     groups = {**contract.groups, "all_features": tuple(features)}

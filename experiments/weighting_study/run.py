@@ -53,11 +53,11 @@ def weighters(time_col: str, label_end: str, target: str) -> dict[str, SampleWei
 
 def one_seed(seed: int, n_trades: int, n_jobs: int) -> dict[str, float]:
     """Top-bucket (of 20) out-of-sample mean alpha for every weighting, one market."""
-    market = make_insider_trades(n_trades, seed=seed)
+    market = make_insider_trades(n_trades, random_state=seed)
     frame, contract = market.frame, market.contract
     assert contract.label_end is not None
     train, test = time_train_test_split(
-        frame, time=contract.time, test_size=0.3, label_end=contract.label_end
+        frame, times=contract.time, test_size=0.3, label_ends=contract.label_end
     )
     features = list(contract.features)
     fit_frame = frame.iloc[train]
@@ -88,7 +88,7 @@ def table(results: pd.DataFrame, command: str, n_trades: int) -> str:
     base = pct["unweighted"]
     lines = [
         f"Top bucket (of 20) mean out-of-sample alpha, {len(results)} seeds "
-        f"(`make_insider_trades({n_trades:_}, seed=s)`, s = "
+        f"(`make_insider_trades({n_trades:_}, random_state=s)`, s = "
         f"{', '.join(str(s) for s in results.index)}):",
         "",
         "| weighting | top-bucket alpha, mean ± sd | vs unweighted, mean ± sd | seeds better |",

@@ -133,7 +133,7 @@ def test_groupby_rolling_per_ticker(panel: pd.DataFrame) -> None:
 
 
 def test_synthetic_market_features_pass() -> None:
-    market = make_insider_trades(20_000, seed=3)
+    market = make_insider_trades(20_000, random_state=3)
     features = list(market.contract.features)
     report = assert_no_lookahead(lambda f: f[features], market.frame, time="trade_date")
     assert report.features == tuple(features)
@@ -142,7 +142,7 @@ def test_synthetic_market_features_pass() -> None:
 def test_shift_one_is_not_enough_when_labels_overlap() -> None:
     # The previous trade's alpha is realized 21 business days after it, usually after
     # the next trade of the same ticker: a shifted expanding mean still leaks.
-    frame = make_insider_trades(5_000, seed=3, n_tickers=50).frame
+    frame = make_insider_trades(5_000, random_state=3, n_tickers=50).frame
 
     def past_alpha(f: pd.DataFrame) -> pd.Series:
         return (

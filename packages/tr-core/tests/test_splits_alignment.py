@@ -55,13 +55,13 @@ def test_timezone_aware_and_naive_times_are_not_mixed() -> None:
     naive_ends = DAYS + pd.Timedelta("1D")
     with pytest.raises(TimeTypeError, match="`times` carry a timezone but `label_ends`"):
         list(PurgedKFold(2, times=aware, label_ends=naive_ends).split(DAYS))
-    with pytest.raises(TimeTypeError, match="`time` carry a timezone but `label_end`"):
-        time_train_test_split(DAYS, time=aware, test_size=0.5, label_end=naive_ends)
+    with pytest.raises(TimeTypeError, match="`times` carry a timezone but `label_ends`"):
+        time_train_test_split(DAYS, times=aware, test_size=0.5, label_ends=naive_ends)
     with pytest.raises(TimeTypeError, match="`test_start`"):
-        time_train_test_split(DAYS, time=aware, test_start=pd.Timestamp("2024-01-05"))
+        time_train_test_split(DAYS, times=aware, test_start=pd.Timestamp("2024-01-05"))
     with pytest.raises(TimeTypeError, match="`test_start`"):
         time_train_test_split(
-            DAYS, time=DAYS, test_start=pd.Timestamp("2024-01-05", tz="America/New_York")
+            DAYS, times=DAYS, test_start=pd.Timestamp("2024-01-05", tz="America/New_York")
         )
     # Both aware (in any zones) is fine and equals the UTC-naive split.
     aware_ends = naive_ends.dt.tz_localize("Asia/Tokyo")

@@ -266,7 +266,7 @@ def test_time_train_test_split_matches_reference(data, test_size, gap):
     if np.unique(t).size < 2:
         return
     try:
-        plain_train, test = time_train_test_split(t_s, time=t_s, test_size=test_size, gap=gap)
+        plain_train, test = time_train_test_split(t_s, times=t_s, test_size=test_size, gap=gap)
     except InsufficientDataError:
         assert np.unique(t).size > 1
         return
@@ -276,8 +276,10 @@ def test_time_train_test_split_matches_reference(data, test_size, gap):
     expected = reference_train(t, e, test, plain_train, 0)
     if expected.size == 0:
         with pytest.raises(InsufficientDataError):
-            time_train_test_split(t_s, time=t_s, test_size=test_size, gap=gap, label_end=e_s)
+            time_train_test_split(t_s, times=t_s, test_size=test_size, gap=gap, label_ends=e_s)
         return
-    train, test2 = time_train_test_split(t_s, time=t_s, test_size=test_size, gap=gap, label_end=e_s)
+    train, test2 = time_train_test_split(
+        t_s, times=t_s, test_size=test_size, gap=gap, label_ends=e_s
+    )
     assert np.array_equal(test2, test)
     assert np.array_equal(train, expected)

@@ -20,7 +20,7 @@ N = 100_000
 
 @pytest.fixture(scope="module")
 def market() -> SyntheticMarket:
-    return make_insider_trades(N, seed=0)
+    return make_insider_trades(N, random_state=0)
 
 
 def rank_ic(x: pd.Series | npt.NDArray[np.float64], y: pd.Series) -> float:
@@ -61,7 +61,7 @@ def test_frame_layout(market: SyntheticMarket) -> None:
 
 
 def test_label_end_is_horizon_business_days_later() -> None:
-    frame, truth = make_insider_trades(3_000, seed=2, horizon=10)
+    frame, truth = make_insider_trades(3_000, random_state=2, horizon=10)
     expected = frame["trade_date"] + pd.offsets.BDay(10)
     pd.testing.assert_series_equal(frame["label_end"], expected, check_names=False)
     assert truth.horizon == 10
@@ -87,9 +87,9 @@ def test_contract_declares_roles_and_validates(market: SyntheticMarket) -> None:
 
 
 def test_same_seed_same_market_other_seed_differs() -> None:
-    a = make_insider_trades(5_000, seed=7)
-    b = make_insider_trades(5_000, seed=7)
-    c = make_insider_trades(5_000, seed=8)
+    a = make_insider_trades(5_000, random_state=7)
+    b = make_insider_trades(5_000, random_state=7)
+    c = make_insider_trades(5_000, random_state=8)
     pd.testing.assert_frame_equal(a.frame, b.frame)
     assert a.truth.summary() == b.truth.summary()
     assert not np.allclose(a.frame["alpha"], c.frame["alpha"])
@@ -221,13 +221,13 @@ def test_alpha_is_heavy_tailed_fraction(market: SyntheticMarket) -> None:
 
 
 def test_zero_signal_strength_leaves_only_noise() -> None:
-    frame, truth = make_insider_trades(50_000, seed=4, signal_strength=0.0)
+    frame, truth = make_insider_trades(50_000, random_state=4, signal_strength=0.0)
     for name in truth.informative:
         assert abs(rank_ic(frame[name], frame["alpha"])) < 0.03, name
 
 
 def test_cluster_count_counts_earlier_trades_of_the_ticker() -> None:
-    frame = make_insider_trades(3_000, seed=5, n_tickers=40).frame
+    frame = make_insider_trades(3_000, random_state=5, n_tickers=40).frame
     days = frame["trade_date"].to_numpy()
     tickers = frame["ticker"].to_numpy()
     window = np.timedelta64(30, "D")
@@ -246,7 +246,7 @@ def test_cluster_count_counts_earlier_trades_of_the_ticker() -> None:
         ({"n_trades": 0}, "n_trades"),
         ({"n_trades": 2.5}, "n_trades"),
         ({"n_trades": True}, "n_trades"),
-        ({"seed": -1}, "seed"),
+        ({"random_state": -1}, "random_state"),
         ({"n_tickers": 0}, "n_tickers"),
         ({"n_years": 0}, "n_years"),
         ({"horizon": 0}, "horizon"),
@@ -266,10 +266,10 @@ def test_invalid_parameters(kwargs: dict, match: str) -> None:
 
 
 def test_small_and_noiseless_variants() -> None:
-    frame, truth = make_insider_trades(1, seed=0)
+    frame, truth = make_insider_trades(1, random_state=0)
     assert len(frame) == 1
     assert truth.n_tickers == 1
-    market = make_insider_trades(500, seed=0, n_noise=0, start="2001-03-05", n_years=1)
+    market = make_insider_trades(500, random_state=0, n_noise=0, start="2001-03-05", n_years=1)
     assert "noise" not in market.truth.groups
     assert market.truth.noise == ()
     assert market.frame["trade_date"].min() >= pd.Timestamp("2001-03-05")
@@ -283,8 +283,14 @@ def test_small_and_noiseless_variants() -> None:
     horizon=st.integers(min_value=1, max_value=60),
 )
 def test_any_market_satisfies_its_contract(n: int, seed: int, horizon: int) -> None:
-    market = make_insider_trades(n, seed=seed, horizon=horizon, n_years=1)
+    market = make_insider_trades(n, random_state=seed, horizon=horizon, n_years=1)
     report = market.contract.validate(market.frame)
     assert report.n_rows == n
     assert (market.frame["label_end"] > market.frame["trade_date"]).all()
     assert market.frame["trade_date"].is_monotonic_increasing
+
+
+def test_seed_is_a_deprecated_alias_of_random_state() -> None:
+    with pytest.warns(FutureWarning, match="`seed` is deprecated"):
+        old = make_insider_trades(300, seed=4)
+    pd.testing.assert_frame_equal(old.frame, make_insider_trades(300, random_state=4).frame)

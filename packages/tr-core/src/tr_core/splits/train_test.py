@@ -8,6 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from tr_core.deprecation import renamed_argument
 from tr_core.errors import InsufficientDataError, InvalidParameterError
 from tr_core.splits._base import Positions
 from tr_core.splits._inputs import check_span, resolve_timeline, timestamp_ns, train_end
@@ -20,10 +21,12 @@ __all__ = ["time_train_test_split"]
 def time_train_test_split(
     frame: Any,
     *,
-    time: Any,
+    times: Any = None,
     test_start: Any = None,
     test_size: float | None = None,
     gap: Any = 0,
+    label_ends: Any = None,
+    time: Any = None,
     label_end: Any = None,
 ) -> tuple[Positions, Positions]:
     """Split rows into an earlier training set and a later test set.
@@ -35,10 +38,11 @@ def time_train_test_split(
     ----------
     frame : DataFrame or array-like
         The rows to split (only its length and the columns named below are used).
-    time : str or array-like
-        Decision time of each row: a column name of ``frame`` or aligned datetimes.
+    times : str or array-like
+        Decision time of each row: a column name of ``frame`` or aligned datetimes
+        (a Series is matched to ``frame`` by index label).
     test_start : timestamp, optional
-        Rows with ``time >= test_start`` are tested.
+        Rows with ``times >= test_start`` are tested.
     test_size : float, optional
         Fraction of rows in ``(0, 1)`` to test: the test set starts at the unique
         timestamp whose share of later rows is nearest ``test_size``, keeping at
@@ -47,9 +51,11 @@ def time_train_test_split(
     gap : int or timedelta-like, default 0
         Left out between the sets: a number of unique timestamps before the test
         start, or a duration ``g`` (training times ``< t_lo - g``).
-    label_end : str or array-like, optional
+    label_ends : str or array-like, optional
         When each row's label window closes; training rows with
-        ``label_end >= t_lo`` (the first test time) are purged.
+        ``label_ends >= t_lo`` (the first test time) are purged.
+    time, label_end
+        Deprecated spellings of ``times`` and ``label_ends`` (removed in 0.2).
 
     Returns
     -------
@@ -59,7 +65,8 @@ def time_train_test_split(
     Raises
     ------
     InvalidParameterError
-        If both or neither of ``test_start``/``test_size`` are given, or one is out of range.
+        If both or neither of ``test_start``/``test_size`` are given, or one is out of range;
+        if ``times`` is missing.
     InsufficientDataError
         If either side would be empty.
 
@@ -68,10 +75,17 @@ def time_train_test_split(
     >>> import pandas as pd
     >>> df = pd.DataFrame({"t": pd.to_datetime(["2024-01-03", "2024-01-01", "2024-01-02",
     ...                                         "2024-01-03"])})
-    >>> train, test = time_train_test_split(df, time="t", test_size=0.5)
+    >>> train, test = time_train_test_split(df, times="t", test_size=0.5)
     >>> train.tolist(), test.tolist()
     ([1, 2], [0, 3])
     """
+    owner = "time_train_test_split"
+    times = renamed_argument("times", times, "time", time, owner=owner)
+    label_ends = renamed_argument("label_ends", label_ends, "label_end", label_end, owner=owner)
+    if times is None:
+        raise InvalidParameterError(
+            f"{owner} needs `times`: a column name of `frame` or one datetime per row."
+        )
     if (test_start is None) == (test_size is None):
         raise InvalidParameterError(
             "give exactly one of `test_start` (a timestamp) and `test_size` (a fraction of "
@@ -79,8 +93,8 @@ def time_train_test_split(
         )
     gap_span = check_span(gap, "gap", minimum=0)
     if test_start is not None:
-        check_same_timezone(time=resolve_column(frame, time, "time"), test_start=test_start)
-    tl = resolve_timeline(frame, time, label_end, times_name="time", ends_name="label_end")
+        check_same_timezone(times=resolve_column(frame, times, "times"), test_start=test_start)
+    tl = resolve_timeline(frame, times, label_ends)
     if test_size is not None:
         ok = isinstance(test_size, float | int | np.floating) and not isinstance(test_size, bool)
         if not ok or not 0.0 < float(test_size) < 1.0:
@@ -94,7 +108,7 @@ def time_train_test_split(
         first = int(np.searchsorted(tl.unique, timestamp_ns(test_start, "test_start")))
         if first >= tl.n_unique:
             raise InsufficientDataError(
-                f"no row has `time` >= test_start={test_start!r} (last time is "
+                f"no row has `times` >= test_start={test_start!r} (last time is "
                 f"{pd.Timestamp(int(tl.unique[-1]))}); choose an earlier test_start."
             )
     stop, _ = train_end(tl.unique, first, gap_span)
@@ -104,7 +118,7 @@ def time_train_test_split(
     if train.size == 0:
         raise InsufficientDataError(
             f"no training rows remain before {pd.Timestamp(int(tl.unique[first]))} after the "
-            "gap and purge; choose a later test start, a smaller gap, or check `label_end`."
+            "gap and purge; choose a later test start, a smaller gap, or check `label_ends`."
         )
     return train, np.flatnonzero(is_test)
 

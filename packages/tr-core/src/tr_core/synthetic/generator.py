@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from tr_core.deprecation import renamed_argument
 from tr_core.errors import InvalidParameterError
 from tr_core.synthetic import catalogue as cat
 from tr_core.synthetic.history import prior_trades, trailing_count
@@ -63,7 +64,7 @@ _FLOOR = -0.95
 def make_insider_trades(
     n_trades: int = 100_000,
     *,
-    seed: int = 0,
+    random_state: int = 0,
     n_tickers: int | None = None,
     n_years: int = 6,
     start: str | pd.Timestamp = "2015-01-02",
@@ -72,6 +73,7 @@ def make_insider_trades(
     signal_strength: float = 1.0,
     noise_scale: float = 0.10,
     tail_df: float = 4.0,
+    seed: int | None = None,
 ) -> SyntheticMarket:
     """Generate insider-purchase events whose alpha has a known cause.
 
@@ -79,7 +81,7 @@ def make_insider_trades(
     ----------
     n_trades : int, default 100_000
         Rows to generate (``>= 1``).
-    seed : int, default 0
+    random_state : int, default 0
         Seed of :func:`numpy.random.default_rng`; the same seed gives the same
         market, bit for bit.
     n_tickers : int, optional
@@ -102,6 +104,8 @@ def make_insider_trades(
     tail_df : float, default 4.0
         Degrees of freedom of the Student-t idiosyncratic alpha (``> 2``, so its
         variance is finite; smaller means heavier tails).
+    seed : int, optional
+        Deprecated spelling of ``random_state`` (removed in 0.2).
 
     Returns
     -------
@@ -123,14 +127,17 @@ def make_insider_trades(
 
     Examples
     --------
-    >>> frame, truth = make_insider_trades(2_000, seed=1)
+    >>> frame, truth = make_insider_trades(2_000, random_state=1)
     >>> len(frame), frame["trade_date"].is_monotonic_increasing
     (2000, True)
     >>> sorted(truth.groups)
     ['insider', 'market', 'noise', 'technical']
     """
     n = _int_param(n_trades, "n_trades", 1)
-    seed_ = _int_param(seed, "seed", 0)
+    random_state = renamed_argument(
+        "random_state", random_state, "seed", seed, owner="make_insider_trades", default=0
+    )
+    seed_ = _int_param(random_state, "random_state", 0)
     n_tick = (
         max(1, min(5000, round(n / 40)))
         if n_tickers is None
