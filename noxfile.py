@@ -143,6 +143,17 @@ def lint(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON, tags=["ci"])
+def imports(session: nox.Session) -> None:
+    """Import rules between the packages (import-linter; contracts in pyproject.toml).
+
+    Allowed imports point downwards only; private modules stay private; a sibling is
+    used through its public face, never through its implementation modules.
+    """
+    session.install("import-linter>=2.17", *[str(PACKAGES_DIR / p) for p in _packages()])
+    session.run("lint-imports")
+
+
+@nox.session(python=PYTHON, tags=["ci"])
 def typecheck(session: nox.Session) -> None:
     """mypy --strict (settings in the root pyproject.toml) on every package's src/."""
     session.install("mypy>=1.10", "pandas-stubs", *[str(PACKAGES_DIR / p) for p in _packages()])

@@ -2,8 +2,10 @@
 
 Shared by the packages built on tr-evaluation (feature selection, tuning, ensembles).
 
-A bar is shown only when ``verbose`` is True *and* standard error is a terminal,
-so logs of batch jobs and CI stay clean.
+A bar is shown only when ``verbose`` is True *and* someone is watching: standard
+error is a terminal, or the code runs in a Jupyter kernel (where tqdm's
+notebook-aware ``tqdm.auto`` draws a widget bar). Logs of batch jobs and CI stay
+clean.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import TypeVar
 
 from tqdm.auto import tqdm
 
-__all__ = ["progress", "show_progress"]
+__all__ = ["in_notebook", "progress", "show_progress"]
 
 T = TypeVar("T")
 
@@ -30,10 +32,26 @@ def show_progress(verbose: bool) -> bool:
     Returns
     -------
     bool
-        True only when ``verbose`` is True and ``sys.stderr`` is a TTY.
+        True only when ``verbose`` is True and ``sys.stderr`` is a TTY or the
+        code runs in a Jupyter kernel.
     """
+    if not verbose:
+        return False
     isatty = getattr(sys.stderr, "isatty", None)
-    return bool(verbose) and callable(isatty) and bool(isatty())
+    return (callable(isatty) and bool(isatty())) or in_notebook()
+
+
+def in_notebook() -> bool:
+    """Whether the code runs in a Jupyter (IPython kernel) session.
+
+    Checked without importing IPython: a kernel has already imported it, and its
+    shell's class is ``ZMQInteractiveShell`` (a terminal IPython is not a notebook
+    and is covered by the TTY test).
+    """
+    ipython = sys.modules.get("IPython")
+    get = getattr(ipython, "get_ipython", None)
+    shell = get() if callable(get) else None
+    return type(shell).__name__ == "ZMQInteractiveShell"
 
 
 def progress(
