@@ -1,4 +1,21 @@
-"""Input checks shared by the metric functions (built on :mod:`tr_core.validation`)."""
+"""Input checks and numeric rules shared by the metric functions.
+
+Built on :mod:`tr_core.validation` (numbers stored as text, NaN and inf are refused
+there, with the same message as everywhere else) and :mod:`tr_core.units`.
+
+Two numeric rules live here so that every metric applies them the same way:
+
+* **Negligible dispersion** (:func:`negligible_spread`): a series whose values agree
+  to within :data:`DISPERSION_RTOL` of their magnitude has no dispersion a ratio
+  can divide by. Such a spread is float rounding, not information: returns computed
+  from prices (``p1 / p0 - 1``) carry an absolute rounding error of about 2e-16, so
+  a constant +0.1 % a period comes out with a relative spread of ~4e-13 and a
+  "Sharpe ratio" of 1e14. It is handled exactly like an exactly constant series.
+* **Rescaling** (:func:`power_of_two_scale`): moments are computed on values divided
+  by a power of two that brings the largest ``|value|`` into ``[0.5, 1)``. Dividing
+  by a power of two is exact, so ordinary inputs give bit-identical results, while
+  values near 1e200 no longer overflow when squared.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +27,22 @@ import numpy.typing as npt
 import pandas as pd
 
 from tr_core.errors import InsufficientDataError, InvalidParameterError, TrTypeError
+from tr_core.units import UNIT_SCALE, TargetUnits, check_units
 from tr_core.validation import as_float_array
 
 FloatArray = npt.NDArray[np.float64]
+
+DISPERSION_RTOL = 1e-9
+"""Spread (max - min) at or below this fraction of the largest ``|value|`` is no spread.
+
+Values that agree to 9 significant digits carry more precision than any price or
+return data has; the float rounding of returns computed from prices (absolute error
+~2e-16) stays below this for per-period returns down to ~1e-6. A series this flat
+would have a per-period Sharpe ratio above ~1e9.
+"""
+
+PLAUSIBLE_PERIOD_PP = (0.0, 100.0)
+"""Plausible median ``|return|`` per period, in percent points (a quiet day may be tiny)."""
 
 
 def returns_array(returns: Any, name: str, *, min_obs: int = 1) -> FloatArray:
@@ -112,6 +142,8 @@ def finite(value: float, name: str) -> float:
 def wealth_path(returns: FloatArray, name: str) -> FloatArray:
     """Compounded wealth ``cumprod(1 + r)`` of validated simple returns, starting from 1.
 
+    A return of exactly -100 % (everything lost) is accepted: wealth becomes 0.
+
     Raises
     ------
     InvalidParameterError
@@ -122,7 +154,131 @@ def wealth_path(returns: FloatArray, name: str) -> FloatArray:
         raise InvalidParameterError(
             f"`{name}` has returns below -100 % at positions {bad[:5].tolist()} "
             f"({bad.size} in all); simple returns cannot lose more than everything. "
-            "Pass compounded=False if these are log or additive returns."
+            "Declare units='log' for log returns or units='percent' for percent points, "
+            "or pass compounded=False for additive returns."
         )
     wealth: FloatArray = np.cumprod(1.0 + returns, dtype=np.float64)
     return wealth
+
+
+def fraction_returns(
+    returns: Any,
+    name: str,
+    *,
+    units: TargetUnits,
+    compounded: bool,
+    stacklevel: int = 4,
+) -> FloatArray:
+    """Validate per-period returns declared in ``units`` and convert them to fractions.
+
+    Parameters
+    ----------
+    returns : array-like
+        Per-period returns.
+    name : str
+        Argument name used in messages.
+    units : {"fraction", "percent", "log", "bps"}
+        The declared units. Percent points and basis points are divided by 100 and
+        10,000. Log returns become simple returns ``exp(r) - 1`` when compounded
+        (so compounding them is exact); with ``compounded=False`` they stay log
+        returns, which add up.
+    compounded : bool
+        Whether the caller compounds the returns.
+    stacklevel : int, default 4
+        Where the :class:`~tr_core.units.UnitsWarning` points: 4 = the caller of
+        the public metric that called this function.
+
+    Returns
+    -------
+    ndarray of float64
+        A new array, in fractions (``0.01`` = +1 %).
+
+    Warns
+    -----
+    UnitsWarning
+        When the median ``|return|`` of 20 or more periods is implausible in the
+        declared units (above 100 % a period), e.g. percent points declared as
+        fractions: compounding 5.0 as a fraction is +500 % a period.
+    """
+    if units not in UNIT_SCALE:
+        raise InvalidParameterError(
+            f"`units` must be one of {sorted(UNIT_SCALE)}, got {units!r}; declare how "
+            f"`{name}` is written (0.05, 5.0, log(1.05) or 500 for +5 %)."
+        )
+    r = returns_array(returns, name)
+    check_units(r, units, f"`{name}`", plausible_pp=PLAUSIBLE_PERIOD_PP, stacklevel=stacklevel)
+    if units == "log":
+        return np.expm1(r) if compounded else r
+    # One percent point is UNIT_SCALE[units] in the declared units and 0.01 as a fraction.
+    divisor = UNIT_SCALE[units] / UNIT_SCALE["fraction"]
+    return r if divisor == 1.0 else r / divisor
+
+
+def power_of_two_scale(magnitude: float) -> float:
+    """A power of two ``f`` with ``magnitude * f`` in ``[0.5, 1)`` (1.0 for 0 or non-finite).
+
+    Multiplying by ``f`` is exact in binary floating point, so scaled moments equal
+    the unscaled ones bit for bit wherever the unscaled ones do not overflow.
+    """
+    if magnitude == 0.0 or not math.isfinite(magnitude):
+        return 1.0
+    return math.ldexp(1.0, -math.frexp(magnitude)[1])
+
+
+def check_dispersion(
+    scaled: FloatArray, scaled_magnitude: float, original: FloatArray, name: str, what: str
+) -> None:
+    """Raise when values have no dispersion beyond float rounding (see :func:`negligible_spread`).
+
+    Parameters
+    ----------
+    scaled : ndarray
+        The values a ratio divides by the dispersion of, rescaled by a power of two.
+    scaled_magnitude : float
+        Their largest ``|value|`` (with any subtracted rate), rescaled the same way.
+    original : ndarray
+        The caller's values, for the message.
+    name : str
+        Argument name.
+    what : str
+        What is undefined, e.g. ``"the Sharpe ratio"``.
+
+    Raises
+    ------
+    InsufficientDataError
+        Naming the value (or the range of values) and why the ratio is undefined.
+    """
+    spread = float(np.ptp(scaled))
+    if not negligible_spread(spread, scaled_magnitude):
+        return
+    if spread == 0.0:
+        detail = f"every value equals {float(original[0])!r}"
+    else:
+        detail = (
+            f"values from {float(original.min())!r} to {float(original.max())!r} differ by "
+            f"{spread / scaled_magnitude:.1e} of their magnitude, which is float rounding "
+            f"(at most {DISPERSION_RTOL:g}), not dispersion"
+        )
+    raise InsufficientDataError(
+        f"`{name}` has zero dispersion ({detail}); {what} is undefined rather than "
+        "infinite. Check that the series is not a constant placeholder or a constant "
+        "rate (e.g. cash interest computed from prices)."
+    )
+
+
+def negligible_spread(spread: Any, magnitude: Any) -> Any:
+    """Whether a spread (max - min) is float rounding of values of ``magnitude``.
+
+    Parameters
+    ----------
+    spread, magnitude : float or ndarray
+        ``max - min`` of the values and their largest ``|value|`` (including any
+        rate subtracted from them, whose rounding the values inherit).
+
+    Returns
+    -------
+    bool or ndarray of bool
+        True when ``spread <= DISPERSION_RTOL * magnitude``; an exactly constant
+        series (spread 0) is always negligible.
+    """
+    return spread <= DISPERSION_RTOL * magnitude

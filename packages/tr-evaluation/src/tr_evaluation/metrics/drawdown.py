@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from tr_evaluation.metrics._checks import FloatArray, returns_array, wealth_path
+from tr_core.units import TargetUnits
+from tr_evaluation.metrics._checks import FloatArray, fraction_returns, wealth_path
 
 __all__ = ["DrawdownResult", "max_drawdown"]
 
@@ -49,6 +50,14 @@ class DrawdownResult:
     wealth: FloatArray
     drawdown: FloatArray
     index: pd.Index
+
+    def __repr__(self) -> str:
+        # One line: the per-period arrays stay out of the repr (they can be huge).
+        return (
+            f"DrawdownResult(depth={self.depth:.6g}, peak={self.peak!r}, "
+            f"trough={self.trough!r}, recovery={self.recovery!r}, duration={self.duration}, "
+            f"compounded={self.compounded}, n_periods={self.wealth.size})"
+        )
 
     @property
     def recovered(self) -> bool:
@@ -98,7 +107,9 @@ class DrawdownResult:
         return fig
 
 
-def max_drawdown(returns: Any, *, compounded: bool = True) -> DrawdownResult:
+def max_drawdown(
+    returns: Any, *, compounded: bool = True, units: TargetUnits = "fraction"
+) -> DrawdownResult:
     r"""Deepest peak-to-trough decline of the wealth curve, and how long it lasted.
 
     Compounded (default, for simple returns): wealth :math:`W_t = \prod_{s \le t}(1 + r_s)`
@@ -117,6 +128,11 @@ def max_drawdown(returns: Any, *, compounded: bool = True) -> DrawdownResult:
         Per-period returns in time order; a Series' index labels the result.
     compounded : bool, default True
         Compound simple returns, or add log/additive returns.
+    units : {"fraction", "percent", "log", "bps"}, default "fraction"
+        How ``returns`` are written (0.05, 5.0, log(1.05) or 500 for +5 %); they are
+        converted to fractions first, so ``depth``, ``wealth`` and ``drawdown`` are
+        fractions whatever ``units``. Log returns compound exactly unless
+        ``compounded=False``.
 
     Returns
     -------
@@ -127,18 +143,17 @@ def max_drawdown(returns: Any, *, compounded: bool = True) -> DrawdownResult:
     NonFiniteError
         NaN or inf in ``returns``.
     InvalidParameterError
-        A simple return below -100 % with ``compounded=True``.
+        A simple return below -100 % with ``compounded=True``, or unknown ``units``.
+
+    Warns
+    -----
+    UnitsWarning
+        When the returns look like another unit than ``units`` (median ``|return|``
+        above 100 % a period, e.g. percent points declared as fractions).
     """
-    r = returns_array(returns, "returns")
+    r = fraction_returns(returns, "returns", units=units, compounded=compounded)
     index = returns.index if isinstance(returns, pd.Series) else pd.RangeIndex(r.size)
-    if compounded:
-        path = np.concatenate(([1.0], wealth_path(r, "returns")))
-        high = np.maximum.accumulate(path)
-        dd = path / high - 1.0
-    else:
-        path = np.concatenate(([0.0], np.cumsum(r)))
-        high = np.maximum.accumulate(path)
-        dd = path - high
+    path, high, dd = _paths(r, compounded)
     trough = int(np.argmin(dd))
     depth = float(dd[trough])
     if depth == 0.0:
@@ -159,6 +174,22 @@ def max_drawdown(returns: Any, *, compounded: bool = True) -> DrawdownResult:
         drawdown=dd[1:],
         index=index,
     )
+
+
+def drawdown_depth(returns: FloatArray, compounded: bool) -> float:
+    """Deepest drawdown (``<= 0``) of validated fractions; see :func:`max_drawdown`."""
+    return float(_paths(returns, compounded)[2].min())
+
+
+def _paths(returns: FloatArray, compounded: bool) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Wealth from the starting capital, its running peak, and the drawdown from it."""
+    if compounded:
+        path = np.concatenate(([1.0], wealth_path(returns, "returns")))
+        high = np.maximum.accumulate(path)
+        return path, high, path / high - 1.0
+    path = np.concatenate(([0.0], np.cumsum(returns)))
+    high = np.maximum.accumulate(path)
+    return path, high, path - high
 
 
 def _plain(label: Any) -> Any:

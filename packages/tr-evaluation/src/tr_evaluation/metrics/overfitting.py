@@ -16,14 +16,29 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from tr_core.errors import InsufficientDataError, InvalidParameterError, TrTypeError
-from tr_evaluation.metrics._checks import FloatArray, returns_matrix
+from tr_core.validation import check_size
+from tr_evaluation.metrics._checks import (
+    FloatArray,
+    negligible_spread,
+    power_of_two_scale,
+    returns_matrix,
+)
 
-__all__ = ["PBOResult", "probability_of_backtest_overfitting"]
+__all__ = ["MAX_COMBINATIONS", "PBOResult", "probability_of_backtest_overfitting"]
 
 Metric = Literal["sharpe", "mean", "sortino"]
 _METRICS = ("sharpe", "mean", "sortino")
 _CHUNK_CELLS = 2_000_000
 """Combinations × variants evaluated per vectorized chunk (bounds memory)."""
+
+MAX_COMBINATIONS = 1_000_000
+"""Most combinations :math:`\binom{S}{S/2}` evaluated; larger requests are refused.
+
+``n_partitions=22`` (705,432 combinations) is the largest ``S`` under it: ~4 s and
+well under 1 GiB for 50 variants on a 2-core machine (S = 16, 12,870 combinations,
+takes 0.2 s). ``n_partitions=24`` would be 2.7 million combinations and
+``n_partitions=32`` 601 million, which exhausts memory building the index.
+"""
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,6 +85,15 @@ class PBOResult:
     metric: str
     n_periods_used: int
     n_periods_dropped: int
+
+    def __repr__(self) -> str:
+        # One line of scalars: the per-combination arrays stay out of the repr.
+        return (
+            f"PBOResult(pbo={self.pbo:.4g}, probability_of_loss={self.probability_of_loss:.4g}, "
+            f"degradation_slope={self.degradation_slope:.4g}, n_partitions={self.n_partitions}, "
+            f"n_combinations={self.n_combinations}, n_variants={len(self.columns)}, "
+            f"metric={self.metric!r})"
+        )
 
     @property
     def n_combinations(self) -> int:
@@ -155,14 +179,18 @@ def probability_of_backtest_overfitting(
     Computation is vectorized: per-block sums (and sums of squares) form ``S × N``
     matrices, the combinations a ``C × S`` indicator matrix, and one matrix product
     gives IS sums for every combination (OOS = total − IS). Moments are computed on
-    column-centered returns for numerical stability.
+    column-centered returns, rescaled by a power of two (exact) so that values near
+    1e200 do not overflow. A half whose values agree to within float rounding (see
+    :data:`~tr_evaluation.metrics._checks.DISPERSION_RTOL`) has no dispersion, as in
+    :func:`~tr_evaluation.metrics.sharpe_ratio`.
 
     Parameters
     ----------
     returns : DataFrame or 2-D array-like, shape (T, N)
         Per-period returns of ``N >= 2`` variants, aligned in time.
     n_partitions : int, default 16
-        ``S``: even, ``>= 2``. S = 16 gives 12,870 combinations.
+        ``S``: even, ``>= 2``. S = 16 gives 12,870 combinations; more than
+        :data:`MAX_COMBINATIONS` (S >= 24) is refused.
     metric : {"sharpe", "mean", "sortino"}, default "sharpe"
         Per-period performance used to select and rank: Sharpe ratio (``ddof=1``),
         mean return, or Sortino ratio (target 0, downside deviation over all periods).
@@ -175,6 +203,9 @@ def probability_of_backtest_overfitting(
     ------
     InvalidParameterError
         ``n_partitions`` odd or < 2, or an unknown ``metric``.
+    SizeLimitError
+        :math:`\binom{S}{S/2}` above :data:`MAX_COMBINATIONS`, before anything is
+        allocated.
     InsufficientDataError
         Fewer periods than ``n_partitions`` (or too few per half for a ratio), fewer
         than 2 variants, or a variant whose metric is undefined in some half (zero
@@ -182,8 +213,14 @@ def probability_of_backtest_overfitting(
     NonFiniteError
         NaN or inf in ``returns`` (naming the column and rows).
     """
-    matrix, columns = returns_matrix(returns, "returns")
     S = _partitions(n_partitions)
+    check_size(
+        math.comb(S, S // 2),
+        MAX_COMBINATIONS,
+        f"`n_partitions`={S} means C({S}, {S // 2}) IS/OOS combinations",
+        f"use n_partitions <= 22 ({math.comb(22, 11):,} combinations; the paper uses 16).",
+    )
+    matrix, columns = returns_matrix(returns, "returns")
     if metric not in _METRICS:
         raise InvalidParameterError(f"`metric` must be one of {_METRICS}, got {metric!r}.")
     T, N = matrix.shape
@@ -203,7 +240,10 @@ def probability_of_backtest_overfitting(
             f"`returns` has {T} periods: each half of {S} blocks holds {half} period, too few "
             f"for a {metric} ratio; pass at least {2 * S} periods or lower n_partitions."
         )
-    used = matrix[: m * S]
+    # Power-of-two rescaling is exact: ranks, Sharpe and Sortino are unchanged, and
+    # "mean" is scaled back below. It keeps squares of values near 1e200 finite.
+    scale = power_of_two_scale(float(np.max(np.abs(matrix))))
+    used = matrix[: m * S] * scale
     col_mean = used.mean(axis=0)
     centered = used - col_mean
     block = centered.reshape(S, m, N)
@@ -235,11 +275,13 @@ def probability_of_backtest_overfitting(
     selected = np.concatenate([p[0] for p in parts])
     is_star = np.concatenate([p[1] for p in parts])
     oos_star = np.concatenate([p[2] for p in parts])
+    slope, intercept = _line(is_star, oos_star)
+    if metric == "mean":  # back to the caller's units (the ratios are scale-free)
+        is_star, oos_star, intercept = is_star / scale, oos_star / scale, intercept / scale
     rank = np.concatenate([p[3] for p in parts])
 
     w = rank / (N + 1)
     logits = np.log(w / (1 - w))
-    slope, intercept = _line(is_star, oos_star)
     return PBOResult(
         pbo=float(np.mean(logits <= 0.0)),
         logits=logits,
@@ -287,11 +329,14 @@ def _performance(
 
 
 def _flat(chosen: np.ndarray, low: FloatArray, high: FloatArray) -> np.ndarray:
-    """Which (combination, variant) halves hold one repeated value (zero dispersion).
+    """Which (combination, variant) halves have no dispersion beyond float rounding.
 
     Rounding in the moment sums leaves a tiny positive variance instead of an exact
-    zero, so a flat half is found exactly: its lowest and highest values over the
-    chosen blocks coincide. Only variants with a constant block can have one.
+    zero, so a flat half is found from its values: its lowest and highest values over
+    the chosen blocks coincide up to float rounding of their magnitude (the rule of
+    :func:`~tr_evaluation.metrics._checks.negligible_spread`, shared with
+    ``sharpe_ratio``). Only variants with such a block can have one: every block of a
+    flat half spans no more than the half, and no block is larger than its column.
 
     Parameters
     ----------
@@ -305,11 +350,12 @@ def _flat(chosen: np.ndarray, low: FloatArray, high: FloatArray) -> np.ndarray:
     ndarray of bool, shape (C, N)
     """
     flat = np.zeros((chosen.shape[0], low.shape[1]), dtype=bool)
-    candidates = np.flatnonzero((low == high).any(axis=0))
+    column_magnitude = np.maximum(np.abs(low), np.abs(high)).max(axis=0)
+    candidates = np.flatnonzero(negligible_spread(high - low, column_magnitude).any(axis=0))
     for j in candidates:
         lo = np.where(chosen, low[:, j], np.inf).min(axis=1)
         hi = np.where(chosen, high[:, j], -np.inf).max(axis=1)
-        flat[:, j] = lo == hi
+        flat[:, j] = negligible_spread(hi - lo, np.maximum(np.abs(lo), np.abs(hi)))
     return flat
 
 

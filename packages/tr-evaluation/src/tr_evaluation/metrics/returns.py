@@ -4,7 +4,19 @@ Conventions (shared by every function here):
 
 * ``returns`` are simple per-period returns (``0.01`` = +1 %), one value per period,
   in time order. NaN or inf raise :class:`tr_core.errors.NonFiniteError` naming the
-  argument and rows: drop missing periods explicitly before calling.
+  argument and rows: drop missing periods explicitly before calling. Numbers stored
+  as text are refused, never parsed.
+* The metrics that compound (:func:`annualized_return`, :func:`calmar_ratio`, and
+  :func:`~tr_evaluation.metrics.drawdown.max_drawdown`) take ``units`` (default
+  ``"fraction"``), convert the returns to fractions and warn with
+  :class:`tr_core.units.UnitsWarning` when they look like another unit: percent
+  points compounded as fractions (5.0 read as +500 % a period) annualize to 1e127.
+  Their results are fractions whatever ``units`` says.
+* A series whose values agree to within float rounding (see
+  :data:`~tr_evaluation.metrics._checks.DISPERSION_RTOL`) has no dispersion: ratios
+  that divide by it raise, exactly as for a constant series.
+* Moments are computed on values rescaled by a power of two (exact), so values near
+  1e200 give the same ratios as values near 1.
 * ``periods_per_year`` annualizes (252 for daily data, 52 weekly, 12 monthly);
   ``None`` means "report the per-period value".
 * Rates passed as parameters (``risk_free``, ``target``) are per-period rates.
@@ -25,14 +37,20 @@ from typing import Any
 import numpy as np
 
 from tr_core.errors import InsufficientDataError
+from tr_core.units import TargetUnits
 from tr_evaluation.metrics._checks import (
+    FloatArray,
     annualization,
+    check_dispersion,
     finite,
+    fraction_returns,
+    negligible_spread,
     positive,
+    power_of_two_scale,
     returns_array,
     wealth_path,
 )
-from tr_evaluation.metrics.drawdown import max_drawdown
+from tr_evaluation.metrics.drawdown import drawdown_depth
 
 __all__ = [
     "annualized_return",
@@ -70,14 +88,21 @@ def sharpe_ratio(
     Raises
     ------
     InsufficientDataError
-        Fewer than 2 observations, or all returns equal (zero dispersion: the ratio
-        is undefined rather than infinite).
+        Fewer than 2 observations, or all returns equal up to float rounding (zero
+        dispersion: the ratio is undefined rather than infinite).
     NonFiniteError
         NaN or inf in ``returns``.
+    TrTypeError
+        ``returns`` not numeric (numbers stored as text included).
     """
-    excess = returns_array(returns, "returns", min_obs=2) - finite(risk_free, "risk_free")
-    _check_dispersion(excess, "returns")
-    return float(excess.mean() / excess.std(ddof=1) * annualization(periods_per_year))
+    r = returns_array(returns, "returns", min_obs=2)
+    rf = finite(risk_free, "risk_free")
+    scale = annualization(periods_per_year)
+    magnitude = max(float(np.max(np.abs(r))), abs(rf))
+    f = power_of_two_scale(magnitude)
+    excess = r * f - rf * f
+    check_dispersion(excess, magnitude * f, r, "returns", "the Sharpe ratio")
+    return float(excess.mean() / excess.std(ddof=1) * scale)
 
 
 def sortino_ratio(
@@ -100,6 +125,10 @@ def sortino_ratio(
     periods_per_year : float or None, default 252
         Annualization; ``None`` returns the per-period ratio.
 
+    Shortfalls below the target by no more than float rounding of the values
+    (:data:`~tr_evaluation.metrics._checks.DISPERSION_RTOL` of their magnitude)
+    count as no shortfall, exactly as a return equal to the target does.
+
     Returns
     -------
     float
@@ -108,25 +137,39 @@ def sortino_ratio(
     Raises
     ------
     InsufficientDataError
-        Fewer than 2 observations, or every return equals the target (0/0).
+        Fewer than 2 observations, or every return equals the target up to float
+        rounding (0/0).
     NonFiniteError
         NaN or inf in ``returns``.
+    TrTypeError
+        ``returns`` not numeric (numbers stored as text included).
     """
-    excess = returns_array(returns, "returns", min_obs=2) - finite(target, "target")
+    r = returns_array(returns, "returns", min_obs=2)
+    tau = finite(target, "target")
     scale = annualization(periods_per_year)
-    downside = math.sqrt(float(np.mean(np.minimum(excess, 0.0) ** 2)))
+    magnitude = max(float(np.max(np.abs(r))), abs(tau))
+    f = power_of_two_scale(magnitude)
+    excess = r * f - tau * f
+    shortfall = np.maximum(-excess, 0.0)
+    shortfall[negligible_spread(shortfall, magnitude * f)] = 0.0
+    downside = math.sqrt(float(np.mean(shortfall**2)))
     mean = float(excess.mean())
     if downside == 0.0:
-        if mean > 0.0:
+        if mean > 0.0 and not negligible_spread(mean, magnitude * f):
             return math.inf
         raise InsufficientDataError(
-            "`returns` never deviates from `target`; the Sortino ratio is 0/0 (undefined)."
+            "`returns` never deviates from `target` below it, and its mean excess is not "
+            "positive (up to float rounding); the Sortino ratio is 0/0 (undefined)."
         )
     return mean / downside * scale
 
 
 def annualized_return(
-    returns: Any, *, periods_per_year: float = 252, compounded: bool = True
+    returns: Any,
+    *,
+    periods_per_year: float = 252,
+    compounded: bool = True,
+    units: TargetUnits = "fraction",
 ) -> float:
     r"""Annualized return of a return series.
 
@@ -141,20 +184,45 @@ def annualized_return(
         Periods per year :math:`P`.
     compounded : bool, default True
         Geometric (simple returns) or arithmetic (log/additive returns) annualization.
+    units : {"fraction", "percent", "log", "bps"}, default "fraction"
+        How ``returns`` are written (0.05, 5.0, log(1.05) or 500 for +5 %). Log
+        returns are compounded exactly (as ``exp(r) - 1``) unless ``compounded=False``.
 
     Returns
     -------
     float
+        A fraction (``0.32`` = +32 % a year), whatever ``units``.
+
+    Raises
+    ------
+    InvalidParameterError
+        A return below -100 % when compounded, or unknown ``units``.
+
+    Warns
+    -----
+    UnitsWarning
+        When the returns look like another unit than ``units`` (median ``|return|``
+        above 100 % a period, e.g. percent points declared as fractions).
     """
-    r = returns_array(returns, "returns")
-    ppy = positive(periods_per_year, "periods_per_year")
+    r = fraction_returns(returns, "returns", units=units, compounded=compounded)
+    return _annualized(r, positive(periods_per_year, "periods_per_year"), compounded)
+
+
+def _annualized(r: FloatArray, ppy: float, compounded: bool) -> float:
+    """Annualized return of validated fractions."""
     if not compounded:
         return float(r.mean() * ppy)
     wealth = float(wealth_path(r, "returns")[-1])
     return float(wealth ** (ppy / r.size) - 1.0)
 
 
-def calmar_ratio(returns: Any, *, periods_per_year: float = 252, compounded: bool = True) -> float:
+def calmar_ratio(
+    returns: Any,
+    *,
+    periods_per_year: float = 252,
+    compounded: bool = True,
+    units: TargetUnits = "fraction",
+) -> float:
     r"""Calmar ratio: annualized return over the absolute maximum drawdown (Young 1991).
 
     .. math:: Calmar = \frac{R_{ann}}{|MDD|}
@@ -171,6 +239,8 @@ def calmar_ratio(returns: Any, *, periods_per_year: float = 252, compounded: boo
         Periods per year.
     compounded : bool, default True
         Treat returns as simple (compounded) or additive (log) returns.
+    units : {"fraction", "percent", "log", "bps"}, default "fraction"
+        How ``returns`` are written; see :func:`annualized_return`.
 
     Returns
     -------
@@ -181,9 +251,17 @@ def calmar_ratio(returns: Any, *, periods_per_year: float = 252, compounded: boo
     ------
     InsufficientDataError
         No drawdown and a return that is not positive (0/0).
+    InvalidParameterError
+        A return below -100 % when compounded, or unknown ``units``.
+
+    Warns
+    -----
+    UnitsWarning
+        When the returns look like another unit than ``units``.
     """
-    ann = annualized_return(returns, periods_per_year=periods_per_year, compounded=compounded)
-    depth = abs(max_drawdown(returns, compounded=compounded).depth)
+    r = fraction_returns(returns, "returns", units=units, compounded=compounded)
+    ann = _annualized(r, positive(periods_per_year, "periods_per_year"), compounded)
+    depth = abs(drawdown_depth(r, compounded))
     if depth == 0.0:
         if ann > 0.0:
             return math.inf
@@ -242,12 +320,3 @@ def profit_factor(returns: Any) -> float:
             "`returns` has no gains and no losses (all zero); the profit factor is 0/0."
         )
     return gains / losses
-
-
-def _check_dispersion(values: np.ndarray, name: str) -> None:
-    """Raise when every value is identical (the ratio would be 0/0 or a rounding artefact)."""
-    if np.ptp(values) == 0.0:
-        raise InsufficientDataError(
-            f"`{name}` has zero dispersion (every value equals {values[0]!r}); the ratio is "
-            "undefined. Check that the series is not a constant placeholder."
-        )

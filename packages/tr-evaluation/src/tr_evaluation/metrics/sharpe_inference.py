@@ -35,7 +35,9 @@ from scipy.stats import norm
 from tr_core.errors import InsufficientDataError, InvalidParameterError, TrTypeError
 from tr_evaluation.metrics._checks import (
     annualization,
+    check_dispersion,
     finite,
+    power_of_two_scale,
     returns_array,
     returns_matrix,
 )
@@ -311,17 +313,21 @@ def minimum_track_record_length(
 
 
 def _moments(r: np.ndarray, name: str) -> tuple[float, float, float]:
-    """Per-period Sharpe ratio (ddof=1), skewness and raw kurtosis (biased moments)."""
-    if np.ptp(r) == 0.0:
-        raise InsufficientDataError(
-            f"`{name}` has zero dispersion (every value equals {r[0]!r}); its Sharpe ratio "
-            "is undefined."
-        )
-    centered = r - r.mean()
+    """Per-period Sharpe ratio (ddof=1), skewness and raw kurtosis (biased moments).
+
+    All three are scale-free, so they are computed on ``r`` rescaled by a power of two
+    (exact): values near 1e200 would otherwise overflow when raised to the 4th power.
+    A series without dispersion beyond float rounding raises, as a constant one does.
+    """
+    magnitude = float(np.max(np.abs(r)))
+    f = power_of_two_scale(magnitude)
+    z = r * f
+    check_dispersion(z, magnitude * f, r, name, "its Sharpe ratio")
+    centered = z - z.mean()
     m2 = float(np.mean(centered**2))
     skew = float(np.mean(centered**3)) / m2**1.5
     kurt = float(np.mean(centered**4)) / m2**2
-    return float(r.mean() / r.std(ddof=1)), skew, kurt
+    return float(z.mean() / z.std(ddof=1)), skew, kurt
 
 
 def _variance_term(sr: float, skew: float, kurtosis: float) -> float:
