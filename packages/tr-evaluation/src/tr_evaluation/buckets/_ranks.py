@@ -8,6 +8,8 @@ Values are then sorted within their groups: groups of similar size (sizes in
 ``_CHUNK_CELLS`` cells and sorted row-wise, so a day of 3,000 rows is sorted in
 cache instead of as part of one global 6M-row sort; padding wastes at most half
 of each matrix, and the loop runs over size classes and chunks, never over groups.
+Consecutive groups of one size (a balanced panel) need no padding: their matrix
+is a reshaped view of the rows.
 Callers work chunk by chunk too (ranks, buckets), so no temporary spans all rows:
 on large inputs, fresh memory (page faults) costs as much as the arithmetic.
 
@@ -71,17 +73,6 @@ def _counting_sort(
         block_starts = np.cumsum(block_counts) - block_counts
         yield rows, order, np.arange(order.size) + (next_slot - block_starts)[sorted_codes]
         next_slot += block_counts
-
-
-def group_copy(
-    codes: npt.NDArray[np.integer], sizes: IntArray, arrays: list[FloatArray]
-) -> list[FloatArray]:
-    """Copies of ``arrays`` with their rows laid out group by group (stable)."""
-    out = [np.empty_like(a) for a in arrays]
-    for rows, order, dest in _counting_sort(codes, sizes):
-        for source, target in zip(arrays, out, strict=True):
-            target[dest] = source[rows][order]
-    return out
 
 
 def group_layout(codes: npt.NDArray[np.integer], sizes: IntArray) -> npt.NDArray[np.intp] | None:
@@ -165,14 +156,19 @@ def _sort_chunk(
     values (None when the chunk was proven free of ties by the packed-key sort).
     """
     width = int(chunk_sizes.max())
-    cells = chunk_starts[:, None] + np.arange(width)
+    n_groups = chunk_sizes.size
+    first = int(chunk_starts[0])
     valid = None
     if bool(np.all(chunk_sizes == width)):
-        block = grouped[cells]
+        if int(chunk_starts[-1]) - first == (n_groups - 1) * width:
+            # Consecutive groups of one size (a balanced panel): a view, no index matrix.
+            block = grouped[first : first + n_groups * width].reshape(n_groups, width)
+        else:
+            block = grouped[chunk_starts[:, None] + np.arange(width)]
     else:
         valid = np.arange(width) < chunk_sizes[:, None]
         block = np.full(valid.shape, np.inf)
-        block[valid] = grouped[cells[valid]]
+        block[valid] = grouped[(chunk_starts[:, None] + np.arange(width))[valid]]
     index_bits = max(1, (width - 1).bit_length())
     ranked = _packed_argsort(block, index_bits, valid) if index_bits <= _MAX_INDEX_BITS else None
     sorted_values = None
@@ -199,23 +195,30 @@ def _packed_argsort(
     (ties, or values equal in their high bits) None is returned and the caller uses
     ``np.argsort``.
     """
-    bits = (block + 0.0).view(np.uint64)
-    sign = bits >> np.uint64(63)
-    flip = (np.uint64(0) - sign) | np.uint64(1 << 63)
-    keys = bits ^ flip
-    shift = np.uint64(index_bits)
-    keys >>= shift
-    keys <<= shift
+    # A fresh array (never a view of the caller's values); + 0.0 folds -0.0 into +0.0.
+    keys = (block + 0.0).view(np.uint64)
+    # Negative values: flip every bit; others: set the sign bit. The arithmetic shift
+    # of the signed view gives all ones for negatives, zero otherwise.
+    flip = (keys.view(np.int64) >> 63).view(np.uint64)
+    flip |= np.uint64(1 << 63)
+    keys ^= flip
+    del flip
+    index_mask = np.uint64((1 << index_bits) - 1)
+    keys &= ~index_mask
     keys |= np.arange(block.shape[1], dtype=np.uint64)
     keys.sort(axis=1)
-    high = keys >> shift
+    high = keys >> np.uint64(index_bits)
     clash = high[:, 1:] == high[:, :-1]
+    del high
     if valid is not None:
         clash &= valid[:, 1:]
     if clash.any():
         return None
-    keys &= np.uint64((1 << index_bits) - 1)
-    return keys.astype(np.intp)
+    keys &= index_mask
+    if np.dtype(np.intp).itemsize == keys.itemsize:
+        # Column indices are < 2**16: the same bits read as intp, without a copy.
+        return keys.view(np.intp)
+    return keys.astype(np.intp)  # pragma: no cover - 32-bit platforms
 
 
 def sorted_twice_ranks(sorted_values: FloatArray | None, sizes: IntArray) -> IntArray:

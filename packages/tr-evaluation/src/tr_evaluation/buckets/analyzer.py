@@ -9,15 +9,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from tr_core.alignment import align_inputs, with_index
 from tr_core.errors import InsufficientDataError, InvalidParameterError
-from tr_core.validation import (
-    as_datetime_array,
-    as_float_array,
-    as_weight_array,
-    check_same_length,
-    resolve_column,
-)
+from tr_core.validation import as_float_array, as_weight_array, resolve_column
 from tr_evaluation.buckets.assign import (
+    Bucketing,
     check_labels,
     check_n_buckets,
     factorize_labels,
@@ -27,7 +23,7 @@ from tr_evaluation.buckets.periods import FREQUENCIES, period_codes
 from tr_evaluation.buckets.plots import plot_bucket_performance
 from tr_evaluation.buckets.result import BucketResult
 from tr_evaluation.buckets.secondary import SecondaryInputs
-from tr_evaluation.buckets.stats import bucket_table
+from tr_evaluation.buckets.stats import bucket_table, period_bucket_means, run_period_means
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -45,15 +41,27 @@ class BucketAnalyzer:
         with 20 buckets "bucket 19 return" is the top bucket's mean return.
     by : {None, "D", "W", "M"} or str, default None
         None pools all rows into one ranking. ``"D"``/``"W"``/``"M"`` rank within
-        each calendar day / Monday-to-Sunday week / month of ``times``
-        (cross-sectional buckets, as factor-analysis tools do). Any other string
-        names a column of ``data`` whose values are the groups (e.g. a date column).
-        Groups with fewer rows than buckets still use the full 0..n-1 range by
-        rank pct (see :mod:`tr_evaluation.buckets.assign`).
+        each calendar day / Monday-to-Sunday week / month of ``times``, in the
+        times' own timezone (a New York trade at 20:00 belongs to that New York
+        day, not to the next UTC day) — cross-sectional buckets, as
+        factor-analysis tools do. Any other string names a column of ``data``
+        whose values are the groups (e.g. a date column). Groups with fewer rows
+        than buckets still use the full 0..n-1 range by rank pct (see
+        :mod:`tr_evaluation.buckets.assign`).
     period : {None, "D", "W", "M"}, default None
-        Period of the per-period statistics (rank IC, top-bucket return, turnover)
-        when buckets are pooled; defaults to ``"M"`` when ``times`` are given.
-        When ``by`` is set, its groups are the periods and ``period`` must be None.
+        Period of the per-period statistics (rank IC, top-bucket return, turnover,
+        the table's ``period_mean``) when buckets are pooled; defaults to ``"M"``
+        when ``times`` are given. When ``by`` is set, its groups are the periods
+        and ``period`` must be None.
+
+    Notes
+    -----
+    The bucket table has two means. ``mean`` pools every row of the bucket (a
+    period with more rows weighs more); ``period_mean`` is the plain average of
+    the per-period bucket means (every period weighs the same), which is what
+    alphalens' ``mean_return_by_quantile(by_date=False)`` reports. They agree on a
+    balanced panel and differ on an unbalanced one; see
+    :mod:`tr_evaluation.buckets.stats`.
 
     Examples
     --------
@@ -82,6 +90,11 @@ class BucketAnalyzer:
     ) -> BucketResult:
         """Assign buckets and compute the bucket table and headline figures.
 
+        Per-row inputs that are pandas objects are paired by index label with the
+        first of them (``scores`` when it is a Series), never by position: a
+        ``returns`` Series holding the same rows in another order is reordered, one
+        with other labels is refused. Plain arrays and lists are taken by position.
+
         Parameters
         ----------
         scores : array-like of float or str
@@ -89,8 +102,9 @@ class BucketAnalyzer:
         returns : array-like of float or str
             Realized returns (e.g. alpha as a fraction). NaN rows are dropped and counted.
         times : array-like of datetime or str, optional
-            Decision time per row; needed for ``by="D"/"W"/"M"`` and for the
-            per-period statistics.
+            Decision time per row, naive or timezone-aware; needed for
+            ``by="D"/"W"/"M"`` and for the per-period statistics. Periods are the
+            calendar periods of the times' own timezone.
         entities : array-like or str, optional
             Entity (ticker) per row; enables top-bucket turnover.
         weights : array-like of float or str, optional
@@ -101,11 +115,17 @@ class BucketAnalyzer:
         Returns
         -------
         BucketResult
+            Its ``buckets`` is a Series on the caller's index when a per-row input
+            was a Series (or a column of ``data``), else an array in input order.
 
         Raises
         ------
         InvalidParameterError
             Bad ``n_buckets``/``by``/``period``; negative or all-zero weights.
+        SizeLimitError
+            ``n_buckets`` above :data:`~tr_evaluation.buckets.assign.MAX_BUCKETS`.
+        IndexAlignmentError
+            Series inputs whose index labels differ (they describe other rows).
         LengthMismatchError
             Inputs of different lengths.
         NonFiniteError
@@ -116,25 +136,27 @@ class BucketAnalyzer:
             Fewer usable rows than buckets.
         """
         n_buckets = check_n_buckets(self.n_buckets)
-        scores, returns, times, entities, weights = (
-            _column(data, value, name)
-            for value, name in (
-                (scores, "scores"),
-                (returns, "returns"),
-                (times, "times"),
-                (entities, "entities"),
-                (weights, "weights"),
-            )
+        self._check_by_and_period()
+        groups = self._by_column(data)
+        aligned, index = align_inputs(
+            scores=_column(data, scores, "scores"),
+            returns=_column(data, returns, "returns"),
+            times=_column(data, times, "times"),
+            entities=_column(data, entities, "entities"),
+            weights=_column(data, weights, "weights"),
+            by=groups,
         )
-        s = as_float_array(scores, "scores", allow_nan=True)
-        r = as_float_array(returns, "returns", allow_nan=True)
-        check_same_length(scores=s, returns=r, times=times, entities=entities, weights=weights)
+        s = as_float_array(aligned["scores"], "scores", allow_nan=True)
+        r = as_float_array(aligned["returns"], "returns", allow_nan=True)
         keep = ~(np.isnan(s) | np.isnan(r))
         n_dropped = int(keep.size - np.count_nonzero(keep))
+        weights = aligned["weights"]
         w = None if weights is None else check_weights(weights, keep)
-        codes, labels, period_name = self._period_codes(times, data, s.size)
+        codes, labels, period_name = self._period_codes(aligned["times"], aligned["by"])
+        entities = aligned["entities"]
         if entities is not None:
             check_labels(entities, "entities")
+            # A private copy: statistics computed later must not see the caller's edits.
             entities = (
                 entities.to_numpy(copy=True)
                 if isinstance(entities, pd.Series | pd.Index)
@@ -153,12 +175,22 @@ class BucketAnalyzer:
             )
         if kept is not None and labels is not None and codes is not None:
             codes, labels = _drop_empty_periods(codes, labels)
-        buckets = self._buckets(s, codes, n_buckets)
-        table = bucket_table(r, w, buckets, n_buckets)
-        aligned = buckets
+        bucketing = self._buckets(s, codes, n_buckets, (r,) if w is None else (r, w))
+        layout = bucketing.layout
+        assert layout is not None  # carried arrays were given
+        if self.by is not None:
+            period_mean = run_period_means(layout, n_buckets)
+        elif codes is not None:
+            period_mean = period_bucket_means(codes, bucketing.buckets, r, w, n_buckets)
+        else:
+            period_mean = None
+        table = bucket_table(layout, n_buckets, period_mean)
+        buckets = bucketing.buckets
+        del layout, bucketing  # the bucket-ordered copies are no longer needed
+        aligned_buckets = buckets
         if kept is not None:
-            aligned = np.full(keep.size, -1, dtype=np.int16)
-            aligned[kept] = buckets
+            aligned_buckets = np.full(keep.size, -1, dtype=buckets.dtype)
+            aligned_buckets[kept] = buckets
         inputs = SecondaryInputs(
             scores=s,
             returns=r,
@@ -176,7 +208,7 @@ class BucketAnalyzer:
             n_dropped=n_dropped,
             by=self.by,
             period=period_name,
-            buckets=aligned,
+            buckets=with_index(aligned_buckets, index, "bucket"),
             _inputs=inputs,
         )
 
@@ -195,10 +227,8 @@ class BucketAnalyzer:
         """
         return plot_bucket_performance(result)
 
-    def _period_codes(
-        self, times: Any, data: pd.DataFrame | None, n_rows: int
-    ) -> tuple[npt.NDArray[np.int64] | None, pd.Index | None, str | None]:
-        """Period code per row (None when there are no periods), period labels, period name."""
+    def _check_by_and_period(self) -> None:
+        """Raise on a ``by``/``period`` combination that cannot be honoured."""
         by, period = self.by, self.period
         if period is not None and period not in FREQUENCIES:
             raise InvalidParameterError(
@@ -209,64 +239,76 @@ class BucketAnalyzer:
                 f"`period`={period!r} was given with `by`={by!r}; with `by` the groups are "
                 "the periods — leave period=None."
             )
-        if by is None:
-            if times is None:
-                if period is not None:
-                    raise InvalidParameterError(
-                        f"`period`={period!r} needs `times`; pass the decision times."
-                    )
-                return None, None, None
-            freq = period or "M"
-            codes, starts = period_codes(as_datetime_array(times, "times"), freq)
-            return codes, starts, freq
-        if not isinstance(by, str):
+        if by is not None and not isinstance(by, str):
             raise InvalidParameterError(
                 f"`by` must be None, one of {list(FREQUENCIES)} or a column name, got {by!r}."
             )
-        if by in FREQUENCIES:
-            if times is None:
-                raise InvalidParameterError(
-                    f"`by`={by!r} buckets within calendar periods and needs `times`; "
-                    "pass the decision times."
-                )
-            codes, starts = period_codes(as_datetime_array(times, "times"), by)
-            return codes, starts, by
+
+    def _by_column(self, data: pd.DataFrame | None) -> Any:
+        """The group column named by ``by`` (None for pooled or calendar buckets)."""
+        by = self.by
+        if by is None or by in FREQUENCIES:
+            return None
         if data is None:
             raise InvalidParameterError(
                 f"`by`={by!r} is not one of {list(FREQUENCIES)}, so it must name a column of "
                 "`data`; pass data=<your frame>."
             )
-        groups = resolve_column(data, by, "by")
-        check_same_length(scores=np.empty(n_rows), by=groups)
-        codes, uniques = factorize_labels(groups, "by")
-        return codes, uniques, by
+        return resolve_column(data, by, "by")
+
+    def _period_codes(
+        self, times: Any, groups: Any
+    ) -> tuple[npt.NDArray[np.int64] | None, pd.Index | None, str | None]:
+        """Period code per row (None when there are no periods), period labels, period name."""
+        by, period = self.by, self.period
+        if groups is not None:
+            assert by is not None  # groups come from the column named by `by`
+            codes, uniques = factorize_labels(groups, "by")
+            return codes, uniques, by
+        freq = by or period
+        if times is None:
+            if freq is not None:
+                what = "buckets within calendar periods" if by else "per-period statistics"
+                raise InvalidParameterError(
+                    f"`{'by' if by else 'period'}`={freq!r} ({what}) needs `times`; "
+                    "pass the decision times."
+                )
+            return None, None, None
+        freq = freq or "M"
+        codes, starts = period_codes(times, freq)
+        return codes, starts, freq
 
     def _buckets(
-        self, s: npt.NDArray[np.float64], codes: npt.NDArray[np.int64] | None, n_buckets: int
-    ) -> npt.NDArray[np.int16]:
+        self,
+        s: npt.NDArray[np.float64],
+        codes: npt.NDArray[np.int64] | None,
+        n_buckets: int,
+        carry: tuple[npt.NDArray[np.float64], ...],
+    ) -> Bucketing:
         """Buckets pooled, or within the groups of ``by``; warns on constant scores."""
         if self.by is None or codes is None:
-            buckets, n_constant = grouped_buckets(
-                s, None, np.array([s.size], dtype=np.int64), n_buckets
+            bucketing = grouped_buckets(
+                s, None, np.array([s.size], dtype=np.int64), n_buckets, carry
             )
-            if n_constant:
+            if bucketing.n_constant:
                 warnings.warn(
                     "`scores` are constant: every row falls into the middle bucket "
                     f"{(n_buckets - 1) // 2}; the bucket table says nothing about the model.",
                     UserWarning,
                     stacklevel=3,
                 )
-            return buckets
+            return bucketing
         sizes = np.bincount(codes).astype(np.int64)
-        buckets, n_constant = grouped_buckets(s, codes, sizes, n_buckets)
-        if n_constant:
+        bucketing = grouped_buckets(s, codes, sizes, n_buckets, carry)
+        if bucketing.n_constant:
             warnings.warn(
-                f"`scores` are constant within {n_constant} of {int(np.count_nonzero(sizes > 1))} "
-                "groups of two or more rows; those rows all fall into the middle bucket.",
+                f"`scores` are constant within {bucketing.n_constant} of "
+                f"{int(np.count_nonzero(sizes > 1))} groups of two or more rows; those rows "
+                "all fall into the middle bucket.",
                 UserWarning,
                 stacklevel=3,
             )
-        return buckets
+        return bucketing
 
 
 def _drop_empty_periods(

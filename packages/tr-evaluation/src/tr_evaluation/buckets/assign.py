@@ -14,22 +14,39 @@ middle bucket ``(n - 1) // 2`` instead of raising as ``qcut`` does. A group with
 single row also goes to the middle bucket; a group with fewer rows than buckets
 spreads its rows over the full range 0..n-1 by rank (its lowest row in bucket 0,
 its highest in bucket n-1), so the top bucket always means "best in its period".
+
+Sizes. Buckets are stored as int16 up to ``n_buckets = 32,768`` and as int32
+above; ``n_buckets`` is limited to :data:`MAX_BUCKETS` (one million), which keeps
+the doubled-rank arithmetic ``2 r n`` exact in int64 for any group that fits in
+memory, and is far beyond a useful bucket count (a million buckets of a
+ten-million-row group hold ten rows each).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from tr_core.alignment import align_inputs, with_index
 from tr_core.errors import InvalidParameterError, NonFiniteError, describe_rows
-from tr_core.validation import as_float_array, check_same_length, row_labels
-from tr_evaluation.buckets._ranks import group_bounds, sorted_chunks, sorted_twice_ranks
+from tr_core.validation import as_float_array, check_size, row_labels
+from tr_evaluation.buckets._layout import BucketLayout, LayoutBuilder
+from tr_evaluation.buckets._ranks import (
+    SortedChunk,
+    group_bounds,
+    sorted_chunks,
+    sorted_twice_ranks,
+)
 
 __all__ = [
+    "MAX_BUCKETS",
+    "Bucketing",
     "assign_buckets",
+    "bucket_dtype",
     "buckets_from_ranks",
     "check_labels",
     "check_n_buckets",
@@ -37,20 +54,44 @@ __all__ = [
     "grouped_buckets",
 ]
 
+#: The largest ``n_buckets`` accepted (see the module docstring).
+MAX_BUCKETS = 1_000_000
+
+BucketArray = npt.NDArray[np.signedinteger[Any]]
+
 
 def check_n_buckets(n_buckets: Any) -> int:
-    """Return ``n_buckets`` as an int, or raise naming the parameter."""
+    """Return ``n_buckets`` as an int, or raise naming the parameter.
+
+    Raises
+    ------
+    InvalidParameterError
+        Not an integer >= 2.
+    SizeLimitError
+        Above :data:`MAX_BUCKETS` (refused before anything is allocated).
+    """
     if isinstance(n_buckets, bool) or not isinstance(n_buckets, int | np.integer) or n_buckets < 2:
         raise InvalidParameterError(
             f"`n_buckets` must be an integer >= 2, got {n_buckets!r}; "
             "use e.g. n_buckets=20 for ventiles or 10 for deciles."
         )
+    check_size(
+        int(n_buckets),
+        MAX_BUCKETS,
+        "`n_buckets`",
+        "use fewer buckets (e.g. 100 for percentiles); to order rows, rank them instead.",
+    )
     return int(n_buckets)
+
+
+def bucket_dtype(n_buckets: int) -> type[np.signedinteger[Any]]:
+    """The narrowest signed integer type holding buckets ``-1..n_buckets - 1``."""
+    return np.int16 if n_buckets - 1 <= np.iinfo(np.int16).max else np.int32
 
 
 def buckets_from_ranks(
     twice_ranks: npt.NDArray[np.int64], sizes: npt.NDArray[np.int64], n_buckets: int
-) -> npt.NDArray[np.int16]:
+) -> BucketArray:
     """Bucket per sorted position from doubled average ranks, group by group.
 
     Parameters
@@ -65,8 +106,9 @@ def buckets_from_ranks(
 
     Returns
     -------
-    ndarray of int16
-        Bucket 0..n-1 per sorted position (integer arithmetic, no rounding error).
+    ndarray of int16 or int32
+        Bucket 0..n-1 per sorted position (integer arithmetic, no rounding error),
+        in :func:`bucket_dtype` of ``n_buckets``.
     """
     denom = np.repeat(2 * np.maximum(sizes - 1, 1), sizes)
     out = twice_ranks
@@ -77,7 +119,26 @@ def buckets_from_ranks(
     np.clip(out, 0, n_buckets - 1, out=out)
     starts = np.cumsum(sizes) - sizes
     out[starts[sizes == 1]] = (n_buckets - 1) // 2
-    return out.astype(np.int16)
+    return out.astype(bucket_dtype(n_buckets))
+
+
+@dataclass(frozen=True, eq=False)
+class Bucketing:
+    """Buckets of every row, and optionally other per-row arrays laid out bucket by bucket.
+
+    Attributes
+    ----------
+    buckets : ndarray of int16 or int32
+        Bucket per row, in row order.
+    n_constant : int
+        Groups of two or more rows whose values are all equal.
+    layout : BucketLayout or None
+        The ``carry`` arrays of :func:`grouped_buckets` grouped by bucket.
+    """
+
+    buckets: BucketArray
+    n_constant: int
+    layout: BucketLayout | None = field(default=None)
 
 
 def grouped_buckets(
@@ -85,8 +146,9 @@ def grouped_buckets(
     codes: npt.NDArray[np.int64] | None,
     sizes: npt.NDArray[np.int64],
     n_buckets: int,
-) -> tuple[npt.NDArray[np.int16], int]:
-    """Bucket per row (pooled when ``codes`` is None) and the number of constant groups.
+    carry: tuple[npt.NDArray[np.float64], ...] = (),
+) -> Bucketing:
+    """Bucket per row (pooled when ``codes`` is None), constant groups, and a bucket layout.
 
     Parameters
     ----------
@@ -97,27 +159,53 @@ def grouped_buckets(
     sizes : ndarray of int
         Rows per group (``[n]`` when pooled).
     n_buckets : int
-        Number of buckets.
+        Number of buckets (already checked).
+    carry : tuple of ndarray of float
+        Per-row arrays (returns, weights) to lay out bucket by bucket while the
+        rows are in sorted order anyway: the bucket table then needs no second
+        sort, and the runs of one group in one bucket give per-period means.
 
     Returns
     -------
-    buckets : ndarray of int16
-        Bucket per row, in row order.
-    n_constant : int
-        Groups of two or more rows whose values are all equal.
+    Bucketing
     """
-    out = np.empty(values.size, dtype=np.int16)
+    dtype = bucket_dtype(n_buckets)
+    out = np.empty(values.size, dtype=dtype)
+    builder = LayoutBuilder(carry, n_buckets) if carry else None
+    patterns: dict[int, BucketArray] = {}
     n_constant = 0
     for chunk in sorted_chunks(values, codes, sizes):
-        out[chunk.rows] = buckets_from_ranks(
-            sorted_twice_ranks(chunk.values, chunk.sizes), chunk.sizes, n_buckets
-        )
+        chunk_buckets = _chunk_buckets(chunk, n_buckets, patterns)
+        out[chunk.rows] = chunk_buckets
+        if builder is not None:
+            builder.add(chunk.rows, chunk_buckets, chunk.sizes)
         if chunk.values is not None:
             starts, ends = group_bounds(chunk.sizes)
             multi = chunk.sizes > 1
             first, last = chunk.values[starts[multi]], chunk.values[ends[multi] - 1]
             n_constant += int(np.count_nonzero(first == last))
-    return out, n_constant
+    return Bucketing(out, n_constant, None if builder is None else builder.finish())
+
+
+def _chunk_buckets(
+    chunk: SortedChunk, n_buckets: int, patterns: dict[int, BucketArray]
+) -> BucketArray:
+    """Buckets of one chunk's sorted positions.
+
+    A tie-free chunk whose groups all have ``m`` rows (a balanced panel) repeats
+    one rank-to-bucket pattern of length ``m``: it is computed once per ``m`` and
+    tiled, instead of one integer division per row.
+    """
+    sizes = chunk.sizes
+    if chunk.values is None and sizes.size and bool(np.all(sizes == sizes[0])):
+        m = int(sizes[0])
+        pattern = patterns.get(m)
+        if pattern is None:
+            one = np.array([m], dtype=np.int64)
+            pattern = buckets_from_ranks(2 * np.arange(m, dtype=np.int64), one, n_buckets)
+            patterns[m] = pattern
+        return np.tile(pattern, sizes.size)
+    return buckets_from_ranks(sorted_twice_ranks(chunk.values, sizes), sizes, n_buckets)
 
 
 def check_labels(labels: Any, name: str) -> None:
@@ -148,9 +236,7 @@ def _raise_missing(labels: Any, name: str, missing: npt.NDArray[np.bool_]) -> No
     )
 
 
-def assign_buckets(
-    scores: Any, n_buckets: int = 20, *, groups: Any = None
-) -> npt.NDArray[np.int16]:
+def assign_buckets(scores: Any, n_buckets: int = 20, *, groups: Any = None) -> Any:
     """Bucket 0..n_buckets-1 of every score, pooled or within each group.
 
     Parameters
@@ -158,23 +244,31 @@ def assign_buckets(
     scores : array-like of float
         Finite scores (drop NaN rows first).
     n_buckets : int, default 20
-        Number of buckets; bucket ``n_buckets - 1`` holds the highest scores.
+        Number of buckets, 2..:data:`MAX_BUCKETS`; bucket ``n_buckets - 1`` holds
+        the highest scores.
     groups : array-like, optional
         Group label per row (e.g. the trade date): buckets are then formed within
-        each group (cross-sectionally) instead of over all rows.
+        each group (cross-sectionally) instead of over all rows. A Series is
+        paired with ``scores`` by index label, never by position.
 
     Returns
     -------
-    ndarray of int16
-        Bucket per row, aligned to ``scores``. See the module docstring for the
-        rule; without ties it equals ``pandas.qcut(scores, n_buckets, labels=False)``.
+    ndarray or Series of int16 (int32 when ``n_buckets > 32768``)
+        Bucket per row. A Series on the caller's index when ``scores`` or
+        ``groups`` is a Series (the first of them), else an array in input order.
+        See the module docstring for the rule; without ties it equals
+        ``pandas.qcut(scores, n_buckets, labels=False)``.
 
     Raises
     ------
     InvalidParameterError
         If ``n_buckets`` is not an integer >= 2.
+    SizeLimitError
+        If ``n_buckets`` exceeds :data:`MAX_BUCKETS`.
     NonFiniteError
-        If a score is NaN or infinite.
+        If a score is NaN or infinite, or a group label is missing.
+    IndexAlignmentError
+        If ``scores`` and ``groups`` are Series whose labels differ.
     LengthMismatchError
         If ``groups`` is not as long as ``scores``.
 
@@ -184,10 +278,12 @@ def assign_buckets(
     [1, 0, 0, 1]
     """
     n = check_n_buckets(n_buckets)
-    values = as_float_array(scores, "scores")
+    aligned, index = align_inputs(scores=scores, groups=groups)
+    values = as_float_array(aligned["scores"], "scores")
     if groups is None:
-        return grouped_buckets(values, None, np.array([values.size], dtype=np.int64), n)[0]
-    check_same_length(scores=values, groups=groups)
-    codes, uniques = factorize_labels(groups, "groups")
-    sizes = np.bincount(codes, minlength=len(uniques)).astype(np.int64)
-    return grouped_buckets(values, codes, sizes, n)[0]
+        buckets = grouped_buckets(values, None, np.array([values.size], dtype=np.int64), n).buckets
+    else:
+        codes, uniques = factorize_labels(aligned["groups"], "groups")
+        sizes = np.bincount(codes, minlength=len(uniques)).astype(np.int64)
+        buckets = grouped_buckets(values, codes, sizes, n).buckets
+    return with_index(buckets, index, "bucket")

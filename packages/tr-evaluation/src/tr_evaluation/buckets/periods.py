@@ -1,30 +1,41 @@
-"""Calendar periods of decision times: day, week (Monday to Sunday) or month."""
+"""Calendar periods of decision times: day, week (Monday to Sunday) or month.
+
+Periods are *local* calendar periods (:func:`tr_core.periods.calendar_periods`): a
+New York trade at 20:00 on 2024-03-01 belongs to the day 2024-03-01, although it
+is 01:00 on 2024-03-02 in UTC. Naive times are taken as they are.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from tr_core.errors import InvalidParameterError
+from tr_core.periods import calendar_periods
+from tr_core.validation import as_datetime_array
 
 __all__ = ["FREQUENCIES", "period_codes"]
 
 FREQUENCIES = ("D", "W", "M")
-_DAYS_TO_MONDAY = 3  # 1970-01-01 was a Thursday: day d falls in week (d + 3) // 7
 
 
 def period_codes(
-    times: npt.NDArray[np.datetime64], freq: str
+    times: Any, freq: str, name: str = "times"
 ) -> tuple[npt.NDArray[np.int64], pd.DatetimeIndex]:
     """Sorted integer period code per row and the start date of each period.
 
     Parameters
     ----------
-    times : ndarray of datetime64[ns]
-        Decision times (validated, no NaT).
+    times : array-like of datetime
+        Decision times, naive or timezone-aware (validated here: no NaT, no text).
     freq : {"D", "W", "M"}
-        Calendar day, week starting on Monday, or calendar month.
+        Calendar day, week starting on Monday, or calendar month — of the times'
+        own timezone.
+    name : str, default "times"
+        The argument's name, used in messages.
 
     Returns
     -------
@@ -32,52 +43,66 @@ def period_codes(
         0 for the earliest period present, increasing with time; periods without
         rows get no code, so consecutive codes are consecutive *observed* periods.
     starts : DatetimeIndex
-        Start of each coded period.
+        Start of each coded period, as a naive local date (midnight of its first day).
+
+    Raises
+    ------
+    InvalidParameterError
+        ``freq`` is not one of :data:`FREQUENCIES`.
+    TimeTypeError, TimeColumnError
+        Times that are not datetimes, or are missing.
     """
     if freq not in FREQUENCIES:
         raise InvalidParameterError(
             f"period frequency {freq!r} is not supported; use one of {list(FREQUENCIES)}."
         )
-    codes, keys_u = _sorted_codes(times, freq)
-    if freq == "M":
-        starts = keys_u.astype("datetime64[M]").astype("datetime64[ns]")
-    elif freq == "W":
-        starts = (keys_u * 7 - _DAYS_TO_MONDAY).astype("datetime64[D]").astype("datetime64[ns]")
-    else:
-        starts = keys_u.astype("datetime64[D]").astype("datetime64[ns]")
-    return codes, pd.DatetimeIndex(starts)
-
-
-def _period_keys(times: npt.NDArray[np.datetime64], freq: str) -> npt.NDArray[np.int64]:
-    """Integer key of each time's period: months, or days / weeks since the epoch."""
-    if freq == "M":
-        return times.astype("datetime64[M]").view(np.int64)
-    days = times.astype("datetime64[D]").view(np.int64)
-    return (days + _DAYS_TO_MONDAY) // 7 if freq == "W" else days
-
-
-def _sorted_codes(
-    times: npt.NDArray[np.datetime64], freq: str
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Dense period codes in time order, and the sorted distinct period keys.
-
-    Time-sorted input (checked in one pass) needs no sort or hash table: rows are
-    cut into runs of equal times, only the first time of each run is converted to
-    its period key, and a row's code is the number of period changes before its run.
-    """
-    t = times.view(np.int64)
+    utc = as_datetime_array(times, name)
+    tz = _timezone(times)
+    t = utc.view(np.int64)
     if t.size and bool(np.all(t[1:] >= t[:-1])):
+        # Time-sorted input (checked in one pass) needs no hash table: rows are cut
+        # into runs of equal times, and only the first time of each run gets a period.
         new_time = np.empty(t.size, dtype=bool)
         new_time[0] = True
         np.not_equal(t[1:], t[:-1], out=new_time[1:])
         run_first = np.flatnonzero(new_time)
         del new_time
-        run_keys = _period_keys(times[run_first], freq)
-        new_period = np.empty(run_keys.size, dtype=bool)
-        new_period[0] = True
-        np.not_equal(run_keys[1:], run_keys[:-1], out=new_period[1:])
-        run_codes = np.cumsum(new_period, dtype=np.int64) - 1
-        run_rows = np.diff(np.append(run_first, t.size))
-        return np.repeat(run_codes, run_rows), run_keys[new_period]
-    codes, uniques = pd.factorize(_period_keys(times, freq), sort=True)
-    return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=np.int64)
+        run_codes, starts = _dense_periods(_local(utc[run_first], tz), freq, name)
+        return np.repeat(run_codes, np.diff(run_first, append=t.size)), starts
+    # Otherwise the distinct local calendar days (few) carry the periods.
+    day_codes, days = pd.factorize(_local_days(utc, tz))
+    codes_of_day, starts = _dense_periods(pd.DatetimeIndex(days), freq, name)
+    return codes_of_day[day_codes], starts
+
+
+def _timezone(times: Any) -> Any:
+    """The timezone of validated datetimes, or None when they are naive."""
+    dtype = getattr(times, "dtype", None)
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        return dtype.tz
+    if dtype is not None and dtype.kind == "M":
+        return None
+    # Lists and object arrays of timestamps: pandas finds their common zone.
+    return getattr(pd.Index(list(np.asarray(times, dtype=object))).dtype, "tz", None)
+
+
+def _local(utc: npt.NDArray[np.datetime64], tz: Any) -> pd.DatetimeIndex:
+    """Naive UTC times as times of ``tz`` (unchanged when ``tz`` is None)."""
+    index = pd.DatetimeIndex(utc)
+    return index if tz is None else index.tz_localize("UTC").tz_convert(tz)
+
+
+def _local_days(utc: npt.NDArray[np.datetime64], tz: Any) -> npt.NDArray[np.datetime64]:
+    """The local calendar day of every time (its period is the period of that day)."""
+    local = utc if tz is None else _local(utc, tz).tz_localize(None).to_numpy()
+    return local.astype("datetime64[D]")
+
+
+def _dense_periods(
+    times: pd.DatetimeIndex, freq: str, name: str
+) -> tuple[npt.NDArray[np.int64], pd.DatetimeIndex]:
+    """Code of each time's local period (0 = earliest) and the start of each period."""
+    periods = calendar_periods(times, freq, name)
+    _, first, codes = np.unique(periods.asi8, return_index=True, return_inverse=True)
+    starts = pd.DatetimeIndex(periods[first].start_time).as_unit("ns")
+    return codes.reshape(-1).astype(np.int64, copy=False), starts

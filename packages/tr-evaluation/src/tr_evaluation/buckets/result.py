@@ -32,7 +32,7 @@ def plain(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class BucketResult:
     """Realized returns of score buckets (bucket ``n_buckets - 1`` is the top).
 
@@ -45,8 +45,12 @@ class BucketResult:
         Number of buckets.
     table : DataFrame
         One row per bucket 0..n-1: ``count``, ``weight`` (sum of weights),
-        ``mean``, ``median``, ``std``, ``win_rate``, ``t_stat``, ``n_eff``
-        (formulas in :mod:`tr_evaluation.buckets.stats`).
+        ``mean`` (pooled over all the bucket's rows), ``period_mean`` (plain
+        average of the per-period bucket means, as alphalens'
+        ``mean_return_by_quantile(by_date=False)``; equal to ``mean`` without
+        periods), ``median``, ``std``, ``win_rate``, ``t_stat``, ``n_eff``
+        (formulas in :mod:`tr_evaluation.buckets.stats`). ``bucket_<k>_return``
+        and the top/bottom/spread figures read ``mean``.
     periods : DataFrame or None
         One row per observed period (index: period start or group label):
         ``count``, ``ic`` (rank IC within the period), ``top_return``,
@@ -63,8 +67,10 @@ class BucketResult:
         How buckets were formed: None (pooled), a frequency or a column name.
     period : str or None
         The period of ``periods``.
-    buckets : ndarray of int16
-        Bucket of every input row, aligned to the input; -1 marks a dropped row.
+    buckets : ndarray or Series of int16 (int32 above 32,768 buckets)
+        Bucket of every input row; -1 marks a dropped row. A Series on the
+        caller's index when a per-row input was a Series (or a column of
+        ``data``), else an array in input order.
     """
 
     n_buckets: int
@@ -73,8 +79,19 @@ class BucketResult:
     n_dropped: int
     by: str | None
     period: str | None
-    buckets: npt.NDArray[np.int16]
+    # ndarray or Series (see above); typed Any so that array-style use (``buckets == k``
+    # as a mask of numpy arrays) type-checks for both.
+    buckets: Any
     _inputs: SecondaryInputs = field(repr=False)
+
+    def __repr__(self) -> str:
+        """One line of headline figures (not the table or the per-row buckets)."""
+        return (
+            f"{type(self).__name__}(n_buckets={self.n_buckets}, by={self.by!r}, "
+            f"period={self.period!r}, n_rows={self.n_rows}, n_dropped={self.n_dropped}, "
+            f"top_bucket_return={self.top_bucket_return:.4g}, "
+            f"bottom_bucket_return={self.bottom_bucket_return:.4g}, spread={self.spread:.4g})"
+        )
 
     @cached_property
     def ic(self) -> float:
@@ -189,6 +206,7 @@ class BucketResult:
             "ic_t_stat": self.ic_t_stat,
             "mean_turnover": self.mean_turnover,
             "bucket_mean": [plain(float(v)) for v in self.table["mean"]],
+            "bucket_period_mean": [plain(float(v)) for v in self.table["period_mean"]],
             "bucket_count": [int(v) for v in self.table["count"]],
         }
         return {k: plain(v) for k, v in out.items()}

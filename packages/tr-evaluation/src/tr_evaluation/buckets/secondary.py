@@ -23,7 +23,7 @@ from tr_evaluation.buckets.stats import group_mean, rank_correlation, top_turnov
 __all__ = ["SecondaryInputs"]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class SecondaryInputs:
     """The used rows of an analysis, aligned with each other.
 
@@ -33,7 +33,7 @@ class SecondaryInputs:
         Scores and returns of the used rows.
     weights : ndarray of float or None
         Their sample weights.
-    buckets : ndarray of int16
+    buckets : ndarray of int16 or int32
         Their buckets.
     n_buckets : int
         Number of buckets.
@@ -48,7 +48,7 @@ class SecondaryInputs:
     scores: npt.NDArray[np.float64]
     returns: npt.NDArray[np.float64]
     weights: npt.NDArray[np.float64] | None
-    buckets: npt.NDArray[np.int16]
+    buckets: npt.NDArray[np.signedinteger[Any]]
     n_buckets: int
     codes: npt.NDArray[np.int64] | None
     labels: pd.Index | None

@@ -4,7 +4,16 @@ Weighted statistics with non-negative sample weights ``w`` (all ones when no
 weights are given), for the rows ``i`` of one bucket:
 
 * mean :math:`\\bar r = \\sum w_i r_i / V_1`, with :math:`V_1 = \\sum w_i` and
-  :math:`V_2 = \\sum w_i^2`;
+  :math:`V_2 = \\sum w_i^2` — the *pooled* mean of all the bucket's rows, so a
+  period with more rows in the bucket weighs more;
+* period mean: the plain average, over the periods ``p`` in which the bucket has
+  rows of positive total weight, of the period's own weighted bucket mean
+  :math:`\\bar r_p` — every period weighs the same. This is what alphalens'
+  ``mean_return_by_quantile(by_date=False)`` reports (per-date means, then their
+  mean). On a balanced panel (unweighted, the same number of rows of the bucket in
+  every period) the two are equal; on an unbalanced one they differ. Periods are
+  the groups of ``by``, or the ``period`` periods when buckets are pooled;
+  without periods all rows are one period and the period mean is the mean;
 * standard deviation with *reliability* weights (unbiased; ``ddof=1`` when
   unweighted): :math:`s^2 = \\sum w_i (r_i - \\bar r)^2 / (V_1 - V_2 / V_1)`;
 * effective sample size (Kish 1965, *Survey Sampling*): :math:`n_{eff} = V_1^2 / V_2`;
@@ -25,35 +34,52 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from tr_evaluation.buckets._ranks import group_bounds, group_copy, row_blocks
+from tr_evaluation.buckets._layout import BucketLayout
+from tr_evaluation.buckets._ranks import group_bounds
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-TABLE_COLUMNS = ("count", "weight", "mean", "median", "std", "win_rate", "t_stat", "n_eff")
+TABLE_COLUMNS = (
+    "count",
+    "weight",
+    "mean",
+    "period_mean",
+    "median",
+    "std",
+    "win_rate",
+    "t_stat",
+    "n_eff",
+)
 
 
 def bucket_table(
-    returns: FloatArray,
-    weights: FloatArray | None,
-    buckets: npt.NDArray[np.int16],
-    n_buckets: int,
+    layout: BucketLayout, n_buckets: int, period_mean: FloatArray | None = None
 ) -> pd.DataFrame:
-    """Count, weight, mean, median, std, win rate, t-stat and n_eff per bucket.
+    """Count, weight, mean, period mean, median, std, win rate, t-stat and n_eff per bucket.
 
-    The returns (and weights) are first copied bucket by bucket (a counting sort
-    on the bucket codes, see :func:`~tr_evaluation.buckets._ranks.group_copy`);
-    each bucket's statistics then come from its contiguous segment (a loop over
-    buckets, never over rows or periods), the median by partitioning (unweighted)
-    or sorting (weighted) the segment in place. ``weights=None`` means equal
-    weights. Empty buckets have count 0 and NaN statistics.
+    Parameters
+    ----------
+    layout : BucketLayout
+        Returns (and weights, as the second array) grouped by bucket; each
+        bucket's segment is partitioned or sorted in place for its median.
+    n_buckets : int
+        Number of buckets.
+    period_mean : ndarray of float, optional
+        The ``period_mean`` column (see :func:`run_period_means` and
+        :func:`period_bucket_means`); None when there are no periods: all rows
+        are then one period and it equals ``mean``.
+
+    Returns
+    -------
+    DataFrame
+        One row per bucket, index ``bucket``. Each bucket's statistics come from
+        its contiguous segment (a loop over buckets, never over rows or periods).
+        Empty buckets have count 0 and NaN statistics.
     """
-    count = np.zeros(n_buckets, dtype=np.int64)
-    for rows in row_blocks(buckets.size):
-        count += np.bincount(buckets[rows], minlength=n_buckets)
-    grouped = group_copy(buckets, count, [returns] if weights is None else [returns, weights])
-    values = grouped[0]
-    seg_weights = None if weights is None else grouped[1]
+    count = layout.counts
+    values = layout.values[0]
+    seg_weights = layout.values[1] if len(layout.values) > 1 else None
     sums = np.zeros((5, n_buckets))  # V1, V2, sum w r, sum w (r - mean)^2, sum w [r > 0]
     median = np.full(n_buckets, np.nan)
     starts, ends = group_bounds(count)
@@ -74,6 +100,7 @@ def bucket_table(
             "count": count,
             "weight": v1,
             "mean": mean,
+            "period_mean": mean.copy() if period_mean is None else period_mean,
             "median": median,
             "std": std,
             "win_rate": win,
@@ -84,21 +111,85 @@ def bucket_table(
     )
 
 
+def run_period_means(layout: BucketLayout, n_buckets: int) -> FloatArray:
+    """Equal-weight average over periods of each bucket's per-period (weighted) mean.
+
+    Every run of ``layout`` is one period's rows of one bucket, so a run's mean is
+    that period's bucket mean; runs whose weights sum to zero have no mean and are
+    left out. Call before :func:`bucket_table`, which reorders rows within buckets.
+    """
+    if layout.run_length.size == 0:
+        return np.full(n_buckets, np.nan)
+    first = np.cumsum(layout.run_length) - layout.run_length
+    returns = layout.values[0]
+    if len(layout.values) > 1:
+        weights = layout.values[1]
+        run_weight = np.add.reduceat(weights, first)
+        run_total = np.add.reduceat(weights * returns, first)
+    else:
+        run_weight = layout.run_length.astype(np.float64)
+        run_total = np.add.reduceat(returns, first)
+    return _average_of_means(layout.run_bucket, run_total, run_weight, n_buckets)
+
+
+def period_bucket_means(
+    codes: IntArray,
+    buckets: npt.NDArray[np.signedinteger],
+    returns: FloatArray,
+    weights: FloatArray | None,
+    n_buckets: int,
+) -> FloatArray:
+    """:func:`run_period_means` for buckets formed over all rows, periods given by ``codes``.
+
+    The (period, bucket) cells present are numbered by ``np.unique`` (never a
+    ``n_periods x n_buckets`` table, which a million buckets would make huge), then
+    summed with ``np.bincount``.
+    """
+    cell = codes * np.int64(n_buckets) + buckets
+    cells, inverse = np.unique(cell, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    weighted = returns if weights is None else weights * returns
+    weight = np.asarray(np.bincount(inverse, weights, minlength=cells.size), dtype=np.float64)
+    total = np.asarray(np.bincount(inverse, weighted, minlength=cells.size), dtype=np.float64)
+    return _average_of_means(cells % n_buckets, total, weight, n_buckets)
+
+
+def _average_of_means(
+    bucket: IntArray, total: FloatArray, weight: FloatArray, n_buckets: int
+) -> FloatArray:
+    """Per bucket, the plain average of ``total / weight`` over its cells with weight > 0."""
+    ok = weight > 0
+    means = total[ok] / weight[ok]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(
+            np.bincount(bucket[ok], means, minlength=n_buckets)
+            / np.bincount(bucket[ok], minlength=n_buckets),
+            dtype=np.float64,
+        )
+
+
 def _segment_sums(seg: FloatArray, w: FloatArray | None) -> list[float]:
-    """``V1, V2, sum w r, sum w (r - mean)^2, sum w [r > 0]`` of one bucket's rows."""
+    """``V1, V2, sum w r, sum w (r - mean)^2, sum w [r > 0]`` of one bucket's rows.
+
+    Dot products use ``np.einsum`` rather than ``@``: ``@`` calls the threaded BLAS,
+    whose threads spin for the CPU on a busy machine (ten times slower there) for
+    work that one core does at memory speed.
+    """
     if w is None:
         n = float(seg.size)
         total = float(seg.sum())
         dev = seg - total / n
-        return [n, n, total, float(dev @ dev), float(np.count_nonzero(seg > 0))]
+        ss = float(np.einsum("i,i->", dev, dev))
+        return [n, n, total, ss, float(np.count_nonzero(seg > 0))]
     v1 = float(w.sum())
-    total = float(w @ seg)
+    total = float(np.einsum("i,i->", w, seg))
     if v1 > 0:
         dev = seg - total / v1
-        ss = float(w @ (dev * dev))
+        dev *= dev
+        ss = float(np.einsum("i,i->", w, dev))
     else:
         ss = float("nan")
-    return [v1, float(w @ w), total, ss, float(w[seg > 0].sum())]
+    return [v1, float(np.einsum("i,i->", w, w)), total, ss, float(w[seg > 0].sum())]
 
 
 def _median_inplace(segment: FloatArray) -> float:
