@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tr_core.errors import InsufficientDataError, InvalidParameterError
+from tr_core.errors import InsufficientDataError, InvalidParameterError, SizeLimitError
 from tr_core.splits import CombinatorialPurgedKFold
+from tr_core.splits.combinatorial import MAX_COMBINATIONS
 
 DAY = pd.Timedelta("1D")
 
@@ -97,3 +98,42 @@ def test_errors():
         list(CombinatorialPurgedKFold(3, 1, times=t, label_ends=t).split(t))
     with pytest.raises(InsufficientDataError, match="n_groups=3"):
         CombinatorialPurgedKFold(3, 1, times=t, label_ends=t).row_groups(t)
+
+
+def _paths_by_loop(cv: CombinatorialPurgedKFold) -> np.ndarray:
+    """The path table filled one (split, group) at a time, in split order."""
+    paths = np.empty((cv.get_n_paths(), cv.n_groups), dtype=np.intp)
+    filled = [0] * cv.n_groups
+    for s, groups in enumerate(cv.test_groups()):
+        for g in groups:
+            paths[filled[g], g] = s
+            filled[g] += 1
+    return paths
+
+
+@pytest.mark.parametrize(("n", "k"), [(n, k) for n in range(2, 10) for k in range(1, n)])
+def test_backtest_paths_columns_in_split_order(n, k):
+    cv = CombinatorialPurgedKFold(n, k, times="t", label_ends="t")
+    np.testing.assert_array_equal(cv.backtest_paths(), _paths_by_loop(cv))
+
+
+def test_too_many_combinations_refused_before_allocating():
+    # C(30, 15) = 155,117,520 splits: the path table alone would be 18 GB (MemoryError).
+    t = days(*range(40))
+    cv = CombinatorialPurgedKFold(30, 15, times=t, label_ends=t)
+    message = r"n_groups=30, n_test_groups=15\) has C\(30, 15\) splits: 155,117,520 .*1,000,000"
+    with pytest.raises(SizeLimitError, match=message):
+        cv.backtest_paths()
+    with pytest.raises(SizeLimitError, match=message):
+        cv.test_groups()
+    with pytest.raises(SizeLimitError, match=message):
+        next(cv.split(t))
+    # Counting is arithmetic, not enumeration: still answered.
+    assert cv.get_n_splits() == comb(30, 15)
+    assert cv.get_n_paths() == comb(29, 14)
+    assert MAX_COMBINATIONS == 1_000_000
+    # Just under the limit: C(20, 10) = 184,756 splits are enumerated.
+    assert CombinatorialPurgedKFold(20, 10, times=t, label_ends=t).backtest_paths().shape == (
+        comb(19, 9),
+        20,
+    )

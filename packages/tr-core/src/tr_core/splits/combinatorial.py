@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import combinations
+from itertools import chain, combinations
 from math import comb
 from typing import Any
 
@@ -15,8 +15,19 @@ from tr_core.splits._base import Positions, TimeSplitter
 from tr_core.splits._folds import layout
 from tr_core.splits._inputs import check_count, check_embargo, resolve_timeline
 from tr_core.splits._purge import blocks_of, purge
+from tr_core.validation import check_size
 
-__all__ = ["CombinatorialPurgedKFold"]
+__all__ = ["MAX_COMBINATIONS", "CombinatorialPurgedKFold"]
+
+MAX_COMBINATIONS = 1_000_000
+"""Most splits :math:`\binom{N}{k}` that are enumerated; larger requests are refused.
+
+Enumerating the combinations and mapping them to paths is pure bookkeeping: a
+million of them (e.g. ``n_groups=22, n_test_groups=11``: 705,432 splits) takes
+seconds and a few hundred MB. ``CombinatorialPurgedKFold(30, 15)`` would be 155
+million splits and a path table of 2.3 billion entries (18 GB), and every split is
+a model fit anyway. Typical settings are far below: (6, 2) has 15 splits, (10, 2) 45.
+"""
 
 
 class CombinatorialPurgedKFold(TimeSplitter):
@@ -49,6 +60,13 @@ class CombinatorialPurgedKFold(TimeSplitter):
         When each row's label window closes: a column name of ``X`` or aligned datetimes.
     embargo : float, default 0.0
         Fraction of the timeline span, in ``[0, 1)``, embargoed after each test block.
+
+    Raises
+    ------
+    SizeLimitError
+        From :meth:`split`, :meth:`test_groups` and :meth:`backtest_paths`, before
+        anything is allocated, when :math:`\binom{N}{k}` exceeds
+        :data:`MAX_COMBINATIONS`.
     """
 
     def __init__(
@@ -84,6 +102,7 @@ class CombinatorialPurgedKFold(TimeSplitter):
 
     def test_groups(self) -> list[tuple[int, ...]]:
         """The test groups of each split, in split order."""
+        self._check_size()
         return list(combinations(range(self.n_groups), self.n_test_groups))
 
     def backtest_paths(self) -> npt.NDArray[np.intp]:
@@ -98,12 +117,17 @@ class CombinatorialPurgedKFold(TimeSplitter):
             ``n_paths`` splits), so every split fills exactly ``n_test_groups`` cells
             and every ``(path, group)`` cell comes from one split that tests that group.
         """
-        paths = np.empty((self.get_n_paths(), self.n_groups), dtype=np.intp)
-        filled = np.zeros(self.n_groups, dtype=np.intp)
-        for s, groups in enumerate(self.test_groups()):
-            for g in groups:
-                paths[filled[g], g] = s
-                filled[g] += 1
+        self._check_size()
+        n, k = self.n_groups, self.n_test_groups
+        n_splits = comb(n, k)
+        tested = np.fromiter(
+            chain.from_iterable(combinations(range(n), k)), dtype=np.intp, count=n_splits * k
+        )
+        split_of = np.repeat(np.arange(n_splits, dtype=np.intp), k)
+        # A stable sort by group keeps each group's splits in split order; every group
+        # is tested in exactly n_paths splits, so the sorted run of group g is column g.
+        order = np.argsort(tested, kind="stable")
+        paths: npt.NDArray[np.intp] = split_of[order].reshape(n, self.get_n_paths()).T.copy()
         return paths
 
     def row_groups(self, X: Any) -> npt.NDArray[np.intp]:
@@ -119,12 +143,25 @@ class CombinatorialPurgedKFold(TimeSplitter):
     def _what(self) -> str:
         return f"CombinatorialPurgedKFold(n_groups={self.n_groups})"
 
+    def _check_size(self) -> None:
+        """Refuse more than :data:`MAX_COMBINATIONS` splits before enumerating any."""
+        n, k = self.n_groups, self.n_test_groups
+        check_size(
+            comb(n, k),
+            MAX_COMBINATIONS,
+            f"CombinatorialPurgedKFold(n_groups={n}, n_test_groups={k}) has C({n}, {k}) splits",
+            "use fewer groups or fewer test groups (n_groups=10, n_test_groups=2 gives "
+            "45 splits and 9 backtest paths).",
+        )
+
     def _iter_splits(self, X: Any) -> Iterator[tuple[Positions, Positions]]:
+        self._check_size()
         tl = resolve_timeline(X, self.times, self.label_ends)
         tl.need_unique(self.n_groups, self._what())
         groups = layout(tl, self.n_groups)
         h = tl.embargo_ns(self.embargo)
-        for combo in self.test_groups():
+        # Lazily: a split's combination is built when the split is asked for.
+        for combo in combinations(range(self.n_groups), self.n_test_groups):
             is_test = np.isin(groups.of_row, combo)
             blocks = blocks_of(combo, groups.bounds, tl.unique, groups.max_end)
             train = purge(~is_test, tl.time, tl.end, blocks, h)
