@@ -90,6 +90,10 @@ def test_round_trip(tmp_path: Path) -> None:
         loaded.metrics["sharpe"] = 0.0  # type: ignore[index]
     assert store.load(run.run_id[:20]).run_id == run.run_id  # unique prefix
     assert "store" in repr(store)
+    assert repr(loaded) == (
+        f"LoadedRun(run_id={run.run_id!r}, experiment={_exp().name!r}, status='completed', "
+        "metrics=2, tables=['buckets'], figures=['curve'])"
+    )
 
 
 def _log_then_fail(run: Run) -> None:

@@ -85,6 +85,9 @@ def test_out_of_sample_predictions_and_folds(tmp_path: Path) -> None:
             manual.predict(frame[["x", "z"]].iloc[fold.test_positions]),
         )
     assert result.oos.n_rows == 480
+    assert repr(result).startswith("WalkForwardResult(n_folds=4, n_oos=480, ")
+    assert repr(result.folds[0]).startswith("FoldResult(fold=0, n_train=120, n_test=120, ")
+    assert max(len(repr(result)), len(repr(result.folds[0]))) < 250
     assert result.oos.top_bucket_return > result.oos.bottom_bucket_return
     table = result.to_frame()
     assert table["n_test"].tolist() == [120] * 4

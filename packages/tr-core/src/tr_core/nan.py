@@ -53,6 +53,12 @@ class NanAudit:
     nan_counts: dict[str, int]
     positions: npt.NDArray[np.intp]
 
+    def __repr__(self) -> str:
+        return (
+            f"NanAudit(columns={list(self.columns)}, rows_in={self.rows_in}, "
+            f"rows_out={self.rows_out}, rows_dropped={self.rows_dropped})"
+        )
+
     @property
     def rows_dropped(self) -> int:
         """Rows lost because at least one of ``columns`` was NaN."""

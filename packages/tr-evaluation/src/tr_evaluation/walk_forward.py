@@ -63,6 +63,12 @@ class FoldResult:
     train: BucketResult
     test: BucketResult
 
+    def __repr__(self) -> str:
+        return (
+            f"FoldResult(fold={self.fold}, n_train={self.train.n_rows}, "
+            f"n_test={self.test.n_rows}, test_top_bucket_return={self.test.top_bucket_return:.4g})"
+        )
+
 
 @dataclass(frozen=True, eq=False)
 class WalkForwardResult:
@@ -82,6 +88,14 @@ class WalkForwardResult:
     folds: tuple[FoldResult, ...]
     oos: BucketResult
     predictions: pd.Series
+
+    def __repr__(self) -> str:
+        gap = self.overfit_gap
+        return (
+            f"WalkForwardResult(n_folds={len(self.folds)}, n_oos={self.oos.n_rows}, "
+            f"oos_top_bucket_return={self.oos.top_bucket_return:.4g}, oos_ic={self.oos.ic:.4g}, "
+            f"overfit_gap_top={gap['top_bucket_return']:.4g}, overfit_gap_ic={gap['ic']:.4g})"
+        )
 
     @property
     def overfit_gap(self) -> dict[str, float]:

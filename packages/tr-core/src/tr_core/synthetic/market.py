@@ -38,6 +38,12 @@ class SyntheticMarket:
     frame: pd.DataFrame
     truth: GroundTruth
 
+    def __repr__(self) -> str:
+        return (
+            f"SyntheticMarket({len(self.frame)} trades x {self.frame.shape[1]} columns, "
+            f"{self.truth!r})"
+        )
+
     def __iter__(self) -> Iterator[Any]:
         """Yield ``frame`` then ``truth``."""
         yield self.frame

@@ -130,6 +130,13 @@ class GroundTruth:
     n_tickers: int
     seed: int
 
+    def __repr__(self) -> str:
+        return (
+            f"GroundTruth(n_trades={self.n_trades}, n_tickers={self.n_tickers}, "
+            f"groups={list(self.groups)}, informative={len(self.informative)}, "
+            f"horizon={self.horizon}, seed={self.seed})"
+        )
+
     @property
     def feature_names(self) -> tuple[str, ...]:
         """Every feature column, in column order."""

@@ -92,6 +92,13 @@ class LoadedRun:
     host: str
     path: Path
 
+    def __repr__(self) -> str:
+        return (
+            f"LoadedRun(run_id={self.run_id!r}, experiment={self.experiment.name!r}, "
+            f"status={self.status!r}, metrics={len(self.metrics)}, tables={list(self.tables)}, "
+            f"figures={list(self.figures)})"
+        )
+
     def summary(self) -> dict[str, Any]:
         """Plain JSON-serializable summary (tables as shapes, figures as paths)."""
         return {
