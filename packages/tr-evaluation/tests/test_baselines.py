@@ -228,3 +228,26 @@ def test_result_repr_is_short() -> None:
     assert text.startswith("BaselineResult(n_rows=2000, n_buckets=10, ")
     assert "n_permutations=5000" in text
     assert "'signal'" in text
+
+
+def test_rankers_through_joblib_give_the_same_table_for_any_n_jobs() -> None:
+    # Issue 10: the single-feature rankers run through joblib (so a Dask cluster can take
+    # over); each ranker has its own child seed, so the table does not depend on n_jobs
+    # or on which worker computed a ranker — and warnings still reach the caller.
+    scores, returns, features = _data(n=600)
+    features["flag"] = np.r_[np.zeros(300), np.ones(300)]
+    evaluator = {"n_buckets": 5, "n_permutations": 200, "n_bootstrap": 200, "random_state": 3}
+    tables = []
+    for n_jobs in (1, 2, None):
+        with pytest.warns(UserWarning, match="`features\\['flag'\\]` leaves the top bucket"):
+            result = BaselineEvaluator(**evaluator, n_jobs=n_jobs).evaluate(
+                scores, returns, features=features
+            )
+        tables.append(result.to_frame())
+    for table in tables[1:]:
+        pd.testing.assert_frame_equal(table, tables[0])
+    # Adding a ranker does not change the numbers of the others.
+    fewer = BaselineEvaluator(**evaluator).evaluate(scores, returns, features=features[["signal"]])
+    pd.testing.assert_frame_equal(
+        fewer.to_frame().loc[["model", "signal"]], tables[0].loc[["model", "signal"]]
+    )

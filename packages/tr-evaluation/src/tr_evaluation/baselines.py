@@ -38,12 +38,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from joblib import Parallel, delayed
 
 from tr_core.alignment import align_inputs
 from tr_core.errors import InvalidParameterError, TrTypeError
+from tr_core.jsonable import plain
 from tr_core.validation import as_float_array
 from tr_evaluation.buckets import BucketAnalyzer, BucketResult
-from tr_evaluation.buckets.result import plain
 from tr_evaluation.progress import progress
 
 if TYPE_CHECKING:
@@ -155,9 +156,15 @@ class BaselineEvaluator:
     confidence : float, default 0.95
         Level of the percentile intervals.
     random_state : int or None, default 0
-        Seed of the numpy Generator; the same seed gives the same table.
+        Seed of the numpy generators (one child seed per ranker, from
+        :class:`numpy.random.SeedSequence`); the same seed gives the same table.
+    n_jobs : int or None, default None
+        Single-feature rankers evaluated in parallel through joblib (None: one at a
+        time, unless inside a ``joblib.parallel_config``); ``with
+        joblib.parallel_config(backend="dask"):`` runs them on a Dask cluster. The
+        table is identical for any ``n_jobs``.
     verbose : bool, default False
-        Show a progress bar over rankers (only on a TTY).
+        Show a progress bar over rankers (terminal or notebook).
     """
 
     def __init__(
@@ -167,6 +174,7 @@ class BaselineEvaluator:
         n_bootstrap: int = 1000,
         confidence: float = 0.95,
         random_state: int | None = 0,
+        n_jobs: int | None = None,
         verbose: bool = False,
     ):
         self.n_buckets = n_buckets
@@ -174,6 +182,7 @@ class BaselineEvaluator:
         self.n_bootstrap = n_bootstrap
         self.confidence = confidence
         self.random_state = random_state
+        self.n_jobs = n_jobs
         self.verbose = verbose
 
     def evaluate(
@@ -241,16 +250,25 @@ class BaselineEvaluator:
         r_all = as_float_array(returns, "returns", allow_nan=True)
         w_all = None if weights is None else as_float_array(weights, "weights")
         used = model.buckets >= 0
-        rng = np.random.default_rng(self.random_state)
+        frame = pd.DataFrame(index=range(r_all.size)) if features is None else features
+        # One child seed per ranker: each ranker's permutations are the same whichever
+        # worker computes it, so the table is identical for any n_jobs or backend.
+        model_seed, all_seed, *feature_seeds = np.random.SeedSequence(self.random_state).spawn(
+            2 + frame.shape[1]
+        )
+        rng = np.random.default_rng(model_seed)
+        draws = (self.n_permutations, self.n_bootstrap, self.confidence)
         rows: dict[str, dict[str, Any]] = {}
         k_random = _random_top_size(model.n_rows, model.n_buckets)
-        random_tops = self._permutations(r_all[used], _subset(w_all, used), k_random, rng)
-        group = _top_group(model, "scores")
+        random_tops = _permutations(r_all[used], _subset(w_all, used), k_random, draws[0], rng)
+        group = _warn_top_group(model, "scores")
         model_tops = random_tops
         if group[2] != k_random:
-            model_tops = self._permutations(r_all[used], _subset(w_all, used), group[2], rng)
-        rows["model"] = self._ranker_row("model", model, group, r_all, w_all, model_tops, rng)
-        rows["all trades"] = self._unconditional_row(r_all[used], _subset(w_all, used), rng)
+            model_tops = _permutations(r_all[used], _subset(w_all, used), group[2], draws[0], rng)
+        rows["model"] = _ranker_row("model", model, group, r_all, w_all, model_tops, draws, rng)
+        rows["all trades"] = _unconditional_row(
+            r_all[used], _subset(w_all, used), draws, np.random.default_rng(all_seed)
+        )
         alpha = (1 - self.confidence) / 2
         rows["random"] = {
             "kind": "random",
@@ -263,25 +281,21 @@ class BaselineEvaluator:
             "spread": np.nan,
             "ic": np.nan,
         }
-        frame = pd.DataFrame(index=range(r_all.size)) if features is None else features
-        for column in progress(list(frame.columns), desc="baseline rankers", verbose=self.verbose):
-            name = f"features[{column!r}]"
-            values = as_float_array(frame[column], name, allow_nan=True)
-            usable = int(np.count_nonzero(~(np.isnan(values) | np.isnan(r_all))))
-            if usable < self.n_buckets:
-                warnings.warn(
-                    f"`{name}` has {usable} rows with a value and a return, fewer than "
-                    f"n_buckets={self.n_buckets}; its baseline row is NaN.",
-                    UserWarning,
-                    stacklevel=2,
-                )
-                rows[str(column)] = _nan_row("feature", usable)
-                continue
-            result = analyzer.analyze(values, r_all, weights=w_all)
-            keep = result.buckets >= 0
-            group = _top_group(result, name)
-            tops = self._permutations(r_all[keep], _subset(w_all, keep), group[2], rng)
-            rows[str(column)] = self._ranker_row("feature", result, group, r_all, w_all, tops, rng)
+        columns = list(frame.columns)
+        values = [as_float_array(frame[c], f"features[{c!r}]", allow_nan=True) for c in columns]
+        jobs = (
+            delayed(_feature_row)(f"features[{c!r}]", v, r_all, w_all, self.n_buckets, draws, seed)
+            for c, v, seed in zip(columns, values, feature_seeds, strict=True)
+        )
+        outcomes = Parallel(n_jobs=self.n_jobs, prefer="threads", return_as="generator")(jobs)
+        for column, (row, message) in zip(
+            columns,
+            progress(outcomes, desc="baseline rankers", total=len(columns), verbose=self.verbose),
+            strict=True,
+        ):
+            if message:
+                warnings.warn(message, UserWarning, stacklevel=2)
+            rows[str(column)] = row
         table = pd.DataFrame.from_dict(rows, orient="index")
         table.index.name = "ranker"
         return BaselineResult(
@@ -299,96 +313,145 @@ class BaselineEvaluator:
                 "e.g. 0.95."
             )
 
-    def _permutations(
-        self, returns: FloatArray, weights: FloatArray | None, k: int, rng: np.random.Generator
-    ) -> FloatArray:
-        """Mean returns of random subsets of ``k`` rows (the top bucket under random scores)."""
-        n = returns.size
-        out = np.empty(self.n_permutations)
-        batch = max(1, _BATCH_CELLS // n)
-        for start in range(0, self.n_permutations, batch):
-            b = min(batch, self.n_permutations - start)
-            idx = np.argpartition(rng.random((b, n)), n - k, axis=1)[:, n - k :]
-            out[start : start + b] = _weighted_means(returns, weights, idx)
-        return out
 
-    def _bootstrap(
-        self, returns: FloatArray, weights: FloatArray | None, rng: np.random.Generator
-    ) -> tuple[float, float]:
-        """Percentile interval of the weighted mean of ``returns`` (rows resampled)."""
-        n = returns.size
-        means = np.empty(self.n_bootstrap)
-        batch = max(1, _BATCH_CELLS // n)
-        for start in range(0, self.n_bootstrap, batch):
-            b = min(batch, self.n_bootstrap - start)
-            means[start : start + b] = _weighted_means(returns, weights, rng.integers(0, n, (b, n)))
-        alpha = (1 - self.confidence) / 2
-        means = means[np.isfinite(means)]
-        if not means.size:
-            return float("nan"), float("nan")
-        return float(np.quantile(means, alpha)), float(np.quantile(means, 1 - alpha))
-
-    def _ranker_row(
-        self,
-        kind: str,
-        result: BucketResult,
-        group: tuple[int, int, int],
-        returns: FloatArray,
-        weights: FloatArray | None,
-        random_tops: FloatArray,
-        rng: np.random.Generator,
-    ) -> dict[str, Any]:
-        """Table row of a ranker whose top group is ``group`` (see :func:`_top_group`)."""
-        top, bottom, top_rows = group
-        selected = result.buckets == top
-        low, high = self._bootstrap(returns[selected], _subset(weights, selected), rng)
-        means = result.table["mean"].to_numpy()
-        observed = float(means[top])
-        p = (1 + np.count_nonzero(random_tops >= observed)) / (1 + random_tops.size)
-        return {
-            "kind": kind,
-            "n_rows": result.n_rows,
-            "top_rows": top_rows,
-            "top_bucket_return": observed,
-            "ci_low": low,
-            "ci_high": high,
-            "p_value": float(p),
-            "spread": observed - float(means[bottom]),
-            "ic": result.ic,
-        }
-
-    def _unconditional_row(
-        self, returns: FloatArray, weights: FloatArray | None, rng: np.random.Generator
-    ) -> dict[str, Any]:
-        mean = float(np.average(returns, weights=weights))
-        low, high = self._bootstrap(returns, weights, rng)
-        return {
-            "kind": "unconditional",
-            "n_rows": int(returns.size),
-            "top_rows": int(returns.size),
-            "top_bucket_return": mean,
-            "ci_low": low,
-            "ci_high": high,
-            "p_value": np.nan,
-            "spread": np.nan,
-            "ic": np.nan,
-        }
+Draws = tuple[int, int, float]
+"""``(n_permutations, n_bootstrap, confidence)`` of one evaluation."""
 
 
-def _top_group(result: BucketResult, name: str) -> tuple[int, int, int]:
-    """Highest and lowest non-empty bucket and the rows of the highest; warns if not the top."""
+def _feature_row(
+    name: str,
+    values: FloatArray,
+    returns: FloatArray,
+    weights: FloatArray | None,
+    n_buckets: int,
+    draws: Draws,
+    seed: np.random.SeedSequence,
+) -> tuple[dict[str, Any], str | None]:
+    """One single-feature ranker's table row and its warning (a picklable joblib work item).
+
+    Warnings are returned, not raised, so that they reach the caller from any worker.
+    """
+    usable = int(np.count_nonzero(~(np.isnan(values) | np.isnan(returns))))
+    if usable < n_buckets:
+        too_few = (
+            f"`{name}` has {usable} rows with a value and a return, fewer than "
+            f"n_buckets={n_buckets}; its baseline row is NaN."
+        )
+        return _nan_row("feature", usable), too_few
+    result = BucketAnalyzer(n_buckets=n_buckets).analyze(values, returns, weights=weights)
+    keep = result.buckets >= 0
+    group, message = _top_group(result, name)
+    rng = np.random.default_rng(seed)
+    tops = _permutations(returns[keep], _subset(weights, keep), group[2], draws[0], rng)
+    return _ranker_row("feature", result, group, returns, weights, tops, draws, rng), message
+
+
+def _permutations(
+    returns: FloatArray,
+    weights: FloatArray | None,
+    k: int,
+    n_permutations: int,
+    rng: np.random.Generator,
+) -> FloatArray:
+    """Mean returns of random subsets of ``k`` rows (the top bucket under random scores)."""
+    n = returns.size
+    out = np.empty(n_permutations)
+    batch = max(1, _BATCH_CELLS // n)
+    for start in range(0, n_permutations, batch):
+        b = min(batch, n_permutations - start)
+        idx = np.argpartition(rng.random((b, n)), n - k, axis=1)[:, n - k :]
+        out[start : start + b] = _weighted_means(returns, weights, idx)
+    return out
+
+
+def _bootstrap(
+    returns: FloatArray, weights: FloatArray | None, draws: Draws, rng: np.random.Generator
+) -> tuple[float, float]:
+    """Percentile interval of the weighted mean of ``returns`` (rows resampled)."""
+    _, n_bootstrap, confidence = draws
+    n = returns.size
+    means = np.empty(n_bootstrap)
+    batch = max(1, _BATCH_CELLS // n)
+    for start in range(0, n_bootstrap, batch):
+        b = min(batch, n_bootstrap - start)
+        means[start : start + b] = _weighted_means(returns, weights, rng.integers(0, n, (b, n)))
+    alpha = (1 - confidence) / 2
+    means = means[np.isfinite(means)]
+    if not means.size:
+        return float("nan"), float("nan")
+    return float(np.quantile(means, alpha)), float(np.quantile(means, 1 - alpha))
+
+
+def _ranker_row(
+    kind: str,
+    result: BucketResult,
+    group: tuple[int, int, int],
+    returns: FloatArray,
+    weights: FloatArray | None,
+    random_tops: FloatArray,
+    draws: Draws,
+    rng: np.random.Generator,
+) -> dict[str, Any]:
+    """Table row of a ranker whose top group is ``group`` (see :func:`_top_group`)."""
+    top, bottom, top_rows = group
+    selected = result.buckets == top
+    low, high = _bootstrap(returns[selected], _subset(weights, selected), draws, rng)
+    means = result.table["mean"].to_numpy()
+    observed = float(means[top])
+    p = (1 + np.count_nonzero(random_tops >= observed)) / (1 + random_tops.size)
+    return {
+        "kind": kind,
+        "n_rows": result.n_rows,
+        "top_rows": top_rows,
+        "top_bucket_return": observed,
+        "ci_low": low,
+        "ci_high": high,
+        "p_value": float(p),
+        "spread": observed - float(means[bottom]),
+        "ic": result.ic,
+    }
+
+
+def _unconditional_row(
+    returns: FloatArray, weights: FloatArray | None, draws: Draws, rng: np.random.Generator
+) -> dict[str, Any]:
+    mean = float(np.average(returns, weights=weights))
+    low, high = _bootstrap(returns, weights, draws, rng)
+    return {
+        "kind": "unconditional",
+        "n_rows": int(returns.size),
+        "top_rows": int(returns.size),
+        "top_bucket_return": mean,
+        "ci_low": low,
+        "ci_high": high,
+        "p_value": np.nan,
+        "spread": np.nan,
+        "ic": np.nan,
+    }
+
+
+def _warn_top_group(result: BucketResult, name: str) -> tuple[int, int, int]:
+    """:func:`_top_group`, warning in the caller's thread."""
+    group, message = _top_group(result, name)
+    if message:
+        warnings.warn(message, UserWarning, stacklevel=3)
+    return group
+
+
+def _top_group(result: BucketResult, name: str) -> tuple[tuple[int, int, int], str | None]:
+    """Highest and lowest non-empty bucket and the rows of the highest, and a warning text
+    when the highest non-empty bucket is not the top one."""
     counts = result.table["count"].to_numpy()
     nonempty = np.flatnonzero(counts > 0)
     top, bottom = int(nonempty[-1]), int(nonempty[0])
+    message = None
     if top != result.n_buckets - 1:
-        warnings.warn(
+        message = (
             f"`{name}` leaves the top bucket {result.n_buckets - 1} empty: its scores are tied "
             f"at the top (average ranks put them lower). Using its highest non-empty bucket "
-            f"{top} ({int(counts[top])} of {result.n_rows} rows) as its top; see `top_rows`.",
-            UserWarning,
-            stacklevel=3,
+            f"{top} ({int(counts[top])} of {result.n_rows} rows) as its top; see `top_rows`."
         )
-    return top, bottom, int(counts[top])
+    return (top, bottom, int(counts[top])), message
 
 
 def _nan_row(kind: str, n_rows: int) -> dict[str, Any]:
