@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 
+import tr_core.contract
+import tr_core.units
 from tr_core.contract import DataContract
 from tr_core.errors import (
     DuplicateColumnError,
@@ -22,6 +25,7 @@ from tr_core.errors import (
     TrError,
     TrTypeError,
 )
+from tr_core.units import UnitsWarning
 
 
 @pytest.fixture
@@ -198,7 +202,10 @@ def test_timezone_aware_times_are_accepted(frame: pd.DataFrame) -> None:
         t=frame["t"].dt.tz_localize("America/New_York"),
         end=frame["end"].dt.tz_localize("America/New_York"),
     )
-    assert c.validate(aware).start == pd.Timestamp("2020-01-02 05:00")
+    # The report keeps the frame's zone (it was naive UTC, 05:00, before issue 10).
+    report = c.validate(aware)
+    assert report.start == pd.Timestamp("2020-01-02", tz="America/New_York")
+    assert str(report.start.tz) == "America/New_York"
 
 
 def test_top_level_exports() -> None:
@@ -226,3 +233,78 @@ def test_validate_refuses_tz_aware_time_with_naive_label_end() -> None:
         contract.validate(frame)
     frame["e"] = frame["e"].dt.tz_localize("America/New_York")
     assert contract.validate(frame).n_rows == 3
+
+
+def test_summary_keeps_the_timezone_offset() -> None:
+    # Regression: summary() wrote naive UTC times ("2024-03-09T01:00:00"), losing the
+    # offset: a 20:00 New York trade read as the next day. DST changes the offset.
+    times = pd.DatetimeIndex(
+        ["2024-03-08 20:00", "2024-03-11 09:30", "2024-03-12 16:00"], tz="America/New_York"
+    )
+    frame = pd.DataFrame({"t": times, "y": [0.01, -0.02, 0.03], "f": [1.0, 2.0, 3.0]})
+    summary = DataContract("t", "y", ["f"]).validate(frame).summary()
+    assert summary["start"] == "2024-03-08T20:00:00-05:00"
+    assert summary["end"] == "2024-03-12T16:00:00-04:00"
+    restored = json.loads(json.dumps(summary))
+    assert pd.Timestamp(restored["start"]) == times[0]
+    assert pd.Timestamp(restored["end"]) == times[-1]
+    # Naive times stay naive.
+    naive = DataContract("t", "y", ["f"]).validate(frame.assign(t=times.tz_localize(None)))
+    assert naive.summary()["start"] == "2024-03-08T20:00:00"
+
+
+def _alpha_frame(alpha: np.ndarray) -> pd.DataFrame:
+    n = alpha.size
+    return pd.DataFrame(
+        {
+            "t": pd.date_range("2024-01-01", periods=n, freq="D"),
+            "alpha": alpha,
+            "f": np.arange(n, dtype=float),
+        }
+    )
+
+
+PERCENT_POINTS = np.tile([5.0, -3.0, 2.5, -4.0], 10)  # +5 %, -3 %, ... in percent points
+
+
+def test_target_in_another_unit_than_declared_warns() -> None:
+    frame = _alpha_frame(PERCENT_POINTS)
+    with pytest.warns(
+        UnitsWarning, match=r"column 'alpha' \(target\) declared in 'fraction'.*350 percent"
+    ):
+        DataContract("t", "alpha", ["f"]).validate(frame)
+    with pytest.warns(UnitsWarning, match="declared in 'bps'"):
+        DataContract("t", "alpha", ["f"], target_units="bps").validate(
+            _alpha_frame(PERCENT_POINTS / 100)
+        )
+
+
+def test_target_in_declared_units_does_not_warn() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnitsWarning)
+        DataContract("t", "alpha", ["f"], target_units="percent").validate(
+            _alpha_frame(PERCENT_POINTS)
+        )
+        DataContract("t", "alpha", ["f"]).validate(_alpha_frame(PERCENT_POINTS / 100))
+        DataContract("t", "alpha", ["f"], target_units="bps").validate(
+            _alpha_frame(PERCENT_POINTS * 100)
+        )
+        # Fewer than 20 rows are not judged.
+        DataContract("t", "alpha", ["f"]).validate(_alpha_frame(PERCENT_POINTS[:19]))
+
+
+def test_target_units_has_one_definition() -> None:
+    assert tr_core.contract.TargetUnits is tr_core.units.TargetUnits
+    with pytest.raises(InvalidParameterError, match="target_units"):
+        DataContract("t", "alpha", ["f"], target_units="pct")  # type: ignore[arg-type]
+
+
+def test_report_repr_is_one_line(contract: DataContract, frame: pd.DataFrame) -> None:
+    extra = pd.DataFrame(1.0, index=frame.index, columns=[f"x{i}" for i in range(300)])
+    wide = pd.concat([frame, extra], axis=1)
+    c = DataContract("t", "alpha", [f"x{i}" for i in range(300)])
+    text = repr(c.validate(wide))
+    assert text.startswith("ValidationReport(n_rows=5, ")
+    assert "n_features=300" in text
+    assert "\n" not in text
+    assert len(text) < 300

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, get_args
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,7 @@ from tr_core.errors import (
     TrTypeError,
     describe_rows,
 )
+from tr_core.units import TargetUnits, check_units
 from tr_core.validation import (
     as_datetime_array,
     check_no_inf,
@@ -35,8 +36,7 @@ from tr_core.validation import (
 
 __all__ = ["DataContract", "ValidationReport"]
 
-TargetUnits = Literal["fraction", "percent", "log", "bps"]
-_UNITS: tuple[str, ...] = ("fraction", "percent", "log", "bps")
+_UNITS: tuple[str, ...] = get_args(TargetUnits)
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,8 @@ class ValidationReport:
     n_timestamps : int
         Distinct decision times.
     start, end : pandas.Timestamp
-        First and last decision time.
+        First and last decision time, in the time column's timezone when it has one
+        (so :meth:`summary` keeps the UTC offset), else naive.
     n_entities : int or None
         Distinct entities, when the contract declares an entity column.
     sorted_by_time : bool
@@ -70,6 +71,17 @@ class ValidationReport:
     sorted_by_time: bool
     feature_nan: dict[str, int] = field(default_factory=dict)
     group_complete_rows: dict[str, int] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        # One line: per-feature counts (hundreds of features) stay in to_frame().
+        return (
+            f"ValidationReport(n_rows={self.n_rows}, n_timestamps={self.n_timestamps}, "
+            f"start={self.start.isoformat()!r}, end={self.end.isoformat()!r}, "
+            f"n_entities={self.n_entities}, sorted_by_time={self.sorted_by_time}, "
+            f"n_features={len(self.feature_nan)}, "
+            f"features_with_nan={sum(n > 0 for n in self.feature_nan.values())}, "
+            f"n_groups={len(self.group_complete_rows)})"
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """Per-feature NaN counts and NaN share, one row per feature."""
@@ -121,7 +133,9 @@ class DataContract:
     target_units : {"fraction", "percent", "log", "bps"}, default "fraction"
         Units of ``target``: ``"fraction"`` means 0.05 is +5 %, ``"percent"`` means
         5.0 is +5 %, ``"log"`` is a log return, ``"bps"`` basis points. Weighting
-        and reporting depend on it, so it is declared rather than guessed.
+        and reporting depend on it, so it is declared rather than guessed;
+        :meth:`validate` warns (:class:`~tr_core.units.UnitsWarning`) when the
+        target's typical magnitude is implausible in the declared units.
 
     Examples
     --------
@@ -235,6 +249,14 @@ class DataContract:
             NaN/inf in ``target``, inf in a feature, missing ``entity``.
         FeatureTypeError
             A feature (or the target) is not numeric.
+
+        Warns
+        -----
+        UnitsWarning
+            With 20 or more rows, when the median ``|target|`` is implausible in
+            ``target_units`` (outside 0.1..100 percent points, see
+            :func:`tr_core.units.check_units`): e.g. alpha in percent points
+            declared as fractions.
         """
         if not isinstance(frame, pd.DataFrame):
             raise TrTypeError(
@@ -284,6 +306,7 @@ class DataContract:
                 f"{describe_rows(list(frame.index[bad]))}; an event without a realized outcome "
                 "cannot be trained or evaluated on — drop those rows explicitly before validating."
             )
+        check_units(target, self.target_units, f"column {self.target!r} (target)")
         feature_nan: dict[str, int] = {}
         for col in self.features:
             check_numeric(frame[col], f"feature column {col!r}")
@@ -308,13 +331,20 @@ class DataContract:
         return ValidationReport(
             n_rows=len(frame),
             n_timestamps=int(np.unique(times).size),
-            start=pd.Timestamp(times.min()),
-            end=pd.Timestamp(times.max()),
+            start=_in_zone(times.min(), frame[self.time]),
+            end=_in_zone(times.max(), frame[self.time]),
             n_entities=n_entities,
             sorted_by_time=ordered,
             feature_nan=feature_nan,
             group_complete_rows=complete,
         )
+
+
+def _in_zone(value: np.datetime64, column: pd.Series) -> pd.Timestamp:
+    """A naive-UTC time back in the column's timezone (naive columns stay naive)."""
+    stamp = pd.Timestamp(value)
+    tz = getattr(column.dtype, "tz", None)
+    return stamp if tz is None else stamp.tz_localize("UTC").tz_convert(tz)
 
 
 def _check_unique(names: tuple[str, ...], arg: str) -> None:
