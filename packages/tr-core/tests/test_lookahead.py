@@ -312,3 +312,59 @@ def test_causal_features_always_pass_centred_ones_fail(
             assert_no_lookahead(
                 demeaned, frame, time="t", cutoffs=sorted(set(times))[:-1], rtol=0.0, atol=0.0
             )
+
+
+def _new_york(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(
+        t=frame["t"].dt.tz_localize("America/New_York"),
+        label_end=frame["label_end"].dt.tz_localize("America/New_York"),
+    )
+
+
+def test_naive_cutoffs_for_aware_times_refused(prices: pd.DataFrame) -> None:
+    # Regression: both were read as UTC, so a naive cutoff meant for New York time was
+    # silently moved by the UTC offset (4-5 hours) — a different set of rows compared.
+    aware = _new_york(prices)
+    with pytest.raises(TimeTypeError, match=r"`time` carry a timezone but `cutoffs` do not"):
+        assert_no_lookahead(
+            lambda f: f[["price"]], aware, time="t", cutoffs=[pd.Timestamp("2021-03-01")]
+        )
+    with pytest.raises(TimeTypeError, match=r"`cutoffs` carry a timezone but `time` do not"):
+        assert_no_lookahead(
+            lambda f: f[["price"]],
+            prices,
+            time="t",
+            cutoffs=[pd.Timestamp("2021-03-01", tz="America/New_York")],
+        )
+
+
+def test_naive_observed_at_for_aware_times_refused(prices: pd.DataFrame) -> None:
+    aware = _new_york(prices).assign(label_end=prices["label_end"])
+    with pytest.raises(TimeTypeError, match=r"`time` carry a timezone but `observed_at\['ret'\]`"):
+        assert_no_lookahead(rolling_mean_lagged, aware, time="t", observed_at=REVEAL)
+
+
+def test_aware_times_and_cutoffs_report_in_their_zone(prices: pd.DataFrame) -> None:
+    aware = _new_york(prices)
+    cut = pd.Timestamp("2021-03-01", tz="America/New_York")
+    report = assert_no_lookahead(
+        rolling_mean_lagged, aware, time="t", cutoffs=[cut], observed_at=REVEAL
+    )
+    assert report.cutoffs == (cut,)
+    assert report.summary()["cutoffs"] == ["2021-03-01T00:00:00-05:00"]
+    assert report.rows_compared == (int((aware["t"] <= cut).sum()),)
+    # A cutoff given in another zone is the same instant.
+    same = assert_no_lookahead(
+        rolling_mean_lagged, aware, time="t", cutoffs=[cut.tz_convert("UTC")], observed_at=REVEAL
+    )
+    assert same.rows_compared == report.rows_compared
+    with pytest.raises(LookaheadError, match=r"at cutoff 2021-03-01 00:00:00-05:00"):
+        assert_no_lookahead(rolling_mean, aware, time="t", cutoffs=[cut], observed_at=REVEAL)
+
+
+def test_report_repr_is_one_line(prices: pd.DataFrame) -> None:
+    wide = lambda f: pd.DataFrame({f"p{i}": f["price"] * i for i in range(200)})  # noqa: E731
+    text = repr(assert_no_lookahead(wide, prices, time="t", cutoffs=3))
+    assert text.startswith("LookaheadReport(n_features=200, n_cutoffs=3, ")
+    assert "\n" not in text
+    assert len(text) < 200

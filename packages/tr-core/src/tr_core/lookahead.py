@@ -36,7 +36,7 @@ from tr_core.errors import (
     TrValueError,
     describe_rows,
 )
-from tr_core.validation import as_datetime_array, resolve_column
+from tr_core.validation import as_datetime_array, check_same_timezone, resolve_column
 
 __all__ = ["LookaheadReport", "assert_no_lookahead"]
 
@@ -52,7 +52,7 @@ class LookaheadReport:
     features : tuple of str
         Feature columns compared.
     cutoffs : tuple of pandas.Timestamp
-        Truncation times, ascending.
+        Truncation times, ascending, in the time column's timezone when it has one.
     rows_compared : tuple of int
         Rows at or before each cutoff (each compared on every feature).
     """
@@ -60,6 +60,14 @@ class LookaheadReport:
     features: tuple[str, ...]
     cutoffs: tuple[pd.Timestamp, ...]
     rows_compared: tuple[int, ...]
+
+    def __repr__(self) -> str:
+        # One line: the feature names (possibly hundreds) are summarised by count.
+        span = f"{self.cutoffs[0].isoformat()}..{self.cutoffs[-1].isoformat()}"
+        return (
+            f"LookaheadReport(n_features={len(self.features)}, n_cutoffs={len(self.cutoffs)}, "
+            f"cutoffs={span!r}, values_compared={self.values_compared})"
+        )
 
     @property
     def values_compared(self) -> int:
@@ -119,13 +127,15 @@ def assert_no_lookahead(
     cutoffs : int or sequence of datetime-like, default 5
         Number of cutoffs, spread at evenly spaced quantiles of the distinct
         times (never the last one), or the cutoff times themselves. Each must
-        leave at least one row and drop at least one.
+        leave at least one row and drop at least one. Cutoff times must be
+        timezone-aware exactly when the ``time`` column is.
     columns : sequence of str, optional
         Features to compare (default: every column ``feature_fn`` returns).
     observed_at : mapping of str to str, optional
         Raw column to the column holding the time its value becomes known,
         e.g. ``{"alpha": "label_end"}`` for a realized return. Without it every
-        column counts as known at its row's ``time``.
+        column counts as known at its row's ``time``. Timezone-aware exactly when
+        the ``time`` column is.
     rtol, atol : float
         Tolerances of the comparison (``>= 0``).
 
@@ -140,7 +150,9 @@ def assert_no_lookahead(
         Naming the feature, the cutoff, the first offending row (index label,
         time, both values) and how many rows differ.
     MissingColumnError, TimeTypeError, EmptyDataError, InsufficientDataError, InvalidParameterError
-        For unusable inputs.
+        For unusable inputs; :class:`~tr_core.errors.TimeTypeError` also when
+        ``cutoffs`` or ``observed_at`` times carry a timezone and ``time`` does not
+        (or the reverse): comparing them would shift every cutoff by the UTC offset.
     TrTypeError, FeatureTypeError
         If ``feature_fn`` returns something other than numeric columns.
     TrValueError
@@ -167,9 +179,11 @@ def assert_no_lookahead(
             raise InvalidParameterError(f"`{name}` must be finite and >= 0, got {tol!r}.")
     if not isinstance(time, str):
         raise InvalidParameterError(f"`time` must be a column name (str), got {time!r}.")
-    times = as_datetime_array(resolve_column(frame, time, "time"), "time")
-    reveal = _reveal_times(frame, observed_at)
-    cuts = _cutoffs(cutoffs, times)
+    time_values = resolve_column(frame, time, "time")
+    times = as_datetime_array(time_values, "time")
+    tz = getattr(time_values.dtype, "tz", None)
+    reveal = _reveal_times(frame, observed_at, time_values)
+    cuts = _cutoffs(cutoffs, times, time_values)
 
     full = _features(feature_fn, frame.copy(deep=True), "the full frame")
     names = _select(full, columns)
@@ -182,19 +196,27 @@ def assert_no_lookahead(
             hidden = when[keep] > cut
             if hidden.any():
                 part[col] = part[col].mask(pd.Series(hidden, index=part.index))
-        label = f"the frame truncated at {pd.Timestamp(cut)}"
+        label = f"the frame truncated at {_in_zone(cut, tz)}"
         trunc = _numeric(_features(feature_fn, part, label), names)
-        _compare(names, full_values[keep], trunc, frame.index[keep], times[keep], cut, rtol, atol)
+        _compare(
+            names, full_values[keep], trunc, frame.index[keep], times[keep], cut, tz, rtol, atol
+        )
         rows_compared.append(int(keep.size))
     return LookaheadReport(
         features=names,
-        cutoffs=tuple(pd.Timestamp(c) for c in cuts),
+        cutoffs=tuple(_in_zone(c, tz) for c in cuts),
         rows_compared=tuple(rows_compared),
     )
 
 
+def _in_zone(value: np.datetime64, tz: Any) -> pd.Timestamp:
+    """A naive-UTC time shown in the ``time`` column's timezone (naive stays naive)."""
+    stamp = pd.Timestamp(value)
+    return stamp if tz is None else stamp.tz_localize("UTC").tz_convert(tz)
+
+
 def _reveal_times(
-    frame: pd.DataFrame, observed_at: Mapping[str, str] | None
+    frame: pd.DataFrame, observed_at: Mapping[str, str] | None, time_values: Any
 ) -> dict[str, npt.NDArray[np.datetime64]]:
     if observed_at is None:
         return {}
@@ -210,14 +232,15 @@ def _reveal_times(
                 f"`observed_at` names column {col!r}, which is not in the frame "
                 f"(it has {list(frame.columns)[:20]})."
             )
-        out[col] = as_datetime_array(
-            resolve_column(frame, when, f"observed_at[{col!r}]"), f"observed_at[{col!r}]"
-        )
+        name = f"observed_at[{col!r}]"
+        values = resolve_column(frame, when, name)
+        out[col] = as_datetime_array(values, name)
+        check_same_timezone(**{"time": time_values, name: values})
     return out
 
 
 def _cutoffs(
-    cutoffs: int | Sequence[Any], times: npt.NDArray[np.datetime64]
+    cutoffs: int | Sequence[Any], times: npt.NDArray[np.datetime64], time_values: Any
 ) -> npt.NDArray[np.datetime64]:
     unique = np.unique(times)
     if isinstance(cutoffs, bool):
@@ -237,13 +260,17 @@ def _cutoffs(
             f"`cutoffs` must be an int or a sequence of datetimes, got the string {cutoffs!r}; "
             f"write cutoffs=[pd.Timestamp({cutoffs!r})]."
         )
-    cuts = np.unique(as_datetime_array(pd.DatetimeIndex(list(cutoffs)), "cutoffs"))
+    given = pd.DatetimeIndex(list(cutoffs))
+    cuts = np.unique(as_datetime_array(given, "cutoffs"))
+    # Both are read as UTC: a naive cutoff next to aware times would shift by the offset.
+    check_same_timezone(time=time_values, cutoffs=given)
     early = cuts[cuts < unique[0]]
     late = cuts[cuts >= unique[-1]]
     if early.size or late.size:
-        bad = [str(pd.Timestamp(c)) for c in (*early, *late)]
+        tz = getattr(time_values.dtype, "tz", None)
+        bad = [str(_in_zone(c, tz)) for c in (*early, *late)]
         raise InvalidParameterError(
-            f"cutoffs {bad} lie outside [{pd.Timestamp(unique[0])}, {pd.Timestamp(unique[-1])}): "
+            f"cutoffs {bad} lie outside [{_in_zone(unique[0], tz)}, {_in_zone(unique[-1], tz)}): "
             "a cutoff must keep at least one row and drop at least one; pick cutoffs "
             "between the first and the last time."
         )
@@ -323,6 +350,7 @@ def _compare(
     labels: pd.Index,
     times: npt.NDArray[np.datetime64],
     cut: np.datetime64,
+    tz: Any,
     rtol: float,
     atol: float,
 ) -> None:
@@ -341,7 +369,7 @@ def _compare(
     also = f" Other features that change at this cutoff: {others}." if others else ""
     raise LookaheadError(
         f"feature {names[j]!r} changes when data after its row's time is removed: at cutoff "
-        f"{pd.Timestamp(cut)}, row {label!r} (time {pd.Timestamp(times[i])}) is "
+        f"{_in_zone(cut, tz)}, row {label!r} (time {_in_zone(times[i], tz)}) is "
         f"{float(trunc[i, j])!r} on the truncated frame but {float(full[i, j])!r} on the "
         f"full frame; "
         f"{describe_rows(list(labels[rows]))} differ.{also} Fix: compute each value only from "
