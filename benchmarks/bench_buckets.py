@@ -24,6 +24,16 @@ Before timing, the bucket means of all three and the buckets of ours and the
 floor are checked to agree. Full size: 2,000 days x 3,000 entities (6M rows),
 best of 2 runs each (alphalens takes several seconds a run); ``--quick``: 200 x 500,
 best of 3.
+
+Agreement with alphalens is checked on two panels. On the balanced one (the same
+3,000 entities every day) both of our means — ``mean``, pooled over all rows of a
+bucket, and ``period_mean``, the plain average of the per-day bucket means — equal
+alphalens' ``mean_return_by_quantile(by_date=False)``. On an *unbalanced* panel
+(each day keeps a random 40-100 % of the entities, and thin days carry higher
+returns) only ``period_mean`` may equal it, since alphalens averages per-date
+means; the check also asserts that the pooled ``mean`` really differs there, so
+the panel is unbalanced enough to tell the two apart. The unbalanced panel is
+timed against alphalens as well (same target).
 """
 
 from __future__ import annotations
@@ -51,6 +61,25 @@ def _panel(n_days: int, n_entities: int, seed: int = 0) -> dict[str, np.ndarray]
         "returns": returns,
         "times": np.repeat(days, n_entities),
         "entities": np.tile(np.arange(n_entities, dtype=np.int64), n_days),
+    }
+
+
+def _unbalanced_panel(n_days: int, n_entities: int, seed: int = 1) -> dict[str, np.ndarray]:
+    """Each day keeps a random 40-100 % of the entities; thin days have higher returns."""
+    rng = np.random.default_rng(seed)
+    days = pd.bdate_range("2010-01-04", periods=n_days).to_numpy()
+    share = rng.uniform(0.4, 1.0, n_days)
+    present = rng.random((n_days, n_entities)) < share[:, None]
+    counts = present.sum(axis=1)
+    day_of_row, entities = np.nonzero(present)
+    scores = rng.standard_normal(day_of_row.size)
+    day_effect = 0.02 * (1.0 - share) / 0.6
+    returns = 0.01 * scores + day_effect[day_of_row] + 0.05 * rng.standard_normal(scores.size)
+    return {
+        "scores": scores,
+        "returns": returns,
+        "times": np.repeat(days, counts),
+        "entities": entities.astype(np.int64),
     }
 
 
@@ -99,19 +128,31 @@ def _alphalens(p: dict[str, np.ndarray]) -> pd.DataFrame:
         return al_perf.mean_return_by_quantile(factor_data, demeaned=False)[0]
 
 
+def _check_agreement(p: dict[str, np.ndarray], *, balanced: bool) -> None:
+    """Buckets equal the floor's; ``period_mean`` equals alphalens (and ``mean`` iff balanced)."""
+    ours = _ours(p)
+    floor_buckets, floor_means = _numpy_floor(p)
+    np.testing.assert_array_equal(ours.buckets, floor_buckets)
+    pooled = ours.table["mean"].to_numpy()
+    np.testing.assert_allclose(pooled, floor_means, rtol=1e-9)
+    peer = _alphalens(p)["1D"].to_numpy()
+    np.testing.assert_allclose(ours.table["period_mean"].to_numpy(), peer, rtol=1e-9)
+    if balanced:
+        np.testing.assert_allclose(pooled, peer, rtol=1e-9)
+    else:
+        gap = float(np.max(np.abs(pooled - peer)))
+        assert gap > 1e-4, f"the unbalanced panel does not separate mean from period_mean ({gap})"
+
+
 def run(bench: Bench) -> None:
     n_days, n_entities = (200, 500) if bench.quick else (2000, 3000)
     repeat = 3 if bench.quick else 2
     panel = _panel(n_days, n_entities)
     rows = f"{n_days}x{n_entities}"
     logging.getLogger().setLevel(logging.WARNING)
-    ours = _ours(panel)
-    floor_buckets, floor_means = _numpy_floor(panel)
-    np.testing.assert_array_equal(ours.buckets, floor_buckets)
-    ours_means = ours.table["mean"].to_numpy()
-    np.testing.assert_allclose(ours_means, _alphalens(panel)["1D"].to_numpy(), rtol=1e-9)
-    np.testing.assert_allclose(ours_means, floor_means, rtol=1e-9)
-    del ours
+    _check_agreement(panel, balanced=True)
+    unbalanced = _unbalanced_panel(n_days, n_entities)
+    _check_agreement(unbalanced, balanced=False)
     bench.compare(
         f"buckets by day {rows}",
         lambda: _ours_table(panel),
@@ -134,6 +175,14 @@ def run(bench: Bench) -> None:
         lambda: _ours_table(panel),
         input_bytes=input_bytes,
         at_most=4,
+    )
+    bench.compare(
+        f"buckets by day {rows} unbalanced ({unbalanced['scores'].size:,} rows)",
+        lambda: _ours_table(unbalanced),
+        lambda: _alphalens(unbalanced),
+        peer_name="alphalens get_clean_factor+mean_ret",
+        repeat=repeat,
+        at_least=10,
     )
     bench.absolute(
         f"buckets by day {rows} + summary (IC, turnover)",
