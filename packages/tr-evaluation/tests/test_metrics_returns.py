@@ -208,3 +208,10 @@ def test_sortino_validates_periods_per_year_without_downside() -> None:
     # was checked, so a bad value passed unnoticed.
     with pytest.raises(InvalidParameterError, match="periods_per_year"):
         sortino_ratio([0.01, 0.02], periods_per_year=-12)
+
+
+def test_drawdown_summary_labels_are_plain() -> None:
+    ints = max_drawdown(pd.Series([0.1, -0.5, 0.6], index=pd.Index([7, 8, 9], dtype="int64")))
+    assert json.loads(json.dumps(ints.summary()))["trough"] == 8
+    names = max_drawdown(pd.Series([0.1, -0.5, 0.6], index=["a", "b", "c"]))
+    assert names.summary()["peak"] == "a"
