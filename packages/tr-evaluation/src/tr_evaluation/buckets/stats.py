@@ -243,7 +243,8 @@ def rank_correlation(
         centre = sizes[0] - 1
         x = np.subtract(x_twice, centre, dtype=np.float64)
         y = np.subtract(y_twice, centre, dtype=np.float64)
-        sxy, sxx, syy = np.array([x @ y]), np.array([x @ x]), np.array([y @ y])
+        # einsum, not the threaded BLAS of ``@`` (see :func:`_segment_sums`).
+        sxy, sxx, syy = (np.array([np.einsum("i,i->", a, b)]) for a, b in ((x, y), (x, x), (y, y)))
     else:
         n_groups = sizes.size
         group_centre = sizes[codes] - 1
