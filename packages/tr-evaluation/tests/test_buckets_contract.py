@@ -8,10 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tr_core.errors import IndexAlignmentError, SizeLimitError
+from tr_core.errors import IndexAlignmentError, InvalidParameterError, SizeLimitError
 from tr_evaluation.buckets import BucketAnalyzer, assign_buckets
+from tr_evaluation.buckets._layout import LayoutBuilder
 from tr_evaluation.buckets.assign import MAX_BUCKETS
 from tr_evaluation.buckets.periods import period_codes
+from tr_evaluation.buckets.stats import run_period_means
 
 
 def _labelled_panel(seed: int = 0, n: int = 400) -> pd.DataFrame:
@@ -302,3 +304,16 @@ def test_repr_is_one_short_line() -> None:
     assert len(text) < 250
     assert text.startswith("BucketResult(n_buckets=20, by='D', period='D', n_rows=4000")
     assert f"spread={result.spread:.4g}" in text
+
+
+# --- internals: edge cases the public functions never reach ----------------------------
+
+
+def test_layout_of_no_rows_and_unsupported_period_frequency() -> None:
+    builder = LayoutBuilder((np.zeros(0),), 3)
+    builder.add(np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int16), np.zeros(0, np.int64))
+    layout = builder.finish()
+    assert layout.counts.tolist() == [0, 0, 0]
+    assert np.isnan(run_period_means(layout, 3)).all()
+    with pytest.raises(InvalidParameterError, match="'Q'"):
+        period_codes(pd.to_datetime(["2024-01-01"]), "Q")
