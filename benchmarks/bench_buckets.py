@@ -5,9 +5,9 @@ int entities), each function starting from the raw arrays:
 
 * ours: ``BucketAnalyzer(20, by="D").analyze(...)`` then ``.table`` — input
   validation, day codes, per-day buckets (tie-aware) and the bucket table (count,
-  weight, mean, median, std, win rate, t-stat, n_eff). The rank IC, per-day
-  statistics and turnover are computed on first access, so they are *not* in
-  this line;
+  weight, pooled mean, mean of the per-day means, median, std, win rate, t-stat,
+  n_eff). The rank IC, per-day statistics and turnover are computed on first
+  access, so they are *not* in this line;
 * peer: alphalens-reloaded ``get_clean_factor`` (quantiles per date) followed by
   ``mean_return_by_quantile`` (mean, std and count per quantile) on the same panel,
   forward returns passed directly (the like-for-like work: per-date quantiles and
