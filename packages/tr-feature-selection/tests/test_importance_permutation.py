@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,11 +15,14 @@ from tr_core.errors import (
     DuplicateColumnError,
     EmptyDataError,
     FeatureTypeError,
+    FoldError,
+    IndexAlignmentError,
     InsufficientDataError,
     InvalidParameterError,
     LookaheadError,
     MissingColumnError,
     NonFiniteError,
+    TimeTypeError,
     TrTypeError,
 )
 from tr_feature_selection.importance import PermutationImportance, permutation_importance
@@ -176,24 +180,110 @@ def test_result_outputs(data, tmp_path) -> None:
 
 def test_leak_guard(data) -> None:
     model = LinearRegression().fit(data[["a", "b", "c"]], data["y"])
-    kwargs = {"features": ["a", "b", "c"], "target": "y", "metric": "ic", "time": "time"}
+    kwargs = {"features": ["a", "b", "c"], "target": "y", "metric": "ic", "times": "time"}
     later = data[data["time"] > "2021-03-01"]
     permutation_importance(model, later, train_end="2021-03-01", **kwargs)
-    with pytest.raises(LookaheadError, match=r"1 of 241 rows .* at or before .*row \[59\]"):
+    with pytest.raises(
+        LookaheadError, match=r"at or before `train_end`=2021-03-01.*earliest row 59 at 2021-03-01"
+    ) as info:
         permutation_importance(model, data.iloc[59:], train_end="2021-03-01", **kwargs)
-    with pytest.raises(LookaheadError, match=r"300 of 300 rows"):
+    # The verdict is tr-core's fold check, with the scored rows as the test side.
+    assert isinstance(info.value.__cause__, FoldError)
+    with pytest.raises(LookaheadError, match=r"earliest row 0 at 2021-01-01"):
         permutation_importance(model, data, train_end=data["time"].max(), **kwargs)
-    with pytest.raises(InvalidParameterError, match="both `time`"):
+    with pytest.raises(InvalidParameterError, match="both `times`"):
         permutation_importance(model, later, **kwargs)
     with pytest.raises(MissingColumnError, match="'when'"):
-        permutation_importance(model, later, **{**kwargs, "time": "when"}, train_end="2021-03-01")
-    # Times given as a Series must carry the frame's rows: a re-indexed one is refused.
+        permutation_importance(model, later, **{**kwargs, "times": "when"}, train_end="2021-03-01")
+    with pytest.raises(InvalidParameterError, match="`train_end` must be a timestamp"):
+        permutation_importance(model, later, **kwargs, train_end="soon")
+    # Times given as a Series must carry the frame's rows: other labels are refused.
     shifted = later["time"].reset_index(drop=True)
-    with pytest.raises(InvalidParameterError, match="`time` is indexed differently"):
-        permutation_importance(model, later, **{**kwargs, "time": shifted}, train_end="2021-03-01")
+    with pytest.raises(IndexAlignmentError, match="`times` does not describe the same rows"):
+        permutation_importance(model, later, **{**kwargs, "times": shifted}, train_end="2021-03-01")
     permutation_importance(
-        model, later, **{**kwargs, "time": later["time"]}, train_end="2021-03-01"
+        model, later, **{**kwargs, "times": later["time"]}, train_end="2021-03-01"
     )
+    # A naive train_end is never compared with tz-aware times (it would shift by the offset).
+    aware = later["time"].dt.tz_localize("America/New_York")
+    with pytest.raises(TimeTypeError, match="`times`"):
+        permutation_importance(model, later, **{**kwargs, "times": aware}, train_end="2021-03-01")
+
+
+def test_leak_guard_pairs_a_times_series_by_label(data) -> None:
+    # The same rows in reverse order are matched by index label (was refused): the guard
+    # names row 59, the one decided on train_end, not the row at its position (299).
+    model = LinearRegression().fit(data[["a", "b", "c"]], data["y"])
+    scored = data.iloc[59:]
+    reversed_times = scored["time"].iloc[::-1]
+    with pytest.raises(LookaheadError, match="earliest row 59 at 2021-03-01"):
+        permutation_importance(
+            model,
+            scored,
+            features=["a", "b", "c"],
+            target="y",
+            times=reversed_times,
+            train_end="2021-03-01",
+        )
+    later = data.iloc[60:]
+    res = permutation_importance(
+        model,
+        later,
+        features=["a", "b", "c"],
+        target="y",
+        metric="ic",
+        times=later["time"].iloc[::-1],
+        train_end="2021-03-01",
+        random_state=0,
+    )
+    assert res.baseline == pytest.approx(1.0)
+
+
+def test_time_is_a_deprecated_spelling_of_times(data) -> None:
+    model = LinearRegression().fit(data[["a", "b", "c"]], data["y"])
+    later = data[data["time"] > "2021-03-01"]
+    kwargs = {"features": ["a", "b", "c"], "target": "y", "metric": "ic", "random_state": 0}
+    new = permutation_importance(model, later, times="time", train_end="2021-03-01", **kwargs)
+    with pytest.warns(FutureWarning, match="`time` is deprecated .* use `times`"):
+        old = permutation_importance(model, later, time="time", train_end="2021-03-01", **kwargs)
+    pd.testing.assert_frame_equal(new.drops, old.drops)
+    with pytest.warns(FutureWarning), pytest.raises(LookaheadError):
+        permutation_importance(model, data, time="time", train_end="2021-03-01", **kwargs)
+    with pytest.raises(InvalidParameterError, match="pass `times` only"):
+        permutation_importance(
+            model, later, times="time", time="time", train_end="2021-03-01", **kwargs
+        )
+
+
+def test_results_do_not_depend_on_n_jobs(data) -> None:
+    model = LinearRegression().fit(data[["a", "b", "c"]], data["y"])
+    kwargs = {
+        "features": ["a", "b", "c"],
+        "target": "y",
+        "metric": "spread",
+        "n_buckets": 5,
+        "n_repeats": 3,
+        "clusters": {"bc": ["b", "c"]},
+        "random_state": 2,
+    }
+    one = permutation_importance(model, data, n_jobs=1, **kwargs)
+    with joblib.parallel_config(backend="threading"):
+        two = permutation_importance(model, data, n_jobs=2, **kwargs)
+    pd.testing.assert_frame_equal(one.drops, two.drops)
+    with pytest.raises(InvalidParameterError, match="`n_jobs` must be"):
+        permutation_importance(model, data, n_jobs=1.5, **kwargs)
+
+
+def test_repr_is_one_short_line(data) -> None:
+    model = LinearRegression().fit(data[["a", "b", "c"]], data["y"])
+    res = permutation_importance(
+        model, data, features=["a", "b", "c"], target="y", metric="ic", n_repeats=2
+    )
+    text = repr(res)
+    assert "\n" not in text
+    assert len(text) < 200
+    assert text.startswith("PermutationImportance(metric='ic', baseline=1, 3 units x 2 repeats")
+    assert "on 300 rows, top: " in text
 
 
 def test_bad_input(data) -> None:

@@ -5,18 +5,22 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import joblib
 import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import spearmanr
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.linear_model import LinearRegression
+from sklearn.model_selection import KFold
 from xgboost import XGBClassifier
 
 from tr_core.errors import (
     FeatureTypeError,
-    InsufficientDataError,
+    FoldError,
+    IndexAlignmentError,
     InvalidParameterError,
+    LookaheadError,
     MissingColumnError,
     NonFiniteError,
     ZeroWeightError,
@@ -81,7 +85,7 @@ def test_fold_scores_by_hand(data) -> None:
         data,
         features=["x", "gappy"],
         target="y",
-        splitter=WalkForward(3, times="time"),
+        cv=WalkForward(3, times="time"),
         model=LinearRegression(),
         metric="ic",
     )
@@ -106,7 +110,7 @@ def test_a_fold_without_present_training_rows_is_unscored(data) -> None:
         data,
         features=["late"],
         target="y",
-        splitter=WalkForward(3, times="time"),
+        cv=WalkForward(3, times="time"),
         model=LinearRegression(),
         metric="ic",
     )
@@ -126,7 +130,7 @@ def test_a_fold_with_fewer_test_rows_than_buckets_is_unscored(data) -> None:
     kwargs = {
         "features": ["late"],
         "target": "y",
-        "splitter": WalkForward(3, times="time"),
+        "cv": WalkForward(3, times="time"),
         "model": LinearRegression(),
         "metric": "top_bucket_return",
     }
@@ -145,7 +149,7 @@ def test_classifier_trains_on_labels_of_its_own_rows_with_weights(data) -> None:
         data,
         features=["gappy"],
         target="y",
-        splitter=WalkForward(3, times="time"),
+        cv=WalkForward(3, times="time"),
         model=SpyClassifier(),
         label=median_rule,
         sample_weight="w",
@@ -165,7 +169,7 @@ def test_regressor_trains_on_the_target_itself(data) -> None:
         data,
         features=["x"],
         target="y",
-        splitter=WalkForward(3, times="time"),
+        cv=WalkForward(3, times="time"),
         model=SpyRegressor(),
         metric="auc",
     )
@@ -183,7 +187,7 @@ def test_seeded_xgboost_is_reproducible_and_frame_untouched(data, tmp_path) -> N
             data,
             features=["x", "gappy"],
             target="y",
-            splitter=WalkForward(3, times="time"),
+            cv=WalkForward(3, times="time"),
             model=model,
             random_state=3,
             verbose=False,
@@ -212,7 +216,7 @@ def test_seeded_xgboost_is_reproducible_and_frame_untouched(data, tmp_path) -> N
 
 def test_bad_input(data) -> None:
     cv = WalkForward(3, times="time")
-    kw: dict[str, Any] = {"target": "y", "splitter": cv, "model": LinearRegression()}
+    kw: dict[str, Any] = {"target": "y", "cv": cv, "model": LinearRegression()}
     with pytest.raises(MissingColumnError, match=r"\['nope'\]"):
         single_feature_importance(data, features=["x", "nope"], **kw)
     with pytest.raises(InvalidParameterError, match="empty"):
@@ -228,10 +232,13 @@ def test_bad_input(data) -> None:
         single_feature_importance(data, features=["x"], sample_weight=-data["w"], **kw)
     with pytest.raises(MissingColumnError, match="'weight'"):
         single_feature_importance(data, features=["x"], sample_weight="weight", **kw)
-    with pytest.raises(InvalidParameterError, match="split"):
-        single_feature_importance(
-            data, features=["x"], target="y", splitter=3, model=LinearRegression()
-        )
+    # An integer would be an unpurged k-fold over rows: refused by tr-core's fold check.
+    with pytest.raises(InvalidParameterError, match=r"`cv`=3: an integer"):
+        single_feature_importance(data, features=["x"], target="y", cv=3, model=LinearRegression())
+    with pytest.raises(InvalidParameterError, match="`cv` is required"):
+        single_feature_importance(data, features=["x"], target="y", model=LinearRegression())
+    with pytest.raises(InvalidParameterError, match="`n_jobs` must be"):
+        single_feature_importance(data, features=["x"], n_jobs=0, **kw)
 
 
 def test_single_class_training_rows_leave_the_fold_unscored(data) -> None:
@@ -240,7 +247,7 @@ def test_single_class_training_rows_leave_the_fold_unscored(data) -> None:
         data,
         features=["x"],
         target="y",
-        splitter=WalkForward(3, times="time"),
+        cv=WalkForward(3, times="time"),
         model=SpyClassifier(),
         label=never,
     )
@@ -250,26 +257,159 @@ def test_single_class_training_rows_leave_the_fold_unscored(data) -> None:
 
 
 def test_a_splitter_without_folds(data) -> None:
+    # Was InsufficientDataError from SFI's own check; tr-core's fold check now says it.
     class Empty:
-        def split(self, frame: pd.DataFrame) -> list[Any]:
+        times = "time"
+
+        def split(self, X: Any, y: Any = None, groups: Any = None) -> list[Any]:
             return []
 
-    with pytest.raises(InsufficientDataError, match="no folds"):
+    with pytest.raises(FoldError, match="yielded no fold"):
         single_feature_importance(
-            data, features=["x"], target="y", splitter=Empty(), model=LinearRegression()
+            data, features=["x"], target="y", cv=Empty(), model=LinearRegression()
         )
 
 
-def test_weights_must_be_aligned_and_not_all_zero(data) -> None:
-    # A Series of weights sorted by value would weight every row with another row's weight.
-    kw: dict[str, Any] = {"target": "y", "splitter": WalkForward(3, times="time")}
+def test_weights_are_paired_by_label_and_not_all_zero(data) -> None:
+    # A Series of weights sorted by value is matched to the frame by index label (the
+    # shared alignment rule), so it weights every row with its own weight; labels that
+    # are not the frame's are refused.
+    kw: dict[str, Any] = {"target": "y", "cv": WalkForward(3, times="time")}
     kw["model"] = LinearRegression()
-    with pytest.raises(InvalidParameterError, match="`sample_weight` is indexed differently"):
-        single_feature_importance(data, features=["x"], sample_weight=data["w"].sort_values(), **kw)
-    with pytest.raises(ZeroWeightError, match="zero in all"):
-        single_feature_importance(data, features=["x"], sample_weight=np.zeros(len(data)), **kw)
     by_name = single_feature_importance(data, features=["x"], sample_weight="w", **kw)
     by_array = single_feature_importance(
         data, features=["x"], sample_weight=data["w"].to_numpy(), **kw
     )
+    by_label = single_feature_importance(
+        data, features=["x"], sample_weight=data["w"].sort_values(), **kw
+    )
     pd.testing.assert_frame_equal(by_name.scores, by_array.scores)
+    pd.testing.assert_frame_equal(by_name.scores, by_label.scores)
+    with pytest.raises(IndexAlignmentError, match="`sample_weight` does not describe"):
+        single_feature_importance(
+            data, features=["x"], sample_weight=data["w"].set_axis(data.index + 1), **kw
+        )
+    with pytest.raises(ZeroWeightError, match="zero in all"):
+        single_feature_importance(data, features=["x"], sample_weight=np.zeros(len(data)), **kw)
+
+
+def test_zero_weights_on_a_features_rows_are_refused_naming_feature_and_fold(data) -> None:
+    # `late` is present from row 180; weights of 0 there leave its model nothing to fit.
+    w = np.where(np.arange(len(data)) >= 180, 0.0, 1.0)
+    with pytest.raises(ZeroWeightError, match=r"`sample_weight` \(feature 'late', fold 2\)"):
+        single_feature_importance(
+            data,
+            features=["x", "late"],
+            target="y",
+            cv=WalkForward(3, times="time"),
+            model=LinearRegression(),
+            sample_weight=w,
+        )
+
+
+def test_a_weighter_sees_only_each_folds_training_rows(data) -> None:
+    # A callable sample_weight is computed on each fold's training rows (never the test
+    # rows); the model of a feature gets the weights of its present training rows.
+    SEEN.clear()
+    calls: list[list[int]] = []
+
+    def recency(train: pd.DataFrame) -> pd.Series:
+        calls.append(train.index.tolist())
+        return pd.Series(np.linspace(1.0, 2.0, len(train)), index=train.index)
+
+    single_feature_importance(
+        data,
+        features=["gappy"],
+        target="y",
+        cv=WalkForward(3, times="time"),
+        model=SpyClassifier(),
+        sample_weight=recency,
+        verbose=False,
+    )
+    folds = _folds(data)
+    assert calls == [data.index[train].tolist() for train, _ in folds]
+    for record, (train, _) in zip(SEEN, folds, strict=True):
+        keep = data["gappy"].notna().to_numpy()[train]
+        expected = np.linspace(1.0, 2.0, train.size)[keep]
+        assert np.asarray(record["w"]) == pytest.approx(expected)
+
+
+class Unpurged:
+    """A splitter that carries its times and label ends but yields a plain KFold."""
+
+    times = "time"
+    label_ends = "label_end"
+
+    def split(self, X: Any, y: Any = None, groups: Any = None) -> Any:
+        return KFold(3).split(X)
+
+
+def test_an_unpurged_kfold_is_refused(data) -> None:
+    # Each row's outcome is known 5 days after its decision, so KFold's training rows just
+    # before (and after) a test block carry outcomes that overlap the test period. SFI
+    # used to score such folds silently; tr-core's fold check now refuses them.
+    frame = data.assign(label_end=data["time"] + pd.Timedelta(days=5))
+    kw: dict[str, Any] = {"features": ["x"], "target": "y", "model": LinearRegression()}
+    with pytest.raises(FoldError, match="fold 0: 5 training rows have label windows"):
+        single_feature_importance(frame, cv=Unpurged(), **kw)
+    with pytest.raises(FoldError, match="label windows"):
+        single_feature_importance(frame, cv=KFold(3), times="time", label_ends="label_end", **kw)
+    # Two rows a day: KFold(3) cuts a day between train and test (rows 99 and 100).
+    twice = pd.concat([data, data]).sort_values("time", kind="stable").reset_index(drop=True)
+    with pytest.raises(FoldError, match="decision times") as info:
+        single_feature_importance(twice.iloc[1:], cv=KFold(3), times="time", **kw)
+    assert isinstance(info.value, LookaheadError)
+    # Without times nothing can be checked: refused rather than trusted.
+    with pytest.raises(InvalidParameterError, match="no decision times"):
+        single_feature_importance(frame, cv=KFold(3), **kw)
+
+
+def test_splitter_is_a_deprecated_spelling_of_cv(data) -> None:
+    kw: dict[str, Any] = {"features": ["x"], "target": "y", "model": LinearRegression()}
+    new = single_feature_importance(data, cv=WalkForward(3, times="time"), **kw)
+    with pytest.warns(FutureWarning, match="`splitter` is deprecated .* use `cv`"):
+        old = single_feature_importance(data, splitter=WalkForward(3, times="time"), **kw)
+    pd.testing.assert_frame_equal(new.scores, old.scores)
+    with pytest.raises(InvalidParameterError, match="pass `cv` only"):
+        single_feature_importance(
+            data, cv=WalkForward(3, times="time"), splitter=WalkForward(3, times="time"), **kw
+        )
+
+
+def test_results_do_not_depend_on_n_jobs(data) -> None:
+    model = XGBClassifier(n_estimators=5, max_depth=2, subsample=0.7, n_jobs=1)
+    kw: dict[str, Any] = {
+        "features": ["x", "gappy", "late"],
+        "target": "y",
+        "cv": WalkForward(3, times="time"),
+        "model": model,
+        "random_state": 3,
+        "sample_weight": "w",
+        "verbose": False,
+    }
+    # Threads keep this test quick; test_importance_parallel.py runs the same work in
+    # separate processes (loky) and on a Dask cluster.
+    one = single_feature_importance(data, n_jobs=1, **kw)
+    with joblib.parallel_config(backend="threading"):
+        two = single_feature_importance(data, n_jobs=2, **kw)
+    pd.testing.assert_frame_equal(one.scores, two.scores)
+    pd.testing.assert_frame_equal(one.n_test, two.n_test)
+    assert one.scores.notna().sum().sum() == 7  # `late` is scored in its last fold only
+
+
+def test_repr_is_one_short_line(data) -> None:
+    res = single_feature_importance(
+        data,
+        features=["x", "gappy", "late", "w"],
+        target="y",
+        cv=WalkForward(3, times="time"),
+        model=LinearRegression(),
+        metric="ic",
+    )
+    text = repr(res)
+    assert "\n" not in text
+    assert len(text) < 200
+    top = res.importance.index[0]
+    assert text.startswith(
+        f"SingleFeatureImportance(metric='ic', 4 features x 3 folds, top: {top}="
+    )

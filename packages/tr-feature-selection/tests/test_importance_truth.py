@@ -1,6 +1,6 @@
 """Planted truth: informative features outrank noise under every importance method.
 
-Data: ``make_insider_trades(30_000, seed=0)`` — 13 informative features (true weights
+Data: ``make_insider_trades(30_000, random_state=0)`` — 13 informative features (true weights
 0.004 to 0.0105 of alpha per standard deviation of their driver) and 6 noise features.
 The model (50 trees of depth 3) is fitted on the first 60 % of the timeline (rows whose
 label window closes before the cut) and judged on the rows after the cut.
@@ -36,7 +36,7 @@ from tr_feature_selection.importance import (
 
 @pytest.fixture(scope="module")
 def market() -> dict[str, Any]:
-    frame, truth = make_insider_trades(30_000, seed=0)
+    frame, truth = make_insider_trades(30_000, random_state=0)
     features = list(truth.feature_names)
     cut = frame["trade_date"].quantile(0.6)
     train = frame[frame["label_end"] < cut]
@@ -82,7 +82,7 @@ def test_permutation_ranks_every_informative_feature_above_noise(market) -> None
         target="alpha",
         n_repeats=3,
         random_state=0,
-        time="trade_date",
+        times="trade_date",
         train_end=market["train_end"],
     )
     assert res.baseline > 0.55
@@ -94,7 +94,7 @@ def test_sfi_ranks_every_informative_feature_above_noise(market) -> None:
     cv = PurgedKFold(4, times="trade_date", label_ends="label_end", embargo=0.01)
     model = XGBClassifier(n_estimators=30, max_depth=2, learning_rate=0.1, n_jobs=1)
     res = single_feature_importance(
-        frame, features=market["features"], target="alpha", splitter=cv, model=model
+        frame, features=market["features"], target="alpha", cv=cv, model=model
     )
     assert _above_all_noise(res.importance, market["informative"], market["noise"]) == []
     assert set(select_top_k(res, 6)) <= set(market["informative"])

@@ -91,7 +91,7 @@ def xgboost_importance(
     if kind == "shap":
         if X is None:
             raise InvalidParameterError(
-                "kind='shap' averages |SHAP| over the rows of X: pass X=, e.g. the "
+                "`kind`='shap' averages |SHAP| over the rows of `X`: pass X=, e.g. the "
                 "evaluation slice with the model's feature columns."
             )
         matrix = _rows(X, features, named=bool(names))
@@ -99,7 +99,7 @@ def xgboost_importance(
     else:
         if X is not None:
             raise InvalidParameterError(
-                f"kind={kind!r} is read from the trees and ignores data; drop X= (only "
+                f"`kind`={kind!r} is read from the trees and ignores data; drop `X` (only "
                 "kind='shap' uses it)."
             )
         score = booster.get_score(importance_type=kind)
@@ -144,23 +144,23 @@ def _rows(X: Any, features: list[str], *, named: bool) -> npt.NDArray[np.float64
         extra = [c for c in X.columns if c not in features]
         if extra:
             raise InvalidParameterError(
-                f"X has columns {extra[:20]} the model was not trained on (it knows "
+                f"`X` has columns {extra[:20]} the model was not trained on (it knows "
                 f"{features[:20]}); pass X[model features] — the SHAP of a column the model "
                 "never saw is undefined."
             )
         check_features(X, features, where="X")
         if len(X) == 0:
-            raise EmptyDataError("X has no rows; SHAP importance averages over rows of X.")
+            raise EmptyDataError("`X` has no rows; SHAP importance averages over its rows.")
         return feature_matrix(X, features)
     if isinstance(X, np.ndarray) and not named:
         if X.ndim != 2 or X.shape[1] != len(features):
             raise InvalidParameterError(
-                f"X has shape {X.shape}, but the model was trained on {len(features)} "
+                f"`X` has shape {X.shape}, but the model was trained on {len(features)} "
                 "unnamed columns; pass a 2-D array with that many columns."
             )
         return feature_matrix(pd.DataFrame(X, columns=features), features)
     raise TrTypeError(
-        f"X must be a DataFrame with the model's feature columns {features[:20]}, got "
+        f"`X` must be a DataFrame with the model's feature columns {features[:20]}, got "
         f"{type(X).__name__}"
         + ("" if named else " (or a 2-D numpy array, as the model has no feature names)")
         + "."

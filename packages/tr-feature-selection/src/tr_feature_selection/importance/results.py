@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["PermutationImportance", "SingleFeatureImportance"]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class PermutationImportance:
     """Mean decrease of a metric when features are permuted on an evaluation slice (MDA).
 
@@ -47,6 +47,13 @@ class PermutationImportance:
     def n_repeats(self) -> int:
         """Permutations per unit."""
         return int(self.drops.shape[1])
+
+    def __repr__(self) -> str:
+        return (
+            f"PermutationImportance(metric={self.metric!r}, baseline={self.baseline:.4g}, "
+            f"{len(self.drops)} units x {self.n_repeats} repeats on {self.n_rows} rows, "
+            f"top: {_top(self.importance)})"
+        )
 
     @property
     def mean(self) -> pd.Series:
@@ -98,7 +105,7 @@ class PermutationImportance:
         )
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class SingleFeatureImportance:
     """Out-of-sample score of a model trained on one feature at a time (SFI).
 
@@ -126,6 +133,12 @@ class SingleFeatureImportance:
     def n_folds(self) -> int:
         """Folds of the splitter."""
         return int(self.scores.shape[1])
+
+    def __repr__(self) -> str:
+        return (
+            f"SingleFeatureImportance(metric={self.metric!r}, {len(self.scores)} features x "
+            f"{self.n_folds} folds, top: {_top(self.importance)})"
+        )
 
     @property
     def mean(self) -> pd.Series:
@@ -177,6 +190,12 @@ class SingleFeatureImportance:
             xlabel=f"out-of-sample {self.metric}",
             reference=0.5 if self.metric == "auc" else 0.0,
         )
+
+
+def _top(importance: pd.Series, n: int = 3) -> str:
+    """The first ``n`` names of a ranking with their values, for a one-line repr."""
+    shown = ", ".join(f"{k}={v:.4g}" for k, v in importance.iloc[:n].items())
+    return shown + (", …" if len(importance) > n else "")
 
 
 def ranked(values: pd.Series, name: str) -> pd.Series:
