@@ -26,8 +26,8 @@ def small_xgb() -> XGBClassifier:
 
 @pytest.fixture(scope="module")
 def market() -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[str]]]:
-    frame, truth = make_insider_trades(30_000, seed=0)
-    tr, te = time_train_test_split(frame, time="trade_date", test_size=0.3, label_end="label_end")
+    frame, truth = make_insider_trades(30_000, random_state=0)
+    tr, te = time_train_test_split(frame, times="trade_date", test_size=0.3, label_ends="label_end")
     return frame.iloc[tr], frame.iloc[te], {k: list(v) for k, v in truth.groups.items()}
 
 
@@ -69,19 +69,22 @@ def test_tiny_frame_rows_per_group_and_perfect_linear_scores() -> None:
 
 
 def test_issue_example_runs_as_written_with_the_default_model() -> None:
-    frame, truth = make_insider_trades(8_000, seed=1)
-    tr, te = time_train_test_split(frame, time="trade_date", test_size=0.3, label_end="label_end")
+    frame, truth = make_insider_trades(8_000, random_state=1)
+    tr, te = time_train_test_split(frame, times="trade_date", test_size=0.3, label_ends="label_end")
     train, test = frame.iloc[tr], frame.iloc[te]
     feature_groups = {k: list(v) for k, v in truth.groups.items()}
 
+    # The issue's example, written with the spellings deprecated since: it keeps working
+    # (with a FutureWarning each) until 0.2.
     analyzer = FeatureGroupAnalyzer(evaluation_metric="bucket_19_return")
-    results = analyzer.test_feature_groups(
-        train,
-        test,
-        feature_groups,
-        use_weighted=True,
-        weight_calculator=calculate_alpha_squared_weights,
-    )
+    with pytest.warns(FutureWarning, match="`(weight_calculator|use_weighted)` is deprecated"):
+        results = analyzer.test_feature_groups(
+            train,
+            test,
+            feature_groups,
+            use_weighted=True,
+            weight_calculator=calculate_alpha_squared_weights,
+        )
 
     table = results.to_frame()
     assert list(table.index) == list(feature_groups)
@@ -170,29 +173,36 @@ def test_identical_for_any_n_jobs_and_inputs_untouched(market) -> None:
     pd.testing.assert_frame_equal(test, before[1])
 
 
-def test_weighting_changes_the_model_and_weighter_objects_get_the_frame(market) -> None:
+def test_weighting_changes_the_model_and_every_form_of_sample_weight_agrees(market) -> None:
     train, test, groups = market
     g = {"insider": groups["insider"]}
     analyzer = FeatureGroupAnalyzer(small_xgb(), random_state=0, verbose=False)
     plain = analyzer.test_feature_groups(train, test, g).table
-    by_fn = analyzer.test_feature_groups(
-        train, test, g, use_weighted=True, weight_calculator=calculate_alpha_squared_weights
-    ).table
     weighter = AlphaPowerWeighter(scale="fraction", column="alpha")
-    by_obj = analyzer.test_feature_groups(
-        train, test, g, use_weighted=True, weight_calculator=weighter
-    ).table
+    by_obj = analyzer.test_feature_groups(train, test, g, sample_weight=weighter).table
+    assert by_obj.loc["insider", "train_metric"] != plain.loc["insider", "train_metric"]
+    # The same weights as a column, an array and a Series in another order (matched by label).
+    w = weighter(train)
+    by_array = analyzer.test_feature_groups(train, test, g, sample_weight=w).table
+    by_column = analyzer.test_feature_groups(train.assign(w=w), test, g, sample_weight="w").table
+    shuffled = pd.Series(w, index=train.index).sample(frac=1.0, random_state=0)
+    by_series = analyzer.test_feature_groups(train, test, g, sample_weight=shuffled).table
+    for table in (by_array, by_column, by_series):
+        pd.testing.assert_frame_equal(table, by_obj)
+    # The deprecated function of the target gets scale=target_units, as before.
+    with pytest.warns(FutureWarning, match="`weight_calculator` is deprecated"):
+        by_fn = analyzer.test_feature_groups(
+            train, test, g, weight_calculator=calculate_alpha_squared_weights
+        ).table
     pd.testing.assert_frame_equal(by_fn, by_obj)
-    assert by_fn.loc["insider", "train_metric"] != plain.loc["insider", "train_metric"]
     seen: list[int] = []
 
-    def uniform(alpha: pd.Series) -> np.ndarray:
-        seen.append(len(alpha))
-        return np.ones(len(alpha))
+    def uniform(frame: pd.DataFrame) -> np.ndarray:
+        seen.append(len(frame))
+        return np.ones(len(frame))
 
-    by_uniform = analyzer.test_feature_groups(
-        train, test, g, use_weighted=True, weight_calculator=uniform
-    ).table
+    by_uniform = analyzer.test_feature_groups(train, test, g, sample_weight=uniform).table
+    # Called once, on the group's complete training rows only.
     assert seen == [int(plain.loc["insider", "train_used"])]
     pd.testing.assert_frame_equal(by_uniform, plain)
 

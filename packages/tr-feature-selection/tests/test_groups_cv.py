@@ -10,21 +10,20 @@ import pandas as pd
 import pytest
 from xgboost import XGBClassifier
 
-from tr_core.errors import EmptyDataError, InvalidParameterError, LookaheadError
+from tr_core.errors import FoldError, InvalidParameterError, LookaheadError, MissingColumnError
 from tr_core.splits import PurgedKFold, WalkForward
 from tr_core.synthetic import make_insider_trades
 from tr_feature_selection.groups import FeatureGroupAnalyzer, GroupCVResult
 from tr_feature_selection.groups.cross_validation import pbo_partitions
-from tr_feature_selection.groups.time_order import check_fold_separation
 
 
 @pytest.fixture(scope="module")
 def market() -> tuple[pd.DataFrame, dict[str, list[str]]]:
-    frame, truth = make_insider_trades(20_000, seed=2)
+    frame, truth = make_insider_trades(20_000, random_state=2)
     return frame, {k: list(v) for k, v in truth.groups.items()}
 
 
-def analyzer(**kw) -> FeatureGroupAnalyzer:
+def analyzer(**kw: object) -> FeatureGroupAnalyzer:
     model = XGBClassifier(n_estimators=20, max_depth=3, learning_rate=0.1, n_jobs=1)
     settings = {"evaluation_metric": "ic", "random_state": 0, "verbose": False, **kw}
     return FeatureGroupAnalyzer(model, **settings)
@@ -111,11 +110,12 @@ def test_too_few_groups_or_months_give_a_reason(market, tmp_path: Path) -> None:
     assert short.deflated_sharpe is None
     assert "need at least 4" in (short.selection_note or "")
     short.plot().savefig(tmp_path / "short.png")
-    no_time = analyzer(time=None).cross_validate_groups(
+    # times=None: the folds are still checked, against the splitter's own times.
+    no_time = analyzer(times=None).cross_validate_groups(
         frame, {"insider": groups["insider"]}, splitter
     )
     assert no_time.periods is None
-    assert "no `time` column" in (no_time.selection_note or "")
+    assert "no `times` column" in (no_time.selection_note or "")
 
 
 def test_bad_splitters(market) -> None:
@@ -134,14 +134,23 @@ def test_bad_splitters(market) -> None:
         def split(self, X):
             yield np.arange(10), np.array([len(X) + 5])
 
-    with pytest.raises(InvalidParameterError, match="must have split"):
+    # One fold contract (tr_core.splits.checked_folds), one error type.
+    with pytest.raises(InvalidParameterError, match="`cv` must be a splitter"):
         analyzer().cross_validate_groups(frame, g, object())
-    with pytest.raises(InvalidParameterError, match="yielded no split"):
+    with pytest.raises(FoldError, match="yielded no fold"):
         analyzer().cross_validate_groups(frame, g, Empty())
-    with pytest.raises(EmptyDataError, match=r"fold 0 .* no test rows"):
+    with pytest.raises(FoldError, match="fold 0 has no test rows"):
         analyzer().cross_validate_groups(frame, g, Hollow())
-    with pytest.raises(InvalidParameterError, match="not positions"):
+    with pytest.raises(FoldError, match=r"test positions \[\d+\] are outside"):
         analyzer().cross_validate_groups(frame, g, Outside())
+    with pytest.raises(InvalidParameterError, match="`cv` is required"):
+        analyzer().cross_validate_groups(frame, g)
+    with pytest.raises(InvalidParameterError, match="`cv`=3: an integer"):
+        analyzer().cross_validate_groups(frame, g, 3)
+    with pytest.raises(InvalidParameterError, match="no decision times"):
+        analyzer(times=None).cross_validate_groups(frame, g, Hollow())
+    with pytest.raises(MissingColumnError, match="`times`='when' is not a column of the frame"):
+        analyzer(times="when").cross_validate_groups(frame, g, Hollow())
 
 
 def test_pbo_partitions() -> None:
@@ -183,38 +192,54 @@ def test_folds_whose_train_rows_meet_the_test_rows_are_refused(market) -> None:
     g = {"insider": groups["insider"]}
     with pytest.raises(LookaheadError, match=r"fold 0: \d+ training rows have decision times"):
         analyzer().cross_validate_groups(frame, g, KFold(3))
-    with pytest.raises(LookaheadError, match=r"label windows meeting.*label_ends='label_end'"):
-        analyzer(label_end="label_end").cross_validate_groups(
+    with pytest.raises(FoldError, match=r"label windows \[time, label_end\] meeting"):
+        analyzer(label_ends="label_end").cross_validate_groups(
             frame, g, WalkForward(n_splits=3, times="trade_date")
         )
     purged = PurgedKFold(n_splits=3, times="trade_date", label_ends="label_end")
-    result = analyzer(label_end="label_end").cross_validate_groups(frame, g, purged)
+    result = analyzer(label_ends="label_end").cross_validate_groups(frame, g, purged)
     assert result.n_folds == 3
 
 
-def test_fold_separation_on_hand_made_windows() -> None:
+def test_fold_check_on_hand_made_windows() -> None:
+    """Closed windows [t, end]: the analyzer refuses exactly the folds where they meet."""
     day = pd.Timestamp("2024-01-01")
+    rng = np.random.default_rng(0)
+    n = 60
     frame = pd.DataFrame(
         {
-            "t": [day, day + pd.Timedelta(days=2), day + pd.Timedelta(days=4)],
-            "end": [
-                day + pd.Timedelta(days=2),
-                day + pd.Timedelta(days=3),
-                day + pd.Timedelta(days=5),
-            ],
+            "t": [day + pd.Timedelta(days=k) for k in range(n)],
+            "end": [day + pd.Timedelta(days=k + 2) for k in range(n)],
+            "x": rng.normal(size=n),
+            "alpha": rng.normal(size=n),
         }
     )
-    test = np.array([1])
-    # Row 0's window [0, 2] closes exactly when the test row starts (closed intervals meet).
-    with pytest.raises(LookaheadError, match=r"fold 0: 1 training rows .*\[0\]"):
-        check_fold_separation(frame, [(np.array([0, 2]), test)], time="t", label_end="end")
-    # Row 2 starts after the test window [2, 3] ends: purged k-fold may train on it.
-    check_fold_separation(frame, [(np.array([2]), test)], time="t", label_end="end")
-    # Without label ends only shared decision times count.
-    check_fold_separation(frame, [(np.array([0, 2]), test)], time="t")
-    tied = frame.assign(t=[day, day, day + pd.Timedelta(days=4)])
-    with pytest.raises(LookaheadError, match="1 training rows have decision times"):
-        check_fold_separation(tied, [(np.array([0]), test)], time="t")
+    test = np.arange(30, 40)
+    a = FeatureGroupAnalyzer(
+        XGBClassifier(n_estimators=2, n_jobs=1), n_buckets=2, evaluation_metric="ic",
+        times="t", label_ends="end", verbose=False,
+    )  # fmt: skip
+    # Row 28's window [28, 30] closes exactly when the test block starts (closed intervals
+    # meet); rows 41.. start after the last test window [39, 41] ends... row 41 meets it.
+    with pytest.raises(FoldError, match=r"fold 0: 1 training rows .*\[28\]"):
+        a.cross_validate_groups(frame, {"x": ["x"]}, [(np.arange(0, 29), test)])
+    with pytest.raises(FoldError, match=r"fold 0: 1 training rows .*\[41\]"):
+        a.cross_validate_groups(frame, {"x": ["x"]}, [(np.arange(41, 60), test)])
+    ok = a.cross_validate_groups(
+        frame, {"x": ["x"]}, [(np.r_[np.arange(0, 28), np.arange(42, 60)], test)]
+    )
+    assert ok.folds.loc[(0, "x"), "train_used"] == 28 + 18
+    # Without label ends only shared decision times count: row 29 is fine, row 30 is tested.
+    b = FeatureGroupAnalyzer(
+        XGBClassifier(n_estimators=2, n_jobs=1), n_buckets=2, evaluation_metric="ic",
+        times="t", verbose=False,
+    )  # fmt: skip
+    assert b.cross_validate_groups(frame, {"x": ["x"]}, [(np.arange(0, 30), test)]).n_folds == 1
+    tied = frame.assign(t=frame["t"].where(frame.index != 29, day + pd.Timedelta(days=30)))
+    with pytest.raises(FoldError, match=r"1 training rows have decision times"):
+        b.cross_validate_groups(
+            tied.assign(end=tied["t"]), {"x": ["x"]}, [(np.arange(0, 30), test)]
+        )
 
 
 def test_timezone_aware_times_give_local_calendar_months(market) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,6 +16,8 @@ from tr_core.errors import (
     DuplicateColumnError,
     EmptyDataError,
     FeatureTypeError,
+    FoldError,
+    IndexAlignmentError,
     InsufficientDataError,
     InvalidParameterError,
     LengthMismatchError,
@@ -103,23 +107,29 @@ def test_group_without_complete_rows_is_named() -> None:
 
 
 def test_test_before_train_and_overlapping_labels() -> None:
+    # The pair is checked as one forward fold by tr_core.splits.checked_folds: FoldError
+    # is a LookaheadError, so callers catching the old type still catch it.
     tr, te = frames()
-    with pytest.raises(
-        LookaheadError, match=r"50 training rows .*150 test rows.*time_train_test_split"
-    ):
+    with pytest.raises(FoldError, match=r"strictly after.*at or after the first test time"):
+        run(train=te, test=tr)
+    with pytest.raises(LookaheadError, match="time_train_test_split"):
         run(train=te, test=tr)
     same_day = te.assign(trade_date=tr["trade_date"].iloc[-1])
-    with pytest.raises(LookaheadError, match="1 training rows have `trade_date` on or after"):
+    with pytest.raises(FoldError, match=r"training row \[149\] \(1 row\) are decided at or after"):
         run(test=same_day)
     analyzer = FeatureGroupAnalyzer(
-        XGBClassifier(n_estimators=5, n_jobs=1), label_end="label_end", verbose=False
+        XGBClassifier(n_estimators=5, n_jobs=1), label_ends="label_end", verbose=False
     )
-    with pytest.raises(LookaheadError, match="10 training rows have a label window"):
+    # Label ends run 10 days past each day: the last 10 training windows reach day 150.
+    with pytest.raises(FoldError, match=r"0: 10 training rows have label windows"):
         run(analyzer)
-    with pytest.raises(MissingColumnError, match="`time`='when'"):
-        run(FeatureGroupAnalyzer(time="when", verbose=False))
+    assert run(analyzer, train=tr.iloc[:140]).table.loc["g", "train_used"] == 140
+    with pytest.raises(MissingColumnError, match="`times`='when' is not a column of the train"):
+        run(FeatureGroupAnalyzer(times="when", verbose=False))
+    with pytest.raises(MissingColumnError, match="`label_ends`='stop'"):
+        run(FeatureGroupAnalyzer(label_ends="stop", verbose=False))
     skipped = FeatureGroupAnalyzer(
-        XGBClassifier(n_estimators=5, n_jobs=1), time=None, verbose=False
+        XGBClassifier(n_estimators=5, n_jobs=1), times=None, verbose=False
     )
     assert run(skipped, train=te, test=tr).table.loc["g", "train_used"] == 50
 
@@ -168,25 +178,41 @@ def test_parameters() -> None:
 
 
 def test_weighting_options() -> None:
-    def ones(alpha):
-        return np.ones(len(alpha))
+    def ones(frame):
+        return np.ones(len(frame))
 
-    with pytest.raises(InvalidParameterError, match="needs a `weight_calculator`"):
-        run(use_weighted=True)
-    with pytest.raises(InvalidParameterError, match="unclear whether"):
-        run(weight_calculator=ones)
-    with pytest.raises(InvalidParameterError, match="must be callable"):
-        run(use_weighted=True, weight_calculator=3)
-    with pytest.raises(InvalidParameterError, match="True or False"):
-        run(use_weighted=1, weight_calculator=ones)
-    with pytest.raises(LengthMismatchError, match="weights of feature group 'g'"):
-        run(use_weighted=True, weight_calculator=lambda a: np.ones(3))
-    with pytest.raises(NonFiniteError, match="weights of feature group 'g'"):
-        run(use_weighted=True, weight_calculator=lambda a: np.full(len(a), np.nan))
-    with pytest.raises(InvalidParameterError, match="weights of feature group 'g' are negative"):
-        run(use_weighted=True, weight_calculator=lambda a: -np.ones(len(a)))
+    with pytest.raises(LengthMismatchError, match=r"`sample_weight` \(feature group 'g'\)"):
+        run(sample_weight=lambda f: np.ones(3))
+    with pytest.raises(NonFiniteError, match="`sample_weight`"):
+        run(sample_weight=lambda f: np.full(len(f), np.nan))
+    with pytest.raises(InvalidParameterError, match="negative"):
+        run(sample_weight=lambda f: -np.ones(len(f)))
     with pytest.raises(ZeroWeightError, match="all zero"):
-        run(use_weighted=True, weight_calculator=lambda a: np.zeros(len(a)))
+        run(sample_weight=lambda f: np.zeros(len(f)))
+    with pytest.raises(LengthMismatchError, match="`sample_weight` has 3 weights"):
+        run(sample_weight=np.ones(3))
+    with pytest.raises(MissingColumnError, match="`sample_weight`='w'"):
+        run(sample_weight="w")
+    with pytest.raises(TrTypeError, match="`sample_weight` must be"):
+        run(sample_weight={"a": 1})
+    # The deprecated spellings keep their consistency checks, named as the caller wrote them.
+    with (
+        pytest.raises(InvalidParameterError, match="`use_weighted`=True but no weights"),
+    ):
+        run(use_weighted=True)
+    with pytest.raises(InvalidParameterError, match="`use_weighted`=False contradicts"):
+        run(use_weighted=False, sample_weight=ones)
+    with pytest.raises(InvalidParameterError, match="True or False"):
+        run(use_weighted=1, sample_weight=ones)
+    with pytest.raises(InvalidParameterError, match="`weight_calculator` must be callable"):
+        run(weight_calculator=3)
+    with (
+        pytest.warns(FutureWarning, match="`weight_calculator` is deprecated"),
+        pytest.raises(LengthMismatchError, match=r"`weight_calculator` \(feature group 'g'\)"),
+    ):
+        run(weight_calculator=lambda a: np.ones(3))
+    with pytest.raises(InvalidParameterError, match="pass `sample_weight` only"):
+        run(sample_weight=ones, weight_calculator=ones)
 
 
 def test_calculator_kind_rule() -> None:
@@ -196,8 +222,14 @@ def test_calculator_kind_rule() -> None:
     def scaled(alpha, *, scale):
         return alpha
 
+    def defaulted(alpha, scale=0.05):
+        return alpha
+
     assert calculator_kind(by_frame) == "frame"
     assert calculator_kind(scaled) == "target_scaled"
+    # A scale the caller bound or defaulted is theirs: never replaced by target_units.
+    assert calculator_kind(partial(scaled, scale=0.05)) == "target"
+    assert calculator_kind(defaulted) == "target"
     assert calculator_kind(len) == "target"
     assert calculator_kind(np.ones_like) == "target"
 
@@ -230,7 +262,7 @@ def test_contract_supplies_roles_and_groups() -> None:
 
 
 def test_thread_plan() -> None:
-    assert thread_plan(None, 4) == (1, None)
+    assert thread_plan(None, 4) == (None, None)
     assert thread_plan(1, 4) == (1, 1)
     assert thread_plan(3, 2) == (2, 1)
     assert thread_plan(-1, 1)[0] == 1
@@ -238,15 +270,26 @@ def test_thread_plan() -> None:
         thread_plan(True, 3)
 
 
-def test_filter_mask_and_weights_must_keep_the_rows_index() -> None:
-    # Applied by position, a sorted or re-indexed Series keeps/weights other rows.
-    with pytest.raises(InvalidParameterError, match=r"filter_func`'s mask.*indexed differently"):
-        run(FeatureGroupAnalyzer(filter_func=lambda f: (f["a"] > 0).sort_values(), verbose=False))
-    with pytest.raises(InvalidParameterError, match="'g' is indexed differently"):
-        run(use_weighted=True, weight_calculator=lambda a: a.abs().sort_values())
+def test_filter_mask_and_weights_are_matched_by_label() -> None:
+    # Applied by position, a sorted Series kept/weighted other rows; it is matched by label.
     tr, _te = frames()
     keep = run(FeatureGroupAnalyzer(filter_func=lambda f: f["a"] > 0, verbose=False))
     assert keep.table.loc["g", "train_used"] == int((tr["a"] > 0).sum())
+    shuffled = run(
+        FeatureGroupAnalyzer(filter_func=lambda f: (f["a"] > 0).sort_values(), verbose=False)
+    )
+    pd.testing.assert_frame_equal(shuffled.table, keep.table)
+    with pytest.raises(IndexAlignmentError, match="`filter_func` does not describe the same rows"):
+        run(FeatureGroupAnalyzer(filter_func=lambda f: (f["a"] > 0).set_axis(f.index + 1)))
+
+    def by_alpha(f):
+        return f["alpha"].abs() + 0.01
+
+    weighted = run(sample_weight=by_alpha).table
+    resorted = run(sample_weight=lambda f: by_alpha(f).sort_values()).table
+    pd.testing.assert_frame_equal(resorted, weighted)
+    with pytest.raises(IndexAlignmentError, match="sample_weight"):
+        run(sample_weight=lambda f: by_alpha(f).set_axis(f.index + 1))
 
 
 def test_filter_accepts_a_nullable_boolean_mask() -> None:
@@ -268,7 +311,7 @@ def test_label_end_in_another_timezone_than_the_times_is_refused() -> None:
     tr, te = frames()
     tr = tr.assign(label_end=(tr["trade_date"] + pd.Timedelta(hours=10)).dt.tz_localize("CET"))
     te = te.assign(trade_date=tr["trade_date"].iloc[-1] + pd.Timedelta(hours=9, minutes=30))
-    analyzer = FeatureGroupAnalyzer(label_end="label_end", verbose=False)
+    analyzer = FeatureGroupAnalyzer(label_ends="label_end", verbose=False)
     with pytest.raises(TimeTypeError, match=r"`train\['label_end'\]` carry a timezone"):
         run(analyzer, train=tr, test=te)
 

@@ -9,7 +9,12 @@ from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.preprocessing import StandardScaler
 from xgboost import XGBClassifier, XGBRegressor
 
-from tr_core.errors import InsufficientDataError, InvalidParameterError, NonFiniteError
+from tr_core.errors import (
+    IndexAlignmentError,
+    InsufficientDataError,
+    InvalidParameterError,
+    NonFiniteError,
+)
 from tr_feature_selection.models import (
     DEFAULT_XGB_PARAMS,
     default_model,
@@ -132,12 +137,12 @@ def test_non_finite_scores_are_refused() -> None:
         predict_scores(model, np.array([[0.0], [1.0]]))
 
 
-def test_label_function_result_must_keep_the_rows_index() -> None:
-    # A sorted Series would be read in storage order: every label on another row.
+def test_label_function_result_is_matched_by_label() -> None:
+    # Read in storage order, a sorted Series put every label on another row; it is now
+    # matched to the target by index label, and labels that differ are refused.
     alpha = pd.Series([0.05, -0.02, 0.01], index=[10, 11, 12])
-    with pytest.raises(InvalidParameterError, match="indexed differently"):
-        make_labels(alpha, lambda a: (a > 0).sort_values())
-    with pytest.raises(InvalidParameterError, match="indexed differently"):
+    assert make_labels(alpha, lambda a: (a > 0).sort_values()).tolist() == [1, 0, 1]
+    with pytest.raises(IndexAlignmentError, match="`label` does not describe the same rows"):
         make_labels(alpha, lambda a: (a > 0).reset_index(drop=True))
     assert make_labels(alpha, lambda a: a > 0).tolist() == [1, 0, 1]
     assert make_labels(alpha, lambda a: (a > 0).to_numpy()).tolist() == [1, 0, 1]

@@ -16,9 +16,9 @@ import pandas as pd
 from sklearn.base import clone, is_classifier, is_regressor
 from xgboost import XGBClassifier, XGBModel
 
+from tr_core.alignment import align_to
 from tr_core.errors import InsufficientDataError, InvalidParameterError, NonFiniteError
 from tr_core.validation import as_float_array
-from tr_feature_selection._alignment import check_aligned
 
 __all__ = [
     "DEFAULT_XGB_PARAMS",
@@ -169,16 +169,20 @@ def make_labels(
     Raises
     ------
     InvalidParameterError
-        A callable returning anything but one 0/1 or bool value per row, or a
-        Series indexed unlike ``target`` (its values would land on other rows).
+        A callable returning anything but one 0/1 or bool value per row.
+    IndexAlignmentError
+        A callable returning a Series whose index labels are not ``target``'s (a
+        Series in another order of the same labels is matched by label, never by
+        position).
     InsufficientDataError
         If ``require_both`` and every row gets the same class (nothing to learn).
     """
     values = as_float_array(target, where)
     if callable(label):
-        out = np.asarray(
-            check_aligned(label(target.copy()), target.index, f"`label`'s result on {where}")
-        )
+        raw = label(target.copy())
+        if isinstance(raw, pd.Series):
+            raw = align_to(target.index, raw, "label")
+        out = np.asarray(raw)
         if out.shape != values.shape or not np.isin(out, (0, 1)).all():
             raise InvalidParameterError(
                 f"`label` must return one 0/1 (or bool) value per row of {where}; got an array "

@@ -4,29 +4,57 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, Any, Final, get_args
 
 import pandas as pd
 
-from tr_core.contract import DataContract, TargetUnits
+from tr_core.contract import DataContract
+from tr_core.deprecation import renamed_argument
 from tr_core.errors import EmptyDataError, InvalidParameterError, MissingColumnError, TrTypeError
+from tr_core.units import TargetUnits
 from tr_evaluation.buckets.assign import check_n_buckets
 from tr_feature_selection.groups.evaluation import GroupOutcome, GroupSettings, evaluate_group
 from tr_feature_selection.groups.filtering import FilterFunc, apply_filter
+from tr_feature_selection.groups.folds import check_train_test_pair, group_folds
 from tr_feature_selection.groups.nan_policy import check_nan_policy
 from tr_feature_selection.groups.parallel import run_tasks, thread_plan
 from tr_feature_selection.groups.result import FeatureGroupResult
 from tr_feature_selection.groups.sanity import DEFAULT_MAX_PLAUSIBLE_AUC, warn_if_implausible
 from tr_feature_selection.groups.spec import FeatureGroups, check_feature_groups
-from tr_feature_selection.groups.time_order import check_fold_separation, check_time_order
-from tr_feature_selection.groups.weights import WeightCalculator, check_weighting
+from tr_feature_selection.groups.weights import resolve_group_weights
 from tr_feature_selection.models import Label, model_task
 from tr_feature_selection.scoring import resolve_metric
 
 if TYPE_CHECKING:
+    from tr_core.weights import SampleWeight, TrainingWeights
     from tr_feature_selection.groups.cv_result import GroupCVResult
 
 __all__ = ["FeatureGroupAnalyzer"]
+
+
+class _Unset:
+    """Marks a deprecated argument that was not passed (None is a meaningful value)."""
+
+    def __repr__(self) -> str:
+        return "<not given>"
+
+
+_UNSET: Final = _Unset()
+_NONE: Final = object()  # stands for an explicit None passed under a deprecated spelling
+
+
+def _renamed(
+    new_name: str, new_value: Any, old_name: str, old_value: Any, *, default: Any, owner: str
+) -> Any:
+    """:func:`tr_core.deprecation.renamed_argument` for arguments where None means something."""
+    if isinstance(old_value, _Unset):
+        return new_value
+    # stacklevel 4: renamed_argument <- here <- __init__/method <- the caller's line.
+    value = renamed_argument(
+        new_name, new_value, old_name, _NONE if old_value is None else old_value,
+        owner=owner, default=default, stacklevel=4,
+    )  # fmt: skip
+    return None if value is _NONE else value
 
 
 @dataclass(frozen=True)
@@ -34,8 +62,8 @@ class _Roles:
     """Column roles, from the analyzer's parameters or its contract."""
 
     target: str
-    time: str | None
-    label_end: str | None
+    times: str | None
+    label_ends: str | None
     target_units: str
     groups: FeatureGroups | None
 
@@ -80,20 +108,25 @@ class FeatureGroupAnalyzer:
         ``filter_func(frame) -> boolean mask``, applied to train and test (each
         fold's, in cross-validation) before anything else; the rows it removes
         are counted in the result.
-    time : str or None, default "trade_date"
-        Decision-time column. Every test time must be strictly after every
-        training time (rows sharing a timestamp across the two are a leak), else
-        :class:`~tr_core.errors.LookaheadError`. ``None`` skips the check — not
-        recommended: a shuffled split overstates every group.
-    label_end : str, optional
+    times : str or None, default "trade_date"
+        Decision-time column. Folds are checked by :func:`tr_core.splits.checked_folds`
+        (a :class:`~tr_core.errors.FoldError`, a ``LookaheadError``, otherwise): in
+        :meth:`test_feature_groups` every test time must be strictly after every
+        training time (rows sharing a timestamp across the two are a leak); in
+        :meth:`cross_validate_groups` no training row may meet a test row in time.
+        ``None`` skips the train/test check (not recommended: a shuffled split
+        overstates every group) and, in cross-validation, checks the folds against
+        the splitter's own ``times``.
+    label_ends : str, optional
         Column with the time each outcome window closes. When given, training
-        rows whose window reaches the first test time raise too.
+        rows whose window reaches a test row's window raise too.
     target_units : {"fraction", "percent", "log", "bps"}, default "fraction"
-        Units of ``target``; passed as ``scale`` to weight calculators that take it.
+        Units of ``target``; passed as ``scale`` to a deprecated ``weight_calculator``
+        function of the target that requires one.
     contract : DataContract, optional
-        When given, supplies ``target``, ``time``, ``label_end``,
-        ``target_units`` (overriding those parameters) and the default
-        ``feature_groups`` (``contract.groups``).
+        When given, supplies ``target``, ``times`` (``contract.time``), ``label_ends``
+        (``contract.label_end``), ``target_units`` (overriding those parameters) and
+        the default ``feature_groups`` (``contract.groups``).
     max_plausible_auc : float, default 0.8
         Test AUC above which a :class:`~tr_feature_selection.groups.LeakageWarning`
         names the group (see :data:`~tr_feature_selection.groups.sanity.DEFAULT_MAX_PLAUSIBLE_AUC`).
@@ -101,21 +134,27 @@ class FeatureGroupAnalyzer:
         Seed of every group's model — the same seed for each group, so groups
         are compared on equal terms.
     n_jobs : int, optional
-        Cores to use: groups (and folds) run in parallel threads, each model
-        with a share of the cores (see :mod:`tr_feature_selection.groups.parallel`).
-        None runs groups one after another. Results do not depend on ``n_jobs``.
+        Cores to use: groups (and folds) run as :class:`joblib.Parallel` tasks
+        (threads by default), each model with a share of the cores (see
+        :mod:`tr_feature_selection.groups.parallel`). None follows joblib's active
+        configuration — one task after another, or e.g. a Dask cluster inside
+        ``joblib.parallel_config(backend="dask")``. Results do not depend on
+        ``n_jobs`` or the backend.
     device : {"cpu", "cuda", "cuda:<n>"}, optional
         Passed to XGBoost models.
     verbose : bool, default True
         Progress bar over groups × folds (drawn only on a terminal).
+    time, label_end : str or None
+        Deprecated spellings of ``times`` and ``label_ends`` (until 0.2;
+        :class:`FutureWarning`).
 
     Examples
     --------
     >>> from tr_core.splits import time_train_test_split
     >>> from tr_core.synthetic import make_insider_trades
-    >>> frame, truth = make_insider_trades(20_000, seed=0)
-    >>> tr, te = time_train_test_split(frame, time="trade_date", test_size=0.3,
-    ...                                label_end="label_end")
+    >>> frame, truth = make_insider_trades(20_000, random_state=0)
+    >>> tr, te = time_train_test_split(frame, times="trade_date", test_size=0.3,
+    ...                                label_ends="label_end")
     >>> analyzer = FeatureGroupAnalyzer(evaluation_metric="top_bucket_return", random_state=0)
     >>> result = analyzer.test_feature_groups(frame.iloc[tr], frame.iloc[te],
     ...                                       dict(truth.groups))
@@ -133,8 +172,8 @@ class FeatureGroupAnalyzer:
         n_buckets: int = 20,
         nan_policy: str = "drop_per_group",
         filter_func: FilterFunc | None = None,
-        time: str | None = "trade_date",
-        label_end: str | None = None,
+        times: str | None = "trade_date",
+        label_ends: str | None = None,
         target_units: str = "fraction",
         contract: DataContract | None = None,
         max_plausible_auc: float = DEFAULT_MAX_PLAUSIBLE_AUC,
@@ -142,7 +181,14 @@ class FeatureGroupAnalyzer:
         n_jobs: int | None = None,
         device: str | None = None,
         verbose: bool = True,
+        time: str | _Unset | None = _UNSET,
+        label_end: str | _Unset | None = _UNSET,
     ) -> None:
+        owner = "FeatureGroupAnalyzer"
+        times = _renamed("times", times, "time", time, default="trade_date", owner=owner)
+        label_ends = _renamed(
+            "label_ends", label_ends, "label_end", label_end, default=None, owner=owner
+        )
         self.model = model
         self.target = target
         self.label = label
@@ -150,8 +196,8 @@ class FeatureGroupAnalyzer:
         self.n_buckets = n_buckets
         self.nan_policy = nan_policy
         self.filter_func = filter_func
-        self.time = time
-        self.label_end = label_end
+        self.times = times
+        self.label_ends = label_ends
         self.target_units = target_units
         self.contract = contract
         self.max_plausible_auc = max_plausible_auc
@@ -166,8 +212,9 @@ class FeatureGroupAnalyzer:
         test: pd.DataFrame,
         feature_groups: FeatureGroups | None = None,
         *,
-        use_weighted: bool = False,
-        weight_calculator: WeightCalculator | None = None,
+        sample_weight: SampleWeight = None,
+        use_weighted: bool | None = None,
+        weight_calculator: Any = None,
     ) -> FeatureGroupResult:
         """Train on ``train`` and evaluate on ``test``, one model per feature group.
 
@@ -178,13 +225,18 @@ class FeatureGroupAnalyzer:
             :func:`tr_core.splits.time_train_test_split`); never modified.
         feature_groups : mapping of str to sequence of str, optional
             Group name to its columns; default: the contract's groups.
-        use_weighted : bool, default False
-            Weight the training rows with ``weight_calculator``.
+        sample_weight : array-like, Series, str or callable, optional
+            Training weights (:mod:`tr_core.weights`): one weight per row of
+            ``train`` (a Series is matched by index label), a column of ``train``,
+            or a weighter / callable ``f(frame) -> weights`` called on each group's
+            complete training rows (e.g.
+            ``tr_sample_weighting.AlphaPowerWeighter(column="alpha", scale="fraction")``).
+            Training only; evaluation is unweighted.
+        use_weighted : bool, optional
+            Deprecated (until 0.2): weights are used exactly when given.
         weight_calculator : callable, optional
-            ``calculator(target, [scale=target_units])`` or a weighter of frames
-            ``weighter(data)`` (e.g. a :class:`tr_sample_weighting.SampleWeighter`);
-            see :mod:`tr_feature_selection.groups.weights`. Training only;
-            evaluation is unweighted.
+            Deprecated spelling of ``sample_weight`` (until 0.2), with its old
+            convention: see :mod:`tr_feature_selection.groups.weights`.
 
         Returns
         -------
@@ -194,11 +246,12 @@ class FeatureGroupAnalyzer:
         ------
         InvalidParameterError
             Bad parameters (including any constant-fill ``nan_policy``), an empty
-            group, or ambiguous weighting options.
+            group, or contradicting weighting options.
         MissingColumnError
-            A group (or the target/time) naming a column that is not in a frame.
-        LookaheadError
-            A test frame that is not strictly after the training frame.
+            A group (or the target/times) naming a column that is not in a frame.
+        FoldError
+            A test frame that is not strictly after the training frame (a
+            :class:`~tr_core.errors.LookaheadError`).
         InsufficientDataError
             A group without complete training or test rows, or a constant
             training target, naming the group.
@@ -207,22 +260,36 @@ class FeatureGroupAnalyzer:
         -----
         LeakageWarning
             A group whose test AUC exceeds ``max_plausible_auc``.
+        FutureWarning
+            A deprecated spelling was used.
         """
         roles = self._roles()
         frames = {"train": train, "test": test}
         for where, frame in frames.items():
             _check_frame(frame, where, roles)
-        if roles.time is not None:
-            check_time_order(train, test, time=roles.time, label_end=roles.label_end)
+        weights = resolve_group_weights(
+            train,
+            sample_weight=sample_weight,
+            weight_calculator=weight_calculator,
+            use_weighted=use_weighted,
+            target=roles.target,
+            target_units=roles.target_units,
+            owner="FeatureGroupAnalyzer.test_feature_groups",
+        )
+        if roles.times is not None:
+            check_train_test_pair(train, test, times=roles.times, label_ends=roles.label_ends)
         groups = self._groups(feature_groups, roles, frames)
         workers, model_threads = thread_plan(self.n_jobs, len(groups))
-        settings = self._settings(roles, use_weighted, weight_calculator, model_threads)
-        train_f, train_removed = apply_filter(self.filter_func, train, "train")
-        test_f, test_removed = apply_filter(self.filter_func, test, "test")
+        settings = self._settings(roles, weights, model_threads)
+        train_rows, train_removed = apply_filter(self.filter_func, train, "train")
+        test_rows, test_removed = apply_filter(self.filter_func, test, "test")
         outcomes = run_tasks(
-            lambda item: evaluate_group(settings, item[0], item[1], train_f, test_f),
-            list(groups.items()),
-            workers=workers,
+            evaluate_group,
+            [
+                (settings, name, cols, train, train_rows, test, test_rows)
+                for name, cols in groups.items()
+            ],
+            n_jobs=workers,
             desc="feature groups",
             verbose=self.verbose,
         )
@@ -239,25 +306,43 @@ class FeatureGroupAnalyzer:
             metric=settings.metric.name,
             n_buckets=settings.n_buckets,
             nan_policy=settings.nan_policy,
-            weighted=weight_calculator is not None,
+            weighted=weights.active,
         )
 
     def cross_validate_groups(
         self,
         frame: pd.DataFrame,
-        feature_groups: FeatureGroups | None,
-        splitter: Any,
+        feature_groups: FeatureGroups | None = None,
+        cv: Any = None,
         *,
-        use_weighted: bool = False,
-        weight_calculator: WeightCalculator | None = None,
+        sample_weight: SampleWeight = None,
+        use_weighted: bool | None = None,
+        weight_calculator: Any = None,
+        splitter: Any = None,
     ) -> GroupCVResult:
         """Compare feature groups over the folds of a time splitter, with selection-bias statistics.
 
         See :func:`tr_feature_selection.groups.cross_validation.cross_validate_groups`
         for what is computed; the parameters are those of
-        :meth:`test_feature_groups`, with one frame split by ``splitter`` (e.g.
-        :class:`tr_core.splits.WalkForward` or :class:`tr_core.splits.PurgedKFold`,
-        which purge and embargo as configured).
+        :meth:`test_feature_groups`, with one frame split by ``cv``.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            All rows; never modified.
+        feature_groups : mapping of str to sequence of str, optional
+            Group name to its columns; default: the contract's groups.
+        cv : splitter or iterable of (train, test) positions
+            E.g. :class:`tr_core.splits.WalkForward` or
+            :class:`tr_core.splits.PurgedKFold`, which purge and embargo as
+            configured; checked once by :func:`tr_core.splits.checked_folds`.
+        sample_weight : array-like, Series, str or callable, optional
+            As in :meth:`test_feature_groups`, for the rows of ``frame``; a weighter
+            or callable is computed on each fold's (and group's) training rows only.
+        use_weighted, weight_calculator : optional
+            Deprecated, as in :meth:`test_feature_groups`.
+        splitter : splitter, optional
+            Deprecated spelling of ``cv`` (until 0.2).
 
         Returns
         -------
@@ -265,36 +350,49 @@ class FeatureGroupAnalyzer:
 
         Raises
         ------
-        LookaheadError
-            With a ``time`` column: a fold whose training rows share a decision
-            time with its test rows or, when ``label_end`` is set, whose label
-            windows meet theirs (e.g. scikit-learn's ``KFold``, or a splitter built
-            without ``label_ends``).
+        FoldError
+            A fold whose training rows share a decision time with its test rows or
+            (with label ends: the analyzer's ``label_ends``, else the splitter's)
+            whose label windows meet theirs — e.g. scikit-learn's ``KFold``, or a
+            splitter built without ``label_ends`` — or folds that are not positions
+            of ``frame``. A ``LookaheadError`` and an ``InvalidParameterError``.
+        InvalidParameterError
+            No ``cv``, or ``times=None`` with a splitter that carries no times.
         """
         from tr_feature_selection.groups.cross_validation import cross_validate_groups
 
+        owner = "FeatureGroupAnalyzer.cross_validate_groups"
+        cv = renamed_argument("cv", cv, "splitter", splitter, owner=owner)
+        if cv is None:
+            raise InvalidParameterError(
+                "`cv` is required: a time splitter such as tr_core.splits.WalkForward(n_splits, "
+                "times=..., label_ends=...) or PurgedKFold, or an iterable of (train, test) "
+                "positions."
+            )
         roles = self._roles()
         _check_frame(frame, "frame", roles)
+        weights = resolve_group_weights(
+            frame,
+            sample_weight=sample_weight,
+            weight_calculator=weight_calculator,
+            use_weighted=use_weighted,
+            target=roles.target,
+            target_units=roles.target_units,
+            owner=owner,
+        )
         groups = self._groups(feature_groups, roles, {"frame": frame})
-        folds = _folds(splitter, frame)
-        if roles.time is not None:
-            if roles.time not in frame.columns:
-                raise MissingColumnError(
-                    f"`time`={roles.time!r} is not a column of the frame; name the right "
-                    "column, or pass time=None to skip the time checks (not recommended)."
-                )
-            check_fold_separation(frame, folds, time=roles.time, label_end=roles.label_end)
+        folds = group_folds(cv, frame, times=roles.times, label_ends=roles.label_ends)
         workers, model_threads = thread_plan(self.n_jobs, len(folds) * len(groups))
-        settings = self._settings(roles, use_weighted, weight_calculator, model_threads)
+        settings = self._settings(roles, weights, model_threads)
         return cross_validate_groups(
             settings,
             frame,
             groups,
             folds,
-            time=roles.time,
+            times=roles.times,
             filter_func=self.filter_func,
             max_plausible_auc=self.max_plausible_auc,
-            workers=workers,
+            n_jobs=workers,
             verbose=self.verbose,
         )
 
@@ -306,7 +404,7 @@ class FeatureGroupAnalyzer:
                     f"`contract` must be a tr_core.contract.DataContract, got {type(c).__name__}."
                 )
             return _Roles(c.target, c.time, c.label_end, c.target_units, c.groups)
-        for name in ("target", "time", "label_end"):
+        for name in ("target", "times", "label_ends"):
             value = getattr(self, name)
             if not (isinstance(value, str) or (value is None and name != "target")):
                 raise InvalidParameterError(f"`{name}` must be a column name, got {value!r}.")
@@ -315,7 +413,7 @@ class FeatureGroupAnalyzer:
                 f"`target_units` must be one of {list(get_args(TargetUnits))}, got "
                 f"{self.target_units!r}."
             )
-        return _Roles(self.target, self.time, self.label_end, self.target_units, None)
+        return _Roles(self.target, self.times, self.label_ends, self.target_units, None)
 
     def _groups(
         self,
@@ -330,17 +428,12 @@ class FeatureGroupAnalyzer:
                     "pass e.g. {'insider': [...], 'technical': [...]}."
                 )
             feature_groups = roles.groups
-        reserved = tuple(c for c in (roles.target, roles.time, roles.label_end) if c is not None)
+        reserved = tuple(c for c in (roles.target, roles.times, roles.label_ends) if c is not None)
         return check_feature_groups(feature_groups, frames, reserved=reserved)
 
     def _settings(
-        self,
-        roles: _Roles,
-        use_weighted: bool,
-        weight_calculator: WeightCalculator | None,
-        model_threads: int | None,
+        self, roles: _Roles, weights: TrainingWeights, model_threads: int | None
     ) -> GroupSettings:
-        check_weighting(use_weighted, weight_calculator)
         n_buckets = check_n_buckets(self.n_buckets)
         auc = self.max_plausible_auc
         if isinstance(auc, bool) or not isinstance(auc, int | float) or not 0.5 < auc <= 1.0:
@@ -348,19 +441,19 @@ class FeatureGroupAnalyzer:
                 f"`max_plausible_auc` must be in (0.5, 1], got {auc!r}; 1.0 switches the "
                 "leak warning off."
             )
+        resolve_metric(self.evaluation_metric, n_buckets=n_buckets)  # validated here, once
         return GroupSettings(
             model=self.model,
             task="classification" if self.model is None else model_task(self.model),
             target=roles.target,
             label=self.label,
-            metric=resolve_metric(self.evaluation_metric, n_buckets=n_buckets),
+            evaluation_metric=self.evaluation_metric,
             n_buckets=n_buckets,
             nan_policy=check_nan_policy(self.nan_policy),
             random_state=self.random_state,
             model_n_jobs=model_threads,
             device=self.device,
-            weight_calculator=weight_calculator,
-            target_units=roles.target_units,
+            weights=weights,
         )
 
 
@@ -375,33 +468,6 @@ def _check_frame(frame: Any, where: str, roles: _Roles) -> None:
             f"the target column {roles.target!r} is not in the {where} frame (it has "
             f"{list(frame.columns)[:20]}); set `target=` to the outcome column."
         )
-
-
-def _folds(splitter: Any, frame: pd.DataFrame) -> list[tuple[Any, Any]]:
-    """The splitter's (train, test) positions, checked."""
-    if not hasattr(splitter, "split"):
-        raise InvalidParameterError(
-            f"`splitter` must have split(X) yielding (train, test) positions, like "
-            f"tr_core.splits.WalkForward; got {type(splitter).__name__}."
-        )
-    folds = [(pd.Index(tr), pd.Index(te)) for tr, te in splitter.split(frame)]
-    if not folds:
-        raise InvalidParameterError(f"{splitter!r} yielded no split for this frame.")
-    for k, (tr, te) in enumerate(folds):
-        for side, pos in (("train", tr), ("test", te)):
-            if len(pos) == 0:
-                raise EmptyDataError(f"fold {k} of {splitter!r} has no {side} rows.")
-            ok = (
-                pd.api.types.is_integer_dtype(pos.dtype)
-                and pos.min() >= 0
-                and pos.max() < len(frame)
-            )
-            if not ok:
-                raise InvalidParameterError(
-                    f"fold {k} of {splitter!r} gave {side} rows that are not positions "
-                    f"0..{len(frame) - 1} of the frame."
-                )
-    return [(tr.to_numpy(), te.to_numpy()) for tr, te in folds]
 
 
 def _row(

@@ -11,7 +11,8 @@ by how much, the out-of-sample returns of every group are laid out as a
 periods × groups matrix: for each calendar month of the test rows' decision
 times, the mean target of the rows that were in the group's *top bucket of their
 own fold* (buckets are formed per fold, on that fold's test rows; months are
-those of the time column's own timezone, if it has one; rows of one month
+local calendar months of the times' own timezone, if they have one
+(:func:`tr_core.periods.calendar_periods`); rows of one month
 tested in several folds are pooled) **minus** the mean target of all the
 group's test rows of that month — the edge the ranking adds over taking every
 trade, so that a market in which all trades earn a positive alpha does not pass
@@ -31,21 +32,20 @@ matrix:
   2014, :func:`tr_evaluation.metrics.deflated_sharpe_ratio` with
   ``trial_returns`` = the matrix).
 
-With fewer than 4 months, fewer than 2 groups, or without a time column, these
-are None and ``selection_note`` says why.
+With fewer than 4 months, fewer than 2 groups, or without a ``times`` column,
+these are None and ``selection_note`` says why.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from types import MappingProxyType
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from tr_core.errors import TrValueError
+from tr_core.periods import calendar_periods
+from tr_core.splits import CheckedFolds
 from tr_evaluation.metrics import deflated_sharpe_ratio, probability_of_backtest_overfitting
 from tr_evaluation.metrics.overfitting import PBOResult
 from tr_feature_selection.groups.cv_result import GroupCVResult
@@ -64,21 +64,20 @@ def cross_validate_groups(
     settings: GroupSettings,
     frame: pd.DataFrame,
     groups: dict[str, tuple[str, ...]],
-    folds: Sequence[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]],
+    folds: CheckedFolds,
     *,
-    time: str | None,
+    times: str | None,
     filter_func: FilterFunc | None,
     max_plausible_auc: float,
-    workers: int,
+    n_jobs: int | None,
     verbose: bool,
 ) -> GroupCVResult:
     """Evaluate every group on every fold; summarize; measure selection bias.
 
     Called by :meth:`FeatureGroupAnalyzer.cross_validate_groups`, which checks the
-    inputs, including that no fold's training rows meet its test rows in time
-    (:func:`~tr_feature_selection.groups.time_order.check_fold_separation`);
-    there is no train-before-test check: purged k-fold legitimately trains on
-    rows after the test block.
+    inputs and the folds (:func:`tr_core.splits.checked_folds`: no fold's training
+    rows meet its test rows in time); there is no train-before-test check: purged
+    k-fold legitimately trains on rows after the test block.
 
     Parameters
     ----------
@@ -87,15 +86,16 @@ def cross_validate_groups(
         All rows; never modified.
     groups : dict
         Validated groups.
-    folds : sequence of (train positions, test positions)
-    time : str or None
+    folds : CheckedFolds
+        The checked (train positions, test positions) of each fold.
+    times : str or None
         Decision-time column, for the monthly selection-bias matrix.
     filter_func : callable or None
         Applied to each fold's training and test rows first.
     max_plausible_auc : float
         Leak-warning threshold on each group's mean test AUC.
-    workers : int
-        Parallel tasks.
+    n_jobs : int or None
+        Passed to :func:`~tr_feature_selection.groups.parallel.run_tasks`.
     verbose : bool
         Progress bar.
 
@@ -105,14 +105,16 @@ def cross_validate_groups(
     """
     sides = []
     for train_pos, test_pos in folds:
-        train_f, train_removed = apply_filter(filter_func, frame.iloc[train_pos], "train")
-        test_f, test_removed = apply_filter(filter_func, frame.iloc[test_pos], "test")
-        sides.append((train_f, test_f, train_removed, test_removed))
+        train_kept, train_removed = apply_filter(filter_func, frame.iloc[train_pos], "train")
+        test_kept, test_removed = apply_filter(filter_func, frame.iloc[test_pos], "test")
+        train_rows = train_pos if train_kept is None else train_pos[train_kept]
+        test_rows = test_pos if test_kept is None else test_pos[test_kept]
+        sides.append((train_rows, test_rows, train_removed, test_removed))
     tasks = [(k, name, cols) for k in range(len(folds)) for name, cols in groups.items()]
     outcomes = run_tasks(
-        lambda t: evaluate_group(settings, t[1], t[2], sides[t[0]][0], sides[t[0]][1]),
-        tasks,
-        workers=workers,
+        evaluate_group,
+        [(settings, name, cols, frame, sides[k][0], frame, sides[k][1]) for k, name, cols in tasks],
+        n_jobs=n_jobs,
         desc="feature groups × folds",
         verbose=verbose,
     )
@@ -125,7 +127,7 @@ def cross_validate_groups(
     table = _summarize(fold_table, groups)
     for name, auc in table["auc_mean"].items():
         warn_if_implausible(str(name), float(auc), max_plausible_auc)
-    periods, note = _period_returns(outcomes, tasks, sides, time, settings.n_buckets)
+    periods, note = _period_returns(frame, outcomes, tasks, times, settings.n_buckets)
     pbo, dsr, note = _selection_bias(periods, table, note)
     return GroupCVResult(
         table=table,
@@ -138,7 +140,7 @@ def cross_validate_groups(
         n_buckets=settings.n_buckets,
         n_folds=len(folds),
         nan_policy=settings.nan_policy,
-        weighted=settings.weight_calculator is not None,
+        weighted=settings.weights.active,
         buckets=MappingProxyType(
             {
                 (k, n): o.test.buckets.table.copy()
@@ -178,23 +180,24 @@ def _summarize(fold_table: pd.DataFrame, groups: dict[str, tuple[str, ...]]) -> 
 
 
 def _period_returns(
+    frame: pd.DataFrame,
     outcomes: list[GroupOutcome],
     tasks: list[tuple[int, str, tuple[str, ...]]],
-    sides: list[tuple[pd.DataFrame, pd.DataFrame, int, int]],
-    time: str | None,
+    times: str | None,
     n_buckets: int,
 ) -> tuple[pd.DataFrame | None, str | None]:
     """Months × groups matrix of the top bucket's excess mean target (see the module docstring)."""
-    if time is None:
-        return None, "no `time` column, so out-of-sample returns cannot be laid out by month"
+    if times is None:
+        return None, "no `times` column, so out-of-sample returns cannot be laid out by month"
     parts = []
-    for (k, name, _), outcome in zip(tasks, outcomes, strict=True):
-        times = pd.DatetimeIndex(sides[k][1][time].iloc[outcome.test_audit.positions])
+    for (_, name, _), outcome in zip(tasks, outcomes, strict=True):
         parts.append(
             pd.DataFrame(
                 {
-                    # Calendar months of the times' own zone (to_period would drop it, warning).
-                    "month": times.tz_localize(None).to_period("M"),
+                    # Local calendar months of the times' own zone.
+                    "month": calendar_periods(
+                        frame[times].iloc[outcome.test_rows], "M", name="times"
+                    ),
                     "group": name,
                     "target": outcome.test.target,
                     "top": outcome.test.buckets.buckets == n_buckets - 1,

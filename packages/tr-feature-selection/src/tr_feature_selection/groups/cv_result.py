@@ -11,7 +11,7 @@ import pandas as pd
 
 from tr_evaluation.buckets.result import plain
 from tr_evaluation.metrics.overfitting import PBOResult
-from tr_feature_selection.groups.result import best_group, rows_by_group
+from tr_feature_selection.groups.result import best_group, best_text, rows_by_group
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["GroupCVResult"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class GroupCVResult:
     """Feature groups compared over the folds of a time splitter.
 
@@ -67,6 +67,16 @@ class GroupCVResult:
     nan_policy: str
     weighted: bool
     buckets: Mapping[tuple[int, str], pd.DataFrame]
+
+    def __repr__(self) -> str:
+        """One line: groups × folds, the metric, the best group, PBO and deflated Sharpe."""
+        pbo = "None" if self.pbo is None else f"{self.pbo.pbo:.3g}"
+        dsr = "None" if self.deflated_sharpe is None else f"{self.deflated_sharpe:.3g}"
+        return (
+            f"GroupCVResult({len(self.table)} groups × {self.n_folds} folds, "
+            f"metric={self.metric!r}, {best_text(self.table['test_metric_mean'])}, "
+            f"pbo={pbo}, deflated_sharpe={dsr}, weighted={self.weighted})"
+        )
 
     def best(self) -> str:
         """The group with the highest mean test metric (ties: the first listed).

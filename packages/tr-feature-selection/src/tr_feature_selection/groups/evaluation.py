@@ -9,19 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from xgboost import XGBModel
 
 from tr_core.errors import InsufficientDataError, InvalidParameterError
 from tr_core.nan import NanAudit, complete_rows
 from tr_core.validation import as_float_array
+from tr_core.weights import TrainingWeights
 from tr_feature_selection.groups.nan_policy import NanPolicy
-from tr_feature_selection.groups.weights import WeightCalculator, group_weights
 from tr_feature_selection.models import Label, Task, make_labels, predict_scores, prepare_model
-from tr_feature_selection.scoring import Metric, ScoredSlice
+from tr_feature_selection.scoring import Metric, ScoredSlice, resolve_metric
 
-__all__ = ["GroupOutcome", "GroupSettings", "evaluate_group"]
+__all__ = ["GroupOutcome", "GroupSettings", "evaluate_group", "takes_nan"]
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,9 @@ class GroupSettings:
         Target column.
     label : float or callable
         How the target becomes a class (training of classifiers, and AUC).
-    metric : Metric
-        The evaluation metric.
+    evaluation_metric : str or callable
+        The evaluation metric as the caller gave it (validated); resolved inside each
+        task, so the settings stay picklable for process and Dask backends.
     n_buckets : int
         Score buckets.
     nan_policy : {"drop_per_group", "native"}
@@ -50,27 +53,30 @@ class GroupSettings:
         Threads of each model.
     device : str or None
         XGBoost device.
-    weight_calculator : callable or None
-        Training weights, or None for unweighted training.
-    target_units : str
-        Units of the target (``scale`` of the weight calculator).
+    weights : TrainingWeights
+        Training weights (``sample_weight`` resolved against the frame the row
+        positions point into); inactive for unweighted training.
     """
 
     model: Any
     task: Task
     target: str
     label: Label
-    metric: Metric
+    evaluation_metric: Any
     n_buckets: int
     nan_policy: NanPolicy
     random_state: int | None
     model_n_jobs: int | None
     device: str | None
-    weight_calculator: WeightCalculator | None
-    target_units: str
+    weights: TrainingWeights
+
+    @property
+    def metric(self) -> Metric:
+        """The evaluation metric, resolved."""
+        return resolve_metric(self.evaluation_metric, n_buckets=self.n_buckets)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class GroupOutcome:
     """What one group achieved on one train/test pair.
 
@@ -81,7 +87,10 @@ class GroupOutcome:
     n_features : int
         Its number of columns.
     train_audit, test_audit : NanAudit
-        Rows kept and dropped for NaN on each side (positions into the frames given).
+        Rows kept and dropped for NaN on each side (positions into the rows left
+        by ``filter_func``).
+    train_rows, test_rows : ndarray of intp
+        Positions of the rows used on each side, into the frames given.
     train_metric, test_metric : float
         The evaluation metric on the training rows and on the test rows.
     test : ScoredSlice
@@ -92,9 +101,18 @@ class GroupOutcome:
     n_features: int
     train_audit: NanAudit
     test_audit: NanAudit
+    train_rows: npt.NDArray[np.intp]
+    test_rows: npt.NDArray[np.intp]
     train_metric: float
     test_metric: float
     test: ScoredSlice
+
+    def __repr__(self) -> str:
+        return (
+            f"GroupOutcome({self.group!r}, train_used={self.train_audit.rows_out}, "
+            f"test_used={self.test_audit.rows_out}, train_metric={self.train_metric:.4g}, "
+            f"test_metric={self.test_metric:.4g})"
+        )
 
     @property
     def overfit_gap(self) -> float:
@@ -123,9 +141,13 @@ def evaluate_group(
     group: str,
     columns: tuple[str, ...],
     train: pd.DataFrame,
+    train_rows: npt.NDArray[np.intp] | None,
     test: pd.DataFrame,
+    test_rows: npt.NDArray[np.intp] | None,
 ) -> GroupOutcome:
     """Train on the group's usable training rows and score its usable test rows.
+
+    A module-level function of picklable arguments: one joblib task.
 
     Parameters
     ----------
@@ -135,7 +157,11 @@ def evaluate_group(
     columns : tuple of str
         The group's feature columns.
     train, test : DataFrame
-        Training and test rows (already filtered); never modified.
+        The frames the rows are taken from (the same frame in cross-validation);
+        never modified.
+    train_rows, test_rows : ndarray of intp or None
+        Positions of the rows of each side (a fold, after ``filter_func``); None
+        means every row of the frame.
 
     Returns
     -------
@@ -149,8 +175,13 @@ def evaluate_group(
     InvalidParameterError
         NaN features for a model that cannot take them under ``nan_policy="native"``.
     """
-    x_train, y_train_raw, train_audit = _usable(settings, group, columns, train, "training")
-    x_test, y_test_raw, test_audit = _usable(settings, group, columns, test, "test")
+    metric = settings.metric
+    x_train, y_train_raw, train_audit, train_used = _usable(
+        settings, group, columns, train, train_rows, "training"
+    )
+    x_test, y_test_raw, test_audit, test_used = _usable(
+        settings, group, columns, test, test_rows, "test"
+    )
     where = f"the training rows of feature group {group!r}"
     if settings.task == "classification":
         y_train: npt.NDArray[Any] = make_labels(y_train_raw, settings.label, where=where)
@@ -162,14 +193,9 @@ def evaluate_group(
                 "from a constant target. Check the target column."
             )
     fit_kwargs: dict[str, Any] = {}
-    if settings.weight_calculator is not None:
-        fit_kwargs["sample_weight"] = group_weights(
-            settings.weight_calculator,
-            train.iloc[train_audit.positions],
-            settings.target,
-            settings.target_units,
-            group,
-        )
+    weights = settings.weights.for_rows(train, train_used, where=f"feature group {group!r}")
+    if weights is not None:
+        fit_kwargs["sample_weight"] = weights
     model = prepare_model(
         settings.model,
         random_state=settings.random_state,
@@ -184,8 +210,10 @@ def evaluate_group(
         n_features=len(columns),
         train_audit=train_audit,
         test_audit=test_audit,
-        train_metric=settings.metric(train_slice),
-        test_metric=settings.metric(test_slice),
+        train_rows=train_used,
+        test_rows=test_used,
+        train_metric=metric(train_slice),
+        test_metric=metric(test_slice),
         test=test_slice,
     )
 
@@ -195,11 +223,15 @@ def _usable(
     group: str,
     columns: tuple[str, ...],
     frame: pd.DataFrame,
+    rows: npt.NDArray[np.intp] | None,
     side: str,
-) -> tuple[pd.DataFrame, pd.Series, NanAudit]:
-    """Features and target of the rows the group can use, with the NaN audit."""
+) -> tuple[pd.DataFrame, pd.Series, NanAudit, npt.NDArray[np.intp]]:
+    """Features and target of the rows the group can use, the NaN audit, and their positions."""
     needed = (*columns, settings.target) if settings.nan_policy == "drop_per_group" else None
+    # Columns first, then rows: only the group's columns are copied.
     subset = frame[list(dict.fromkeys((*columns, settings.target)))]
+    if rows is not None:
+        subset = subset.iloc[rows]
     kept, audit = complete_rows(subset, needed or (settings.target,))
     if audit.rows_out == 0:
         counts = {c: n for c, n in audit.nan_counts.items() if n}
@@ -215,20 +247,43 @@ def _usable(
             f"n_buckets={settings.n_buckets} score buckets; pass more rows or lower n_buckets."
         )
     features = kept[list(columns)]
-    if settings.nan_policy == "native" and not _takes_nan(settings.model):
+    if settings.nan_policy == "native" and not takes_nan(settings.model):
         missing = [c for c in columns if features[c].isna().any()]
         if missing:
             raise InvalidParameterError(
                 f"feature group {group!r} has NaN in {missing} ({side} rows) and "
-                f"nan_policy='native', but {type(settings.model).__name__} cannot route "
-                "missing values; use nan_policy='drop_per_group' (or an XGBoost model)."
+                f"`nan_policy`='native', but {type(settings.model).__name__} cannot route "
+                "missing values; use nan_policy='drop_per_group', or a model that routes NaN "
+                "(XGBoost, LightGBM, scikit-learn's HistGradientBoosting)."
             )
-    return features, kept[settings.target], audit
+    positions = audit.positions if rows is None else rows[audit.positions]
+    return features, kept[settings.target], audit, np.asarray(positions, dtype=np.intp)
 
 
-def _takes_nan(model: Any) -> bool:
-    """Whether the model routes NaN itself (XGBoost models; None is the XGBoost default)."""
-    return model is None or isinstance(model, XGBModel)
+def takes_nan(model: Any) -> bool:
+    """Whether the model routes missing values itself, so ``nan_policy="native"`` can use it.
+
+    XGBoost (None is the default XGBoost classifier) and LightGBM learn a default
+    direction for NaN at every split; scikit-learn's HistGradientBoosting models
+    send NaN to the child learned during training. LightGBM is recognized by its
+    class (``lightgbm.LGBMModel`` among the model's bases), without importing
+    lightgbm when it is not installed.
+
+    Examples
+    --------
+    >>> from sklearn.ensemble import HistGradientBoostingClassifier
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> takes_nan(HistGradientBoostingClassifier()), takes_nan(LogisticRegression())
+    (True, False)
+    """
+    if model is None or isinstance(
+        model, XGBModel | HistGradientBoostingClassifier | HistGradientBoostingRegressor
+    ):
+        return True
+    return any(
+        cls.__name__ == "LGBMModel" and cls.__module__.split(".")[0] == "lightgbm"
+        for cls in type(model).__mro__
+    )
 
 
 def _scored(

@@ -6,11 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
+from tr_core.alignment import align_to
 from tr_core.errors import InvalidParameterError
 from tr_core.validation import check_same_length
-from tr_feature_selection._alignment import check_aligned
 
 __all__ = ["FilterFunc", "apply_filter"]
 
@@ -20,8 +21,8 @@ FilterFunc = Callable[[pd.DataFrame], Any]
 
 def apply_filter(
     filter_func: FilterFunc | None, frame: pd.DataFrame, where: str
-) -> tuple[pd.DataFrame, int]:
-    """The rows of ``frame`` that ``filter_func`` keeps, and how many it removed.
+) -> tuple[npt.NDArray[np.intp] | None, int]:
+    """The positions of the rows of ``frame`` that ``filter_func`` keeps, and how many it removed.
 
     Parameters
     ----------
@@ -34,22 +35,27 @@ def apply_filter(
 
     Returns
     -------
-    kept : DataFrame
-        ``frame`` itself when nothing is removed, else the kept rows in order.
+    kept : ndarray of intp or None
+        Positions (into ``frame``, in order) of the rows kept; None when every row is
+        kept, so callers can skip a copy.
     removed : int
         Rows removed.
 
     Raises
     ------
     InvalidParameterError
-        A mask that is not boolean (or holds missing values), or a Series mask
-        indexed unlike ``frame`` (it would keep other rows than it names).
+        A mask that is not boolean (or holds missing values).
+    IndexAlignmentError
+        A Series mask whose index labels are not the rows' labels (a mask in another
+        order of the same labels is matched by label, never by position).
     LengthMismatchError
         A mask of the wrong length.
     """
     if filter_func is None:
-        return frame, 0
-    raw = check_aligned(filter_func(frame.copy()), frame.index, "`filter_func`'s mask")
+        return None, 0
+    raw = filter_func(frame.copy())
+    if isinstance(raw, pd.Series):
+        raw = align_to(frame.index, raw, "filter_func")
     mask = np.asarray(_plain_mask(raw) if isinstance(raw, pd.Series | pd.Index) else raw)
     if mask.ndim != 1 or mask.dtype != np.bool_:
         raise InvalidParameterError(
@@ -59,8 +65,8 @@ def apply_filter(
         )
     check_same_length(**{f"{where} frame": frame, "filter_func's mask": mask})
     if mask.all():
-        return frame, 0
-    return frame.iloc[np.flatnonzero(mask)], int((~mask).sum())
+        return None, 0
+    return np.flatnonzero(mask).astype(np.intp), int((~mask).sum())
 
 
 def _plain_mask(raw: pd.Series | pd.Index) -> object:

@@ -1,45 +1,53 @@
-"""Running groups (and folds) in parallel threads without oversubscribing the cores.
+"""Running groups (and folds) through joblib without oversubscribing the cores.
 
-Threads suffice: XGBoost and NumPy release the GIL while they compute. With
-``n_jobs = k`` the analyzer uses ``k`` cores in all: ``w = min(k, tasks)`` worker
-threads, each training its model with ``max(1, k // w)`` threads. With
-``n_jobs=None`` tasks run one after another and each model keeps its own thread
-setting (XGBoost's default uses every core). Results do not depend on ``n_jobs``:
-every task is seeded the same way and XGBoost's CPU training is deterministic
-whatever its thread count; results are returned in task order.
+Every (fold ×) group is one joblib task: a module-level function and picklable
+arguments, so the work runs unchanged on any joblib backend. The default prefers
+threads (XGBoost and NumPy release the GIL while they compute, and threads share
+the frame instead of copying it); a user who outgrows one machine wraps the call in
+``joblib.parallel_config(backend="dask")`` and the same tasks run on a Dask cluster.
+
+With ``n_jobs = k`` the analyzer uses ``k`` cores in all: ``w = min(k, tasks)``
+tasks at once, each model training with ``max(1, k // w)`` threads. With
+``n_jobs=None`` joblib's active configuration decides (one task after another by
+default; a ``parallel_config`` backend otherwise) and each model keeps its own
+thread setting (XGBoost's default uses every core). Results do not depend on
+``n_jobs`` or the backend: every task is seeded the same way, XGBoost's CPU
+training is deterministic whatever its thread count, and results come back in task
+order.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
+
+# joblib ships no type information; the override in the root pyproject may or may not list it.
+from joblib import Parallel, delayed  # type: ignore[import-untyped, unused-ignore]
 
 from tr_core.errors import InvalidParameterError
 from tr_evaluation.progress import progress
 
 __all__ = ["run_tasks", "thread_plan"]
 
-T = TypeVar("T")
 R = TypeVar("R")
 
 
-def thread_plan(n_jobs: int | None, n_tasks: int) -> tuple[int, int | None]:
-    """Worker threads and threads per model for ``n_jobs`` cores and ``n_tasks`` tasks.
+def thread_plan(n_jobs: int | None, n_tasks: int) -> tuple[int | None, int | None]:
+    """Tasks at once and threads per model for ``n_jobs`` cores and ``n_tasks`` tasks.
 
     Parameters
     ----------
     n_jobs : int or None
-        Cores to use in all; ``-1`` means every core; None runs tasks one after
-        another and leaves the model's own thread setting alone.
+        Cores to use in all; ``-1`` means every core; None leaves both to joblib's
+        active configuration and the model's own thread setting.
     n_tasks : int
         Number of tasks (groups, or folds × groups).
 
     Returns
     -------
-    workers : int
-        Tasks run at once.
+    workers : int or None
+        ``n_jobs`` given to :class:`joblib.Parallel` (None: joblib's configuration).
     model_threads : int or None
         Threads given to each model (None: the model's own setting).
 
@@ -54,9 +62,11 @@ def thread_plan(n_jobs: int | None, n_tasks: int) -> tuple[int, int | None]:
     (5, 1)
     >>> thread_plan(4, 2)
     (2, 2)
+    >>> thread_plan(None, 3)
+    (None, None)
     """
     if n_jobs is None:
-        return 1, None
+        return None, None
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or (n_jobs < 1 and n_jobs != -1):
         raise InvalidParameterError(
             f"`n_jobs` must be None, -1 (every core) or a positive integer, got {n_jobs!r}."
@@ -67,13 +77,33 @@ def thread_plan(n_jobs: int | None, n_tasks: int) -> tuple[int, int | None]:
 
 
 def run_tasks(
-    fn: Callable[[T], R], tasks: Sequence[T], *, workers: int, desc: str, verbose: bool
+    fn: Callable[..., R],
+    tasks: Sequence[tuple[Any, ...]],
+    *,
+    n_jobs: int | None,
+    desc: str,
+    verbose: bool,
 ) -> list[R]:
-    """``[fn(t) for t in tasks]``, on ``workers`` threads, with a progress bar.
+    """``[fn(*args) for args in tasks]`` through :class:`joblib.Parallel`, with a progress bar.
 
-    The first exception raised by a task is raised here.
+    Parameters
+    ----------
+    fn : callable
+        A module-level function (picklable), so that process and Dask backends work.
+    tasks : sequence of tuple
+        The arguments of each call.
+    n_jobs : int or None
+        Passed to :class:`joblib.Parallel` (None: the active ``parallel_config``).
+    desc : str
+        Label of the progress bar.
+    verbose : bool
+        Whether a bar may be drawn (see :func:`tr_evaluation.progress.progress`).
+
+    Returns
+    -------
+    list
+        The results, in task order. The first exception raised by a task is raised here.
     """
-    if workers == 1:
-        return [fn(t) for t in progress(tasks, desc=desc, total=len(tasks), verbose=verbose)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(progress(pool.map(fn, tasks), desc=desc, total=len(tasks), verbose=verbose))
+    parallel = Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator")
+    results = parallel(delayed(fn)(*args) for args in tasks)
+    return list(progress(results, desc=desc, total=len(tasks), verbose=verbose))

@@ -16,10 +16,10 @@ from tr_evaluation.buckets.result import plain
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["FeatureGroupResult", "best_group", "rows_by_group"]
+__all__ = ["FeatureGroupResult", "best_group", "best_text", "rows_by_group"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class FeatureGroupResult:
     """Out-of-sample comparison of feature groups on one train/test split.
 
@@ -60,6 +60,14 @@ class FeatureGroupResult:
     def groups(self) -> list[str]:
         """Group names, in the order given."""
         return [str(g) for g in self.table.index]
+
+    def __repr__(self) -> str:
+        """One line: the groups, the metric, the best group and its test score."""
+        return (
+            f"FeatureGroupResult({len(self.table)} groups, metric={self.metric!r}, "
+            f"{best_text(self.table['test_metric'])}, n_buckets={self.n_buckets}, "
+            f"nan_policy={self.nan_policy!r}, weighted={self.weighted})"
+        )
 
     def best(self) -> str:
         """The group with the highest test metric (ties: the first listed).
@@ -132,6 +140,13 @@ def best_group(metric: pd.Series, what: str) -> str:
     if metric.isna().all():
         raise InsufficientDataError(f"every group's {what} is NaN; there is no best group.")
     return str(metric.idxmax())
+
+
+def best_text(metric: pd.Series) -> str:
+    """``best='name' (value)`` for reprs, or ``best=None`` when every value is NaN."""
+    if metric.isna().all():
+        return "best=None"
+    return f"best={str(metric.idxmax())!r} ({float(metric.max()):.4g})"
 
 
 def rows_by_group(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
