@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from tr_core.errors import IndexAlignmentError, InvalidParameterError, SizeLimitError
 from tr_evaluation.buckets import BucketAnalyzer, assign_buckets
 from tr_evaluation.buckets._layout import LayoutBuilder
-from tr_evaluation.buckets.assign import MAX_BUCKETS
+from tr_evaluation.buckets._ranks import twice_average_ranks
+from tr_evaluation.buckets.assign import MAX_BUCKETS, buckets_from_ranks
 from tr_evaluation.buckets.periods import period_codes
 from tr_evaluation.buckets.stats import run_period_means
 
@@ -317,3 +318,22 @@ def test_layout_of_no_rows_and_unsupported_period_frequency() -> None:
     assert np.isnan(run_period_means(layout, 3)).all()
     with pytest.raises(InvalidParameterError, match="'Q'"):
         period_codes(pd.to_datetime(["2024-01-01"]), "Q")
+
+
+@given(
+    sizes=st.lists(st.integers(1, 40), min_size=1, max_size=8),
+    n_buckets=st.integers(2, 50),
+    seed=st.integers(0, 2**16),
+)
+def test_float_and_integer_division_give_the_same_buckets(
+    sizes: list[int], n_buckets: int, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    sizes_arr = np.array(sizes, dtype=np.int64)
+    values = rng.integers(0, 6, sizes_arr.sum()).astype(float)  # ties: odd doubled ranks
+    codes = np.repeat(np.arange(sizes_arr.size), sizes_arr)
+    twice = twice_average_ranks(values, codes, sizes_arr)
+    order = np.lexsort((values, codes))
+    by_float = buckets_from_ranks(twice[order].copy(), sizes_arr, n_buckets)
+    by_int = buckets_from_ranks(twice[order].copy(), sizes_arr, n_buckets, float_limit=0)
+    np.testing.assert_array_equal(by_float, by_int)

@@ -167,8 +167,13 @@ def _sort_chunk(
             block = grouped[chunk_starts[:, None] + np.arange(width)]
     else:
         valid = np.arange(width) < chunk_sizes[:, None]
-        block = np.full(valid.shape, np.inf)
-        block[valid] = grouped[(chunk_starts[:, None] + np.arange(width))[valid]]
+        # One dense gather (padding cells read a neighbour's value, clipped at the
+        # end), then +inf in the padding: cheaper than gathering through the mask.
+        cells = chunk_starts[:, None] + np.arange(width)
+        np.minimum(cells, grouped.size - 1, out=cells)
+        block = grouped[cells]
+        del cells
+        block[~valid] = np.inf
     index_bits = max(1, (width - 1).bit_length())
     ranked = _packed_argsort(block, index_bits, valid) if index_bits <= _MAX_INDEX_BITS else None
     sorted_values = None
