@@ -380,7 +380,7 @@ def test_template_factory_and_deprecated_spellings() -> None:
     assert len(RecordingModel.calls) == 2
     by_factory = evaluate_walk_forward(lambda: RecordingModel(), frame, cv=cv, **common)
     pd.testing.assert_series_equal(by_template.predictions, by_factory.predictions)
-    with pytest.warns(FutureWarning, match="`model_factory` is deprecated"):
+    with pytest.warns(FutureWarning) as record:
         old = evaluate_walk_forward(
             model_factory=RecordingModel,
             frame=frame,
@@ -388,6 +388,11 @@ def test_template_factory_and_deprecated_spellings() -> None:
             weights=np.ones(len(frame)),
             **common,
         )
+    assert sorted(str(w.message).split("`")[1] for w in record) == [
+        "model_factory",
+        "splitter",
+        "weights",
+    ]
     pd.testing.assert_series_equal(old.predictions, by_template.predictions)
     with pytest.raises(InvalidParameterError, match="pass `cv` only"):
         evaluate_walk_forward(RecordingModel, frame, cv=cv, splitter=cv, **common)
