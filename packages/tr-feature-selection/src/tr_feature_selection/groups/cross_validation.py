@@ -46,8 +46,11 @@ import pandas as pd
 from tr_core.errors import TrValueError
 from tr_core.periods import calendar_periods
 from tr_core.splits import CheckedFolds
-from tr_evaluation.metrics import deflated_sharpe_ratio, probability_of_backtest_overfitting
-from tr_evaluation.metrics.overfitting import PBOResult
+from tr_evaluation.metrics import (
+    PBOResult,
+    deflated_sharpe_ratio,
+    probability_of_backtest_overfitting,
+)
 from tr_feature_selection.groups.cv_result import GroupCVResult
 from tr_feature_selection.groups.evaluation import GroupOutcome, GroupSettings, evaluate_group
 from tr_feature_selection.groups.filtering import FilterFunc, apply_filter

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from tr_evaluation.buckets.result import plain
-from tr_evaluation.metrics.overfitting import PBOResult
+from tr_core.jsonable import plain
+from tr_evaluation.metrics import PBOResult
 from tr_feature_selection.groups.result import best_group, best_text, rows_by_group
 
 if TYPE_CHECKING:

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from tr_core.errors import InsufficientDataError
+from tr_core.jsonable import plain
 from tr_core.nan import NanAudit
-from tr_evaluation.buckets.result import plain
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
