@@ -52,7 +52,7 @@ from tr_evaluation.baselines import BaselineEvaluator
 from tr_evaluation.experiments import Experiment, ExperimentStore, write_report
 from tr_evaluation.walk_forward import WalkForwardResult, evaluate_walk_forward
 from tr_feature_selection import FeatureGroupAnalyzer, mutual_information
-from tr_sample_weighting import AlphaPowerWeighter, calculate_alpha_squared_weights
+from tr_sample_weighting import AlphaPowerWeighter
 
 HERE = Path(__file__).resolve().parent
 
@@ -282,9 +282,9 @@ def select_features(
         n_jobs=2,
         verbose=sys.stderr.isatty(),
     )
-    split = analyzer.test_feature_groups(
-        train, test, groups, use_weighted=True, weight_calculator=calculate_alpha_squared_weights
-    )
+    # |alpha|^1.5 (clipped to 0.1..10), computed on each group's training rows only.
+    alpha_weights = AlphaPowerWeighter.from_contract(contract, power=1.5, clip=(0.1, 10.0))
+    split = analyzer.test_feature_groups(train, test, groups, sample_weight=alpha_weights)
     columns = ["n_features", "train_used", "train_nan_dropped", "test_used", "test_nan_dropped"]
     columns += ["train_metric", "test_metric", "overfit_gap", "auc", "ic"]
     print("\nfeature groups, |alpha|^1.5-weighted XGBoost, purged 70/30 time split")
@@ -296,8 +296,7 @@ def select_features(
         frame,
         groups,
         WalkForward(args.folds, times=contract.time, label_ends=contract.label_end),
-        use_weighted=True,
-        weight_calculator=calculate_alpha_squared_weights,
+        sample_weight=alpha_weights,
     )
     print("\nthe same over walk-forward folds (mean and std of the test metric):")
     print(cv.to_frame().round(4).to_string())

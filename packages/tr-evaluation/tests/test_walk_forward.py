@@ -138,7 +138,7 @@ def test_label_weights_and_nan_labels() -> None:
 
 
 def test_planted_truth_model_beats_random_out_of_sample() -> None:
-    market = make_insider_trades(n_trades=4000, seed=3)
+    market = make_insider_trades(n_trades=4000, random_state=3)
     frame = market.frame
     informative = [
         f.name for f in market.truth.features if f.group in {"insider", "technical", "market"}

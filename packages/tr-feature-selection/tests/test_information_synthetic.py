@@ -31,7 +31,7 @@ from tr_feature_selection.information import mutual_information
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_every_informative_feature_ranks_above_every_noise_feature(seed: int) -> None:
-    frame, truth = make_insider_trades(100_000, seed=seed)
+    frame, truth = make_insider_trades(100_000, random_state=seed)
     features = list(truth.feature_names)
     mi = mutual_information(frame[features], frame["alpha"] > 0)
     informative = list(truth.informative)
@@ -42,7 +42,7 @@ def test_every_informative_feature_ranks_above_every_noise_feature(seed: int) ->
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_order_of_informative_features_agrees_with_sklearn(seed: int) -> None:
-    frame, truth = make_insider_trades(50_000, seed=seed, signal_strength=5.0)
+    frame, truth = make_insider_trades(50_000, random_state=seed, signal_strength=5.0)
     per_trade = [f for f in truth.informative if f not in truth.groups["market"]]
     X, y = frame[per_trade], frame["alpha"] > 0
     ours = mutual_information(X, y)

@@ -38,14 +38,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from joblib import Parallel, delayed
+from joblib import delayed
 
 from tr_core.alignment import align_inputs
 from tr_core.errors import InvalidParameterError, TrTypeError
 from tr_core.jsonable import plain
 from tr_core.validation import as_float_array
 from tr_evaluation.buckets import BucketAnalyzer, BucketResult
-from tr_evaluation.progress import progress
+from tr_evaluation.parallel import check_n_jobs, run_parallel
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -287,12 +287,15 @@ class BaselineEvaluator:
             delayed(_feature_row)(f"features[{c!r}]", v, r_all, w_all, self.n_buckets, draws, seed)
             for c, v, seed in zip(columns, values, feature_seeds, strict=True)
         )
-        outcomes = Parallel(n_jobs=self.n_jobs, prefer="threads", return_as="generator")(jobs)
-        for column, (row, message) in zip(
-            columns,
-            progress(outcomes, desc="baseline rankers", total=len(columns), verbose=self.verbose),
-            strict=True,
-        ):
+        outcomes = run_parallel(
+            jobs,
+            n_jobs=check_n_jobs(self.n_jobs),
+            total=len(columns),
+            desc="baseline rankers",
+            verbose=self.verbose,
+            prefer="threads",
+        )
+        for column, (row, message) in zip(columns, outcomes, strict=True):
             if message:
                 warnings.warn(message, UserWarning, stacklevel=2)
             rows[str(column)] = row

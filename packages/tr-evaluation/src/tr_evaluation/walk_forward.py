@@ -32,11 +32,11 @@ from tr_core.errors import (
     MissingColumnError,
     TrTypeError,
 )
+from tr_core.jsonable import plain
 from tr_core.splits import checked_folds
 from tr_core.validation import as_float_array
 from tr_core.weights import SampleWeight, resolve_sample_weight
 from tr_evaluation.buckets import BucketAnalyzer, BucketResult
-from tr_evaluation.buckets.result import plain
 from tr_evaluation.progress import progress
 
 if TYPE_CHECKING:

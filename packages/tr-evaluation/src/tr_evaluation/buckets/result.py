@@ -13,23 +13,16 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
+from tr_core.jsonable import plain
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from tr_evaluation.buckets.secondary import SecondaryInputs
 
-__all__ = ["BucketResult", "plain"]
+__all__ = ["BucketResult"]
 
 _BUCKET_RETURN = re.compile(r"bucket_(\d+)_return")
-
-
-def plain(value: Any) -> Any:
-    """A JSON-ready scalar: numpy numbers to Python, NaN/inf to None."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 @dataclass(frozen=True, eq=False, repr=False)

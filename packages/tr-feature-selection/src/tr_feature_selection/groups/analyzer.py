@@ -12,7 +12,7 @@ from tr_core.contract import DataContract
 from tr_core.deprecation import renamed_argument
 from tr_core.errors import EmptyDataError, InvalidParameterError, MissingColumnError, TrTypeError
 from tr_core.units import TargetUnits
-from tr_evaluation.buckets.assign import check_n_buckets
+from tr_evaluation.buckets import check_n_buckets
 from tr_feature_selection.groups.evaluation import GroupOutcome, GroupSettings, evaluate_group
 from tr_feature_selection.groups.filtering import FilterFunc, apply_filter
 from tr_feature_selection.groups.folds import check_train_test_pair, group_folds

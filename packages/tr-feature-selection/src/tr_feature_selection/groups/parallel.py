@@ -18,15 +18,12 @@ order.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-# joblib ships no type information; the override in the root pyproject may or may not list it.
-from joblib import Parallel, delayed  # type: ignore[import-untyped, unused-ignore]
+from joblib import delayed
 
-from tr_core.errors import InvalidParameterError
-from tr_evaluation.progress import progress
+from tr_evaluation.parallel import check_n_jobs, cores_for, run_parallel
 
 __all__ = ["run_tasks", "thread_plan"]
 
@@ -39,8 +36,9 @@ def thread_plan(n_jobs: int | None, n_tasks: int) -> tuple[int | None, int | Non
     Parameters
     ----------
     n_jobs : int or None
-        Cores to use in all; ``-1`` means every core; None leaves both to joblib's
-        active configuration and the model's own thread setting.
+        Cores to use in all; ``-1`` means every core (``-2`` all but one, as in
+        joblib); None leaves both to joblib's active configuration and the model's
+        own thread setting.
     n_tasks : int
         Number of tasks (groups, or folds × groups).
 
@@ -54,7 +52,8 @@ def thread_plan(n_jobs: int | None, n_tasks: int) -> tuple[int | None, int | Non
     Raises
     ------
     InvalidParameterError
-        ``n_jobs`` that is not None, -1 or a positive integer.
+        ``n_jobs`` that is not None or a non-zero integer
+        (:func:`tr_evaluation.parallel.check_n_jobs`).
 
     Examples
     --------
@@ -65,13 +64,10 @@ def thread_plan(n_jobs: int | None, n_tasks: int) -> tuple[int | None, int | Non
     >>> thread_plan(None, 3)
     (None, None)
     """
-    if n_jobs is None:
+    jobs = check_n_jobs(n_jobs)
+    if jobs is None:
         return None, None
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or (n_jobs < 1 and n_jobs != -1):
-        raise InvalidParameterError(
-            f"`n_jobs` must be None, -1 (every core) or a positive integer, got {n_jobs!r}."
-        )
-    cores = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
+    cores = cores_for(jobs)
     workers = max(1, min(cores, n_tasks))
     return workers, max(1, cores // workers)
 
@@ -84,7 +80,7 @@ def run_tasks(
     desc: str,
     verbose: bool,
 ) -> list[R]:
-    """``[fn(*args) for args in tasks]`` through :class:`joblib.Parallel`, with a progress bar.
+    """``[fn(*args) for args in tasks]`` through :func:`tr_evaluation.parallel.run_parallel`.
 
     Parameters
     ----------
@@ -93,7 +89,7 @@ def run_tasks(
     tasks : sequence of tuple
         The arguments of each call.
     n_jobs : int or None
-        Passed to :class:`joblib.Parallel` (None: the active ``parallel_config``).
+        Workers (None: the active ``joblib.parallel_config``).
     desc : str
         Label of the progress bar.
     verbose : bool
@@ -104,6 +100,11 @@ def run_tasks(
     list
         The results, in task order. The first exception raised by a task is raised here.
     """
-    parallel = Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator")
-    results = parallel(delayed(fn)(*args) for args in tasks)
-    return list(progress(results, desc=desc, total=len(tasks), verbose=verbose))
+    return run_parallel(
+        (delayed(fn)(*args) for args in tasks),
+        n_jobs=n_jobs,
+        total=len(tasks),
+        desc=desc,
+        verbose=verbose,
+        prefer="threads",
+    )

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from joblib import delayed
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
@@ -21,8 +22,8 @@ from tr_core.errors import (
 )
 from tr_core.splits import checked_folds
 from tr_core.validation import as_datetime_array, check_same_timezone, resolve_column
+from tr_evaluation.parallel import check_n_jobs, run_parallel
 from tr_feature_selection._inputs import check_features, feature_matrix, target_values
-from tr_feature_selection.importance._parallel import check_n_jobs, delayed, run_parallel
 from tr_feature_selection.importance.results import PermutationImportance
 from tr_feature_selection.models import Label, make_labels, model_task, predict_scores
 from tr_feature_selection.scoring import ScoredSlice, resolve_metric

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from tr_evaluation.buckets.result import plain
+from tr_core.jsonable import plain
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

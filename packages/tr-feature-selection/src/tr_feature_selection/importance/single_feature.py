@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from joblib import delayed
 from sklearn.base import clone
 
 from tr_core.deprecation import renamed_argument
@@ -15,8 +16,8 @@ from tr_core.errors import InvalidParameterError
 from tr_core.splits import CheckedFolds, checked_folds
 from tr_core.validation import as_weight_array
 from tr_core.weights import TrainingWeights, resolve_sample_weight
+from tr_evaluation.parallel import check_n_jobs, run_parallel
 from tr_feature_selection._inputs import check_features, feature_matrix, target_values
-from tr_feature_selection.importance._parallel import check_n_jobs, delayed, run_parallel
 from tr_feature_selection.importance.results import SingleFeatureImportance
 from tr_feature_selection.models import (
     Label,
