@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import operator
 import os
 
 import joblib
@@ -11,18 +13,13 @@ from joblib import delayed
 from tr_core.errors import InvalidParameterError
 from tr_evaluation.parallel import check_n_jobs, cores_for, run_parallel
 
-
-def _square(x: int) -> int:
-    return x * x
-
-
-def _fail(x: int) -> int:
-    raise ValueError(f"task {x} failed")
+# Work items are importable functions (operator.mul, math.sqrt): process workers unpickle
+# them by reference, which a function defined in a test module would not survive.
 
 
 @pytest.mark.parametrize("n_jobs", [None, 1, 2, -1])
 def test_results_in_task_order_for_any_n_jobs(n_jobs: int | None) -> None:
-    tasks = (delayed(_square)(x) for x in range(20))
+    tasks = (delayed(operator.mul)(x, x) for x in range(20))
     out = run_parallel(tasks, n_jobs=n_jobs, total=20, desc="squares", verbose=False)
     assert out == [x * x for x in range(20)]
 
@@ -30,14 +27,20 @@ def test_results_in_task_order_for_any_n_jobs(n_jobs: int | None) -> None:
 def test_parallel_config_backend_takes_over() -> None:
     with joblib.parallel_config(backend="threading", n_jobs=2):
         out = run_parallel(
-            (delayed(_square)(x) for x in range(5)), n_jobs=None, total=5, desc="", verbose=False
+            (delayed(operator.mul)(x, x) for x in range(5)),
+            n_jobs=None,
+            total=5,
+            desc="",
+            verbose=False,
         )
     assert out == [0, 1, 4, 9, 16]
 
 
 def test_a_failing_task_raises_in_the_caller() -> None:
-    with pytest.raises(ValueError, match="task 3 failed"):
-        run_parallel((delayed(_fail)(x) for x in [3]), n_jobs=1, total=1, desc="", verbose=False)
+    with pytest.raises(ValueError, match="math domain error"):
+        run_parallel(
+            (delayed(math.sqrt)(x) for x in [4.0, -1.0]), n_jobs=2, total=2, desc="", verbose=False
+        )
 
 
 def test_n_jobs_check_and_cores() -> None:
