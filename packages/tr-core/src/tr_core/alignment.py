@@ -72,10 +72,10 @@ def align_to(index: pd.Index, values: Any, name: str, *, allow_subset: bool = Fa
     if values.index.equals(index):
         return values
     if not values.index.is_unique or not index.is_unique:
-        which = "`" + name + "`" if not values.index.is_unique else "the rows"
+        which = f"`{name}` has" if not values.index.is_unique else "the rows have"
         raise IndexAlignmentError(
             f"`{name}` is indexed in another order than the rows it belongs to, and {which} "
-            "has duplicate index labels, so rows cannot be paired by label; give the inputs "
+            "duplicate index labels, so rows cannot be paired by label; give the inputs "
             "one unique index (e.g. reset_index on the frame they come from) or pass "
             "arrays that are already in row order."
         )
