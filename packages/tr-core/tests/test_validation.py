@@ -225,3 +225,11 @@ def test_as_weight_array_checks_sign_zero_and_finiteness() -> None:
         as_weight_array([0.0, 0.0], "`w`")
     with pytest.raises(NonFiniteError, match="`w`"):
         as_weight_array([1.0, np.nan], "`w`")
+
+
+def test_argument_names_are_quoted_once() -> None:
+    # Issue 10: messages showed ``sample_weight`` when a caller passed a quoted name.
+    with pytest.raises(NonFiniteError, match=r"^`sample_weight` has NaN"):
+        as_weight_array([1.0, np.nan], "`sample_weight`")
+    with pytest.raises(NonFiniteError, match=r"^`returns` has NaN"):
+        as_float_array([1.0, np.nan], "returns")

@@ -43,11 +43,21 @@ __all__ = [
     "check_same_length",
     "check_same_timezone",
     "check_size",
+    "quoted",
     "resolve_column",
     "row_labels",
 ]
 
 ArrayLike = Sequence[Any] | np.ndarray | pd.Series | pd.Index
+
+
+def quoted(name: str) -> str:
+    """An argument name in single backticks, once: ``quoted("x") == quoted("`x`") == "`x`"``.
+
+    Callers may pass a name already quoted (or a description that starts with one, such
+    as ``"`sample_weight` (fold 2)"``); a message then never shows ````x````.
+    """
+    return name if name.startswith("`") else f"`{name}`"
 
 
 def row_labels(values: Any, positions: npt.NDArray[np.intp]) -> list[Any]:
@@ -219,18 +229,18 @@ def as_float_array(
     raw = _numpy_values(values)
     if raw.ndim != 1:
         raise TrTypeError(
-            f"`{name}` must be one-dimensional, got shape {raw.shape}; "
+            f"{quoted(name)} must be one-dimensional, got shape {raw.shape}; "
             "pass a single column (a Series or a 1-D array)."
         )
     if raw.dtype.kind in "Mm":
         raise TrTypeError(
-            f"`{name}` must be numeric, got dates or durations (dtype {raw.dtype}); "
+            f"{quoted(name)} must be numeric, got dates or durations (dtype {raw.dtype}); "
             "their nanosecond counts are not meaningful numbers — convert them explicitly "
             "(e.g. a duration with .dt.days)."
         )
     if raw.dtype.kind in "USO" and _holds_text(raw):
         raise TrTypeError(
-            f"`{name}` must be numeric, got text (dtype {raw.dtype}, e.g. "
+            f"{quoted(name)} must be numeric, got text (dtype {raw.dtype}, e.g. "
             f"{[str(x) for x in raw.reshape(-1)[:3]]}); numbers stored as text are not "
             "parsed behind your back — convert them with pd.to_numeric(..., errors='raise') "
             "after checking their format (decimal separator, percent signs)."
@@ -240,18 +250,18 @@ def as_float_array(
             arr = raw.astype(np.float64)
         except (TypeError, ValueError) as exc:
             raise TrTypeError(
-                f"`{name}` must be numeric, got dtype {raw.dtype}; convert it with "
+                f"{quoted(name)} must be numeric, got dtype {raw.dtype}; convert it with "
                 f"pd.to_numeric(..., errors='raise') and fix the values that fail."
             ) from exc
     else:
         arr = raw.astype(np.float64, copy=True)
     if arr.size == 0 and not allow_empty:
-        raise EmptyDataError(f"`{name}` is empty; it needs at least one row.")
+        raise EmptyDataError(f"{quoted(name)} is empty; it needs at least one row.")
     nan = np.isnan(arr)
     if not allow_nan and nan.any():
         bad = np.flatnonzero(nan)
         raise NonFiniteError(
-            f"`{name}` has NaN in {describe_rows(row_labels(values, bad))}; "
+            f"{quoted(name)} has NaN in {describe_rows(row_labels(values, bad))}; "
             "drop those rows explicitly (see tr_core.nan.complete_rows) — "
             "the toolkit never fills missing values with a constant."
         )
@@ -259,7 +269,7 @@ def as_float_array(
     if not allow_inf and inf.any():
         bad = np.flatnonzero(inf)
         raise NonFiniteError(
-            f"`{name}` has infinite values in {describe_rows(row_labels(values, bad))}; "
+            f"{quoted(name)} has infinite values in {describe_rows(row_labels(values, bad))}; "
             "inf usually comes from a division by zero upstream — fix the computation "
             "or set those values to NaN and drop the rows."
         )
@@ -304,14 +314,14 @@ def as_datetime_array(
         raw = np.asarray(values)
         if raw.ndim != 1:
             raise TrTypeError(
-                f"`{name}` must be one-dimensional, got shape {raw.shape}; pass one column."
+                f"{quoted(name)} must be one-dimensional, got shape {raw.shape}; pass one column."
             )
         seq = raw if raw.dtype.kind == "M" else pd.Index(list(raw))
         if raw.size == 0:
             seq = pd.DatetimeIndex([])
     if not pd.api.types.is_datetime64_any_dtype(seq.dtype):
         raise TimeTypeError(
-            f"`{name}` must hold datetimes, got dtype {seq.dtype}; convert it with "
+            f"{quoted(name)} must hold datetimes, got dtype {seq.dtype}; convert it with "
             f"pd.to_datetime(..., format=...) using the format your data really has."
         )
     idx = pd.DatetimeIndex(seq)
@@ -321,17 +331,17 @@ def as_datetime_array(
         arr = idx.as_unit("ns").to_numpy().copy()
     except pd.errors.OutOfBoundsDatetime as exc:
         raise TimeColumnError(
-            f"`{name}` has times outside the nanosecond range 1677-09-21..2262-04-11 "
+            f"{quoted(name)} has times outside the nanosecond range 1677-09-21..2262-04-11 "
             f"({exc}); such a date is almost always a placeholder (e.g. 9999-12-31 for "
             "'open-ended') — replace it with the real date or drop those rows."
         ) from exc
     if arr.size == 0 and not allow_empty:
-        raise EmptyDataError(f"`{name}` is empty; it needs at least one row.")
+        raise EmptyDataError(f"{quoted(name)} is empty; it needs at least one row.")
     nat = np.isnat(arr)
     if nat.any():
         bad = np.flatnonzero(nat)
         raise TimeColumnError(
-            f"`{name}` has missing times (NaT) in {describe_rows(row_labels(values, bad))}; "
+            f"{quoted(name)} has missing times (NaT) in {describe_rows(row_labels(values, bad))}; "
             "an event without a decision time cannot be placed in a time split — "
             "drop those rows or recover their times."
         )
@@ -399,7 +409,7 @@ def resolve_column(X: Any, value: Any, name: str) -> Any:
                 list(X.columns) if isinstance(X, pd.DataFrame) else "no columns (not a DataFrame)"
             )
             raise MissingColumnError(
-                f"`{name}`={value!r} names a column, but X has {have}; "
+                f"{quoted(name)}={value!r} names a column, but X has {have}; "
                 "pass the right column name or the values themselves."
             )
         return X[value]
