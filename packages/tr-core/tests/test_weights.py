@@ -117,3 +117,11 @@ def test_the_callers_frame_is_not_modified() -> None:
 
     resolve_sample_weight(vandal, FRAME).for_rows(FRAME, ROWS)
     pd.testing.assert_frame_equal(FRAME, before)
+
+
+def test_repr_names_the_form_not_the_values() -> None:
+    fixed = resolve_sample_weight(np.ones(4), FRAME)
+    assert repr(fixed) == "TrainingWeights(name='sample_weight', form='fixed weights (4 rows)')"
+    assert repr(resolve_sample_weight(None, FRAME)) == (
+        "TrainingWeights(name='sample_weight', form=None)"
+    )

@@ -81,3 +81,9 @@ def test_bad_metrics(metric: object, match: str) -> None:
 def test_errors_use_the_callers_argument_name() -> None:
     with pytest.raises(InvalidParameterError, match="unknown `metric` 'sharpe'"):
         resolve_metric("sharpe", argument="metric")
+
+
+def test_repr_is_one_short_line() -> None:
+    assert repr(ScoredSlice(TARGET, SCORES, LABELS, n_buckets=4)) == (
+        f"ScoredSlice(n_rows={TARGET.size}, n_buckets=4)"
+    )

@@ -73,6 +73,9 @@ class TrainingWeights:
     fixed: npt.NDArray[np.float64] | None
     func: Callable[[pd.DataFrame], Any] | None
 
+    def __repr__(self) -> str:
+        return f"TrainingWeights(name={self.name!r}, form={self.describe()!r})"
+
     @property
     def active(self) -> bool:
         """Whether any weights were given."""

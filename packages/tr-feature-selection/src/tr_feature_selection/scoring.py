@@ -61,6 +61,9 @@ class ScoredSlice:
     labels: npt.NDArray[np.int8]
     n_buckets: int = 20
 
+    def __repr__(self) -> str:
+        return f"ScoredSlice(n_rows={self.target.size}, n_buckets={self.n_buckets})"
+
     @property
     def n_rows(self) -> int:
         """Rows scored."""
