@@ -47,6 +47,9 @@ def test_old_spellings_warn_at_the_callers_line_and_mean_the_same() -> None:
         assert make(time=None).times is None
     with pytest.raises(InvalidParameterError, match="pass `times` only"):
         make(times="day", time="when")
+    # An explicit new value equal to the default still counts as given (was silently lost).
+    with pytest.raises(InvalidParameterError, match="pass `times` only"):
+        make(times="trade_date", time="when")
     with pytest.raises(InvalidParameterError, match="pass `label_ends` only"):
         make(label_ends="stop", label_end="stop")
     f = frame()

@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from tr_core.deprecation import renamed_argument
+from tr_core.deprecation import NOT_GIVEN, renamed_argument
 from tr_core.errors import InvalidParameterError
 from tr_core.synthetic import catalogue as cat
 from tr_core.synthetic.history import prior_trades, trailing_count
@@ -64,7 +64,7 @@ _FLOOR = -0.95
 def make_insider_trades(
     n_trades: int = 100_000,
     *,
-    random_state: int = 0,
+    random_state: int = NOT_GIVEN,
     n_tickers: int | None = None,
     n_years: int = 6,
     start: str | pd.Timestamp = "2015-01-02",

@@ -35,6 +35,7 @@ import math
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from tr_core.errors import InsufficientDataError
 from tr_core.units import TargetUnits
@@ -60,6 +61,15 @@ __all__ = [
     "sharpe_ratio",
     "sortino_ratio",
 ]
+
+
+def _scaled_excess(
+    r: npt.NDArray[np.float64], base: float
+) -> tuple[npt.NDArray[np.float64], float]:
+    """``r - base`` rescaled by an exact power of two (no overflow), and the rescaled magnitude."""
+    magnitude = max(float(np.max(np.abs(r))), abs(base))
+    f = power_of_two_scale(magnitude)
+    return r * f - base * f, magnitude * f
 
 
 def sharpe_ratio(
@@ -98,10 +108,8 @@ def sharpe_ratio(
     r = returns_array(returns, "returns", min_obs=2)
     rf = finite(risk_free, "risk_free")
     scale = annualization(periods_per_year)
-    magnitude = max(float(np.max(np.abs(r))), abs(rf))
-    f = power_of_two_scale(magnitude)
-    excess = r * f - rf * f
-    check_dispersion(excess, magnitude * f, r, "returns", "the Sharpe ratio")
+    excess, magnitude = _scaled_excess(r, rf)
+    check_dispersion(excess, magnitude, r, "returns", "the Sharpe ratio")
     return float(excess.mean() / excess.std(ddof=1) * scale)
 
 
@@ -147,15 +155,13 @@ def sortino_ratio(
     r = returns_array(returns, "returns", min_obs=2)
     tau = finite(target, "target")
     scale = annualization(periods_per_year)
-    magnitude = max(float(np.max(np.abs(r))), abs(tau))
-    f = power_of_two_scale(magnitude)
-    excess = r * f - tau * f
+    excess, magnitude = _scaled_excess(r, tau)
     shortfall = np.maximum(-excess, 0.0)
-    shortfall[negligible_spread(shortfall, magnitude * f)] = 0.0
+    shortfall[negligible_spread(shortfall, magnitude)] = 0.0
     downside = math.sqrt(float(np.mean(shortfall**2)))
     mean = float(excess.mean())
     if downside == 0.0:
-        if mean > 0.0 and not negligible_spread(mean, magnitude * f):
+        if mean > 0.0 and not negligible_spread(mean, magnitude):
             return math.inf
         raise InsufficientDataError(
             "`returns` never deviates from `target` below it, and its mean excess is not "

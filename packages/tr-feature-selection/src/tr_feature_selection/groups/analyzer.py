@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 import pandas as pd
 
 from tr_core.contract import DataContract
-from tr_core.deprecation import renamed_argument
+from tr_core.deprecation import NOT_GIVEN, renamed_argument
 from tr_core.errors import EmptyDataError, InvalidParameterError, MissingColumnError, TrTypeError
 from tr_core.units import TargetUnits
 from tr_evaluation.buckets import check_n_buckets
@@ -30,31 +30,6 @@ if TYPE_CHECKING:
     from tr_feature_selection.groups.cv_result import GroupCVResult
 
 __all__ = ["FeatureGroupAnalyzer"]
-
-
-class _Unset:
-    """Marks a deprecated argument that was not passed (None is a meaningful value)."""
-
-    def __repr__(self) -> str:
-        return "<not given>"
-
-
-_UNSET: Final = _Unset()
-_NONE: Final = object()  # stands for an explicit None passed under a deprecated spelling
-
-
-def _renamed(
-    new_name: str, new_value: Any, old_name: str, old_value: Any, *, default: Any, owner: str
-) -> Any:
-    """:func:`tr_core.deprecation.renamed_argument` for arguments where None means something."""
-    if isinstance(old_value, _Unset):
-        return new_value
-    # stacklevel 4: renamed_argument <- here <- __init__/method <- the caller's line.
-    value = renamed_argument(
-        new_name, new_value, old_name, _NONE if old_value is None else old_value,
-        owner=owner, default=default, stacklevel=4,
-    )  # fmt: skip
-    return None if value is _NONE else value
 
 
 @dataclass(frozen=True)
@@ -172,7 +147,7 @@ class FeatureGroupAnalyzer:
         n_buckets: int = 20,
         nan_policy: str = "drop_per_group",
         filter_func: FilterFunc | None = None,
-        times: str | None = "trade_date",
+        times: str | None = NOT_GIVEN,
         label_ends: str | None = None,
         target_units: str = "fraction",
         contract: DataContract | None = None,
@@ -181,13 +156,15 @@ class FeatureGroupAnalyzer:
         n_jobs: int | None = None,
         device: str | None = None,
         verbose: bool = True,
-        time: str | _Unset | None = _UNSET,
-        label_end: str | _Unset | None = _UNSET,
+        time: str | None = NOT_GIVEN,
+        label_end: str | None = NOT_GIVEN,
     ) -> None:
         owner = "FeatureGroupAnalyzer"
-        times = _renamed("times", times, "time", time, default="trade_date", owner=owner)
-        label_ends = _renamed(
-            "label_ends", label_ends, "label_end", label_end, default=None, owner=owner
+        times = renamed_argument(
+            "times", times, "time", time, owner=owner, default="trade_date", old_default=NOT_GIVEN
+        )
+        label_ends = renamed_argument(
+            "label_ends", label_ends, "label_end", label_end, owner=owner, old_default=NOT_GIVEN
         )
         self.model = model
         self.target = target
