@@ -327,3 +327,16 @@ def test_fewer_usable_rows_than_buckets_names_the_group() -> None:
         XGBClassifier(n_estimators=5, n_jobs=1), n_buckets=2, evaluation_metric="ic", verbose=False
     )
     assert run(one_row, test=te.iloc[:2]).table.loc["g", "test_used"] == 2
+
+
+def test_unknown_label_ends_of_test_rows_are_not_an_error() -> None:
+    # Review of issue 10: the forward check read the *test* frame's label ends, so a test
+    # row whose outcome window is still open (NaT) raised TimeColumnError. Only training
+    # windows can reach across a forward split.
+    tr, te = frames()
+    tr = tr.iloc[:-10]  # purged: no training window reaches the first test day
+    te = te.copy()
+    te.loc[te.index[:3], "label_end"] = pd.NaT
+    analyzer = FeatureGroupAnalyzer(times="trade_date", label_ends="label_end", verbose=False)
+    result = analyzer.test_feature_groups(tr, te, {"g": ["a"]})
+    assert result.to_frame().loc["g", "test_used"] > 0

@@ -39,9 +39,10 @@ def check_train_test_pair(
     times : str
         Decision-time column of both frames.
     label_ends : str, optional
-        Column with the time each outcome window closes (required in ``train``;
-        taken from ``test`` when present there, else the test rows' own times —
-        with a forward fold only training windows can reach across).
+        Column with the time each outcome window closes, read from ``train`` only:
+        in a forward fold a test window can never meet a training window that does not
+        already reach the first test time, so the test rows' windows are their times
+        (and a test row's unknown label end is not an error).
 
     Returns
     -------
@@ -65,14 +66,12 @@ def check_train_test_pair(
         _require(frame, times, "times", where, skip)
     if label_ends is not None:
         _require(train, label_ends, "label_ends", "train")
-    test_ends = None if label_ends is None or label_ends not in test.columns else test[label_ends]
     # The two frames are compared with each other: all naive or all aware.
     check_same_timezone(
         **{
             f"train[{times!r}]": train[times],
             f"test[{times!r}]": test[times],
             f"train[{label_ends!r}]": None if label_ends is None else train[label_ends],
-            f"test[{label_ends!r}]": test_ends,
         }
     )
     start = np.concatenate(
@@ -86,9 +85,7 @@ def check_train_test_pair(
         end = np.concatenate(
             [
                 as_datetime_array(train[label_ends], f"train[{label_ends!r}]"),
-                start[len(train) :]
-                if test_ends is None
-                else as_datetime_array(test_ends, f"test[{label_ends!r}]"),
+                start[len(train) :],
             ]
         )
     rows = pd.DataFrame(index=train.index.append(test.index))
@@ -137,10 +134,7 @@ def group_folds(
     for name, column in (("times", times), ("label_ends", label_ends)):
         if column is not None:
             _require(frame, column, name, "", " (None takes the splitter's own)")
-    if times is None:
-        return checked_folds(cv, frame)
-    if label_ends is None:
-        label_ends = getattr(cv, "label_ends", None)
+    # checked_folds takes times and label ends the caller leaves out from the splitter.
     return checked_folds(cv, frame, times=times, label_ends=label_ends)
 
 
