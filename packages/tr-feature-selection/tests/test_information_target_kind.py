@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tr_core.errors import InvalidParameterError, TrTypeError
 from tr_feature_selection._inputs import AUTO_MAX_CLASSES, decide_target_kind
 from tr_feature_selection.information import mutual_information
 
@@ -99,3 +100,23 @@ def test_discrete_target_is_a_deprecated_alias() -> None:
     with pytest.warns(FutureWarning, match=r"target_kind='discrete'"):
         old = mutual_information(X, alpha, discrete_target=True, target_kind="discrete")
     assert old.attrs["target_kind"] == "discrete"
+
+
+def test_numbers_stored_as_text_are_refused_under_auto() -> None:
+    # Review of issue 10: alpha rounded to 1 % passed as strings was factorized into 30+
+    # classes, and independent noise scored ~0.018 nats — the wrong answer the issue names.
+    rng = np.random.default_rng(0)
+    y = pd.Series(np.round(rng.normal(0, 0.05, 2000), 2).astype(str))
+    X = pd.DataFrame({"noise": rng.normal(size=2000)})
+    with pytest.raises(TrTypeError, match=r"`y` holds numbers stored as text.*pd.to_numeric"):
+        mutual_information(X, y)
+    # Declared as labels, text is taken as classes; real labels still are under "auto".
+    assert mutual_information(X, y, target_kind="discrete").attrs["target_kind"] == "discrete"
+    labels = pd.Series(np.where(rng.random(2000) > 0.5, "up", "down"))
+    assert mutual_information(X, labels).attrs["target_kind"] == "discrete"
+
+
+def test_an_unknown_target_kind_is_named_as_given() -> None:
+    X = pd.DataFrame({"a": np.arange(40.0)})
+    with pytest.raises(InvalidParameterError, match=r"`target_kind` must be one of .* got None"):
+        mutual_information(X, np.arange(40) % 2, target_kind=None)

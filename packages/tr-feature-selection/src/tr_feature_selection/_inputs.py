@@ -21,6 +21,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from tr_core.alignment import align_to
+from tr_core.deprecation import REMOVED_IN
 from tr_core.errors import (
     DuplicateColumnError,
     EmptyDataError,
@@ -198,16 +199,19 @@ def check_parameters(
         )
 
 
-def resolve_target_kind(target_kind: object, discrete_target: object) -> str:
+def resolve_target_kind(target_kind: Any, discrete_target: object) -> Any:
     """``target_kind``, with the deprecated ``discrete_target`` flag translated into it.
+
+    An unknown ``target_kind`` is returned as given, so that :func:`check_parameters`
+    names it (rather than a contradiction with the flag).
 
     Raises
     ------
     InvalidParameterError
         ``discrete_target`` is not a bool, or contradicts an explicit ``target_kind``.
     """
-    if discrete_target is None:
-        return str(target_kind)
+    if discrete_target is None or target_kind not in TARGET_KINDS:
+        return target_kind
     if not isinstance(discrete_target, bool | np.bool_):
         raise InvalidParameterError(
             f"`discrete_target` must be True or False, got {discrete_target!r}; it is "
@@ -220,7 +224,7 @@ def resolve_target_kind(target_kind: object, discrete_target: object) -> str:
             f"{target_kind!r}; pass target_kind only (discrete_target is deprecated)."
         )
     warnings.warn(
-        f"`discrete_target` is deprecated and will be removed in 0.2; pass "
+        f"`discrete_target` is deprecated and will be removed in {REMOVED_IN}; pass "
         f"target_kind={kind!r} instead.",
         FutureWarning,
         stacklevel=3,
@@ -342,6 +346,13 @@ def target_array(
                 "target_kind='continuous' needs a numeric target — pass numbers, or "
                 "target_kind='discrete' (or 'auto') to treat the labels as classes."
             )
+        if target_kind == "auto" and _numbers_as_text(series):
+            raise TrTypeError(
+                f"`y` holds numbers stored as text (dtype {series.dtype}, e.g. "
+                f"{series.head(3).tolist()}); whether they are classes or a continuous "
+                "target cannot be guessed from text — convert with pd.to_numeric(y) (then "
+                "'auto' decides), or pass target_kind='discrete' to treat them as labels."
+            )
         codes, classes = pd.factorize(series, sort=True)
         return (*_check_classes(codes.astype(np.int64), len(classes)), "discrete")
     values = as_float_array(series.to_numpy(dtype=np.float64), "y")
@@ -351,6 +362,17 @@ def target_array(
     if kind == "continuous":
         return values, int(uniques.size), kind
     return (*_check_classes(inverse.astype(np.int64).ravel(), int(uniques.size)), kind)
+
+
+def _numbers_as_text(series: pd.Series) -> bool:
+    """Whether every value of a text/object target parses as a number (e.g. ``"0.01"``)."""
+    if not (
+        pd.api.types.is_object_dtype(series.dtype) or pd.api.types.is_string_dtype(series.dtype)
+    ):
+        return False
+    if not all(isinstance(v, str) for v in series):
+        return False
+    return bool(pd.to_numeric(series, errors="coerce").notna().all())
 
 
 def decide_target_kind(uniques: npt.NDArray[np.float64]) -> str:
