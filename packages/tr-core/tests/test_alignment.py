@@ -113,3 +113,8 @@ def test_check_size_refuses_before_allocating() -> None:
     check_size(10, 10, "rows", "fewer")
     with pytest.raises(SizeLimitError, match=r"combinations: 601,080,390 exceeds the limit of"):
         check_size(601_080_390, 1_000_000, "combinations", "use fewer partitions")
+
+
+def test_units_check_refuses_unknown_units() -> None:
+    with pytest.raises(InvalidParameterError, match=r"units 'pct' of alpha are not known"):
+        check_units(np.ones(30), "pct", "alpha")

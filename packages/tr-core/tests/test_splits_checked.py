@@ -165,3 +165,15 @@ def test_naive_and_aware_times_are_not_mixed():
     aware = frame["t"].dt.tz_localize("UTC")
     with pytest.raises(Exception, match="carry a timezone"):
         checked_folds(KFold(2), frame, times=aware, label_ends=frame["e"])
+
+
+def test_checked_folds_refuse_to_split_other_rows():
+    # Review of issue 10: split(X) ignored X, so reused on another row set the positions
+    # pointed at other rows silently.
+    frame = frame_of(list(range(8)))
+    folds = checked_folds(WalkForward(2, times="t"), frame)
+    assert len(list(folds.split(frame))) == 2
+    with pytest.raises(FoldError, match="checked on 8 rows, but `X` has 3"):
+        folds.split(frame.iloc[:3])
+    with pytest.raises(FoldError, match="other index labels"):
+        folds.split(frame.set_axis(list("abcdefgh")))

@@ -15,6 +15,7 @@ from tr_core.errors import (
     TrTypeError,
     ZeroWeightError,
 )
+from tr_core.validation import row_labels
 from tr_core.weights import Weighter, resolve_sample_weight
 
 FRAME = pd.DataFrame(
@@ -125,3 +126,11 @@ def test_repr_names_the_form_not_the_values() -> None:
     assert repr(resolve_sample_weight(None, FRAME)) == (
         "TrainingWeights(name='sample_weight', form=None)"
     )
+
+
+def test_fixed_weights_name_rows_by_label_without_copying_the_frame() -> None:
+    weights = resolve_sample_weight([1.0, 0.0, 1.0, 0.0], FRAME)
+    with pytest.raises(ZeroWeightError, match="all zero"):
+        weights.for_rows(FRAME, ROWS)
+    # Labels come from the index alone.
+    assert row_labels(FRAME.index, np.array([1, 3])) == ["b", "d"]

@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from tr_core.errors import InvalidParameterError
+
 __all__ = ["PLAUSIBLE_PP", "UNIT_SCALE", "TargetUnits", "UnitsWarning", "check_units"]
 
 TargetUnits = Literal["fraction", "percent", "log", "bps"]
@@ -65,12 +67,21 @@ def check_units(
     bool
         True when a warning was issued.
 
+    Raises
+    ------
+    InvalidParameterError
+        ``units`` is not a known unit.
+
     Warns
     -----
     UnitsWarning
         With at least 20 finite values whose median ``|value|`` is outside
         ``plausible_pp`` once converted to percent points.
     """
+    if units not in UNIT_SCALE:
+        raise InvalidParameterError(
+            f"units {units!r} of {name} are not known; use one of {list(UNIT_SCALE)}."
+        )
     magnitude = np.abs(np.asarray(values, dtype=np.float64).reshape(-1))
     magnitude = magnitude[np.isfinite(magnitude)]
     if magnitude.size < MIN_ROWS:

@@ -65,8 +65,9 @@ def row_labels(values: Any, positions: npt.NDArray[np.intp]) -> list[Any]:
 
     Parameters
     ----------
-    values : array-like
-        The user's input; a Series contributes its index labels.
+    values : array-like or pandas.Index
+        The user's input; a Series or frame contributes its index labels, an Index
+        its own labels.
     positions : ndarray of int
         Positions of the rows to name.
 
@@ -75,6 +76,8 @@ def row_labels(values: Any, positions: npt.NDArray[np.intp]) -> list[Any]:
     list
         Labels to show in an error message.
     """
+    if isinstance(values, pd.Index):
+        return list(values[positions])
     if isinstance(values, pd.Series | pd.DataFrame):
         return list(values.index[positions])
     return [int(p) for p in positions]
@@ -95,7 +98,7 @@ def as_weight_array(
         One weight per row.
     name : str
         How to name the weights in messages, e.g. ``"`sample_weight`"``.
-    source : DataFrame or Series, optional
+    source : DataFrame, Series or Index, optional
         Where the rows came from, for row labels in messages (default: ``values``).
     usable : ndarray of bool, optional
         The rows that will be used; at least one of them needs a positive weight

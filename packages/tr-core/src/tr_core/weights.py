@@ -111,9 +111,12 @@ class TrainingWeights:
         """
         label = f"`{self.name}`" + (f" ({where})" if where else "")
         if self.fixed is not None:
-            return as_weight_array(self.fixed[rows], label, source=frame.iloc[rows])
+            # Finite and >= 0 were checked at the boundary; this fold's rows still need a
+            # positive weight. Row labels come from the index (no copy of the frame).
+            return as_weight_array(self.fixed[rows], label, source=frame.index[rows])
         if self.func is None:
             return None
+        # An own copy: a callable that writes to it neither changes nor warns about the caller's.
         train = frame.iloc[rows].copy()
         raw = self.func(train)
         if isinstance(raw, pd.DataFrame) and raw.shape[1] == 1:

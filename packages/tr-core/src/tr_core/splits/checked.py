@@ -72,7 +72,24 @@ class CheckedFolds:
         return int(self.times.size)
 
     def split(self, X: Any = None, y: Any = None, groups: Any = None) -> Iterator[Fold]:
-        """The checked folds again, so the object also works as ``cv=``."""
+        """The checked folds again, so the object also works as ``cv=`` on the same rows.
+
+        Raises
+        ------
+        FoldError
+            ``X`` has another number of rows (or other index labels) than the rows
+            the folds were checked on: the positions would point at other rows.
+        """
+        if X is not None:
+            same = len(X) == self.n_rows and (
+                not isinstance(X, pd.Series | pd.DataFrame) or X.index.equals(self.index)
+            )
+            if not same:
+                raise FoldError(
+                    f"these folds were checked on {self.n_rows} rows, but `X` has {len(X)} "
+                    "rows or other index labels; their positions would point at other rows. "
+                    "Check the folds on this X with checked_folds(splitter, X)."
+                )
         return iter(self.folds)
 
     def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from tr_core.jsonable import plain
 from tr_core.units import TargetUnits
 from tr_evaluation.metrics._checks import FloatArray, fraction_returns, wealth_path
 
@@ -78,9 +79,9 @@ class DrawdownResult:
         """Plain JSON-serializable summary."""
         return {
             "depth": self.depth,
-            "peak": _plain(self.peak),
-            "trough": _plain(self.trough),
-            "recovery": _plain(self.recovery),
+            "peak": plain(self.peak),
+            "trough": plain(self.trough),
+            "recovery": plain(self.recovery),
             "duration": self.duration,
             "recovered": self.recovered,
             "compounded": self.compounded,
@@ -190,12 +191,3 @@ def _paths(returns: FloatArray, compounded: bool) -> tuple[FloatArray, FloatArra
     path = np.concatenate(([0.0], np.cumsum(returns)))
     high = np.maximum.accumulate(path)
     return path, high, path - high
-
-
-def _plain(label: Any) -> Any:
-    """Turn an index label into a JSON-serializable value."""
-    if isinstance(label, pd.Timestamp):
-        return label.isoformat()
-    if isinstance(label, np.generic):
-        return label.item()
-    return label

@@ -252,7 +252,7 @@ def _tasks(
                 weight = as_weight_array(
                     weight[keep],
                     f"`sample_weight` (feature {name!r}, fold {k})",
-                    source=frame.iloc[fit_rows],
+                    source=frame.index[fit_rows],
                 )
             y_test = target.iloc[test_rows]
             cells.append((j, k))
