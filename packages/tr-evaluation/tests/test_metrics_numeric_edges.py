@@ -281,3 +281,13 @@ def test_result_reprs_are_one_line_summaries() -> None:
         assert "\n" not in text
         assert "array" not in text
         assert len(text) < 200
+
+
+def test_subnormal_returns_do_not_overflow_the_rescaling() -> None:
+    # Review of issue 10: a subnormal magnitude asked for 2**1073 and raised OverflowError.
+    base = np.array([1.0, 0.0, 1.0, 0.5])
+    expected = sharpe_ratio(base)
+    assert sharpe_ratio(base * 1e-310) == pytest.approx(expected, rel=1e-3)
+    assert sharpe_ratio(np.array([5e-324, 0.0, 5e-324])) == pytest.approx(
+        sharpe_ratio(np.array([1.0, 0.0, 1.0]))
+    )

@@ -20,7 +20,7 @@ from tr_core.validation import check_size
 __all__ = ["MAX_COMBINATIONS", "CombinatorialPurgedKFold"]
 
 MAX_COMBINATIONS = 1_000_000
-"""Most splits :math:`\binom{N}{k}` that are enumerated; larger requests are refused.
+r"""Most splits :math:`\binom{N}{k}` that are enumerated; larger requests are refused.
 
 Enumerating the combinations and mapping them to paths is pure bookkeeping: a
 million of them (e.g. ``n_groups=22, n_test_groups=11``: 705,432 splits) takes

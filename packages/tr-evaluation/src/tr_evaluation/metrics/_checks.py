@@ -222,7 +222,9 @@ def power_of_two_scale(magnitude: float) -> float:
     """
     if magnitude == 0.0 or not math.isfinite(magnitude):
         return 1.0
-    return math.ldexp(1.0, -math.frexp(magnitude)[1])
+    # Subnormal magnitudes would need 2**1074, beyond the float range; their spread is
+    # below float rounding anyway and the dispersion check refuses it at scale 1.
+    return math.ldexp(1.0, -max(math.frexp(magnitude)[1], -1000))
 
 
 def check_dispersion(

@@ -32,7 +32,7 @@ _CHUNK_CELLS = 2_000_000
 """Combinations × variants evaluated per vectorized chunk (bounds memory)."""
 
 MAX_COMBINATIONS = 1_000_000
-"""Most combinations :math:`\binom{S}{S/2}` evaluated; larger requests are refused.
+r"""Most combinations :math:`\binom{S}{S/2}` evaluated; larger requests are refused.
 
 ``n_partitions=22`` (705,432 combinations) is the largest ``S`` under it: ~4 s and
 well under 1 GiB for 50 variants on a 2-core machine (S = 16, 12,870 combinations,
