@@ -457,3 +457,26 @@ def test_weights_callable_sees_only_the_rows_fit() -> None:
     for fold, n_fit in zip(result.folds, seen, strict=True):
         labeled = frame["alpha"].iloc[fold.train_positions].notna().sum()
         assert n_fit == labeled
+
+
+def test_times_as_values_or_from_the_splitter_reach_the_bucket_analysis() -> None:
+    # Review of issue 10: times carried by the splitter as a Series were lost for the
+    # bucket analysis (no periods; by="D" refused), and times=<Series> crashed in pandas.
+    frame = _frame(n=300)
+    common: dict[str, Any] = {"features": ["x"], "target": "ret", "n_buckets": 5, "verbose": False}
+    by_column = evaluate_walk_forward(
+        LinearRegression, frame, cv=WalkForward(3, times="date"), by="W", **common
+    )
+    shuffled_times = frame["date"].sample(frac=1.0, random_state=0)
+    by_splitter = evaluate_walk_forward(
+        LinearRegression, frame, cv=WalkForward(3, times=shuffled_times), by="W", **common
+    )
+    by_values = evaluate_walk_forward(
+        LinearRegression, frame, cv=WalkForward(3, times="date"), times=shuffled_times, by="W",
+        **common,
+    )  # fmt: skip
+    for result in (by_splitter, by_values):
+        assert result.oos.periods is not None
+        pd.testing.assert_frame_equal(result.oos.table, by_column.oos.table)
+    with pytest.raises(InvalidParameterError, match="needs `model` and `cv`"):
+        evaluate_walk_forward(None, frame, **common)

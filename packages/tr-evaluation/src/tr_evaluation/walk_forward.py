@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from tr_core.alignment import align_to
 from tr_core.deprecation import renamed_argument
 from tr_core.errors import (
     InsufficientDataError,
@@ -171,8 +172,8 @@ def evaluate_walk_forward(
     label: str | None = None,
     cv: Any = None,
     sample_weight: SampleWeight = None,
-    times: str | None = None,
-    label_ends: str | None = None,
+    times: Any = None,
+    label_ends: Any = None,
     entities: str | None = None,
     n_buckets: int = 20,
     by: str | None = None,
@@ -209,13 +210,15 @@ def evaluate_walk_forward(
         a weighter ``f(train_frame)`` computed on the rows each fold fits on (its
         training rows with a label), e.g. ``tr_sample_weighting.AlphaPowerWeighter``.
         Bucket statistics stay unweighted.
-    times : str, optional
-        Decision-time column, used to check the folds and passed to the bucket
+    times : str or array-like, optional
+        Decision-time column (or one datetime per row; a Series is matched to ``frame``
+        by index label), used to check the folds and passed to the bucket
         analysis (per-period IC, turnover, ``by``). Defaults to the splitter's own
         ``times`` (``WalkForward(times=...)``); one of the two is required.
-    label_ends : str, optional
-        Column of the time each row's outcome window closes: no training window may
-        meet a test block. Defaults to the splitter's own ``label_ends``.
+    label_ends : str or array-like, optional
+        Column (or per-row values) of the time each row's outcome window closes: no
+        training window may meet a test block. Defaults to the splitter's own
+        ``label_ends``.
     entities : str, optional
         Entity column passed to the bucket analysis (turnover).
     n_buckets : int, default 20
@@ -251,7 +254,9 @@ def evaluate_walk_forward(
     if not isinstance(frame, pd.DataFrame):
         raise TrTypeError(f"`frame` must be a DataFrame, got {type(frame).__name__}.")
     if model is None or cv is None:
-        missing = "`model`" if model is None else "`cv`"
+        missing = " and ".join(
+            f"`{name}`" for name, value in (("model", model), ("cv", cv)) if value is None
+        )
         raise InvalidParameterError(
             f"{owner} needs {missing}: an estimator (template or factory) and a time "
             "splitter such as tr_core.splits.WalkForward(n_splits, times=...)."
@@ -260,7 +265,7 @@ def evaluate_walk_forward(
     label = target if label is None else label
     needed = {"features": feature_list, "target": [target], "label": [label]}
     needed |= {
-        name: [col] if col else []
+        name: [col] if isinstance(col, str) else []
         for name, col in (("times", times), ("label_ends", label_ends), ("entities", entities))
     }
     for arg, cols in needed.items():
@@ -282,8 +287,9 @@ def evaluate_walk_forward(
     folds = checked_folds(
         cv, frame, times=times, label_ends=label_ends, forward=True, disjoint_tests=True
     )
-    if times is None and isinstance(getattr(cv, "times", None), str):
-        times = cv.times
+    # The decision times of every row (given, or the splitter's own), tz kept, on
+    # frame's index: the bucket analyses take their rows' times from it.
+    decision_times = _per_row(frame, times if times is not None else getattr(cv, "times", None))
     new_model = _model_maker(model)
     X = frame[feature_list]
     y = as_float_array(frame[label], f"label {label!r}", allow_nan=True)
@@ -310,17 +316,36 @@ def evaluate_walk_forward(
                 fold=k,
                 train_positions=train,
                 test_positions=test,
-                train=_analyze(analyzer, frame, train, pred_train, target, times, entities, k),
-                test=_analyze(analyzer, frame, test, pred_test, target, times, entities, k),
+                train=_analyze(
+                    analyzer, frame, train, pred_train, target, decision_times, entities, k
+                ),
+                test=_analyze(
+                    analyzer, frame, test, pred_test, target, decision_times, entities, k
+                ),
             )
         )
     oos_rows = folds.tested_rows()
-    oos = _analyze(analyzer, frame, oos_rows, predictions[oos_rows], target, times, entities, None)
+    oos = _analyze(
+        analyzer, frame, oos_rows, predictions[oos_rows], target, decision_times, entities, None
+    )
     return WalkForwardResult(
         folds=tuple(results),
         oos=oos,
         predictions=pd.Series(predictions, index=frame.index, name="oos_prediction"),
     )
+
+
+def _per_row(frame: pd.DataFrame, values: Any) -> pd.Series | None:
+    """A column name or per-row values as a Series on ``frame``'s index (by label)."""
+    if values is None:
+        return None
+    if isinstance(values, str):
+        column: pd.Series = frame[values]
+        return column
+    if isinstance(values, pd.Series):
+        aligned: pd.Series = align_to(frame.index, values, "times")
+        return aligned
+    return pd.Series(align_to(frame.index, values, "times"), index=frame.index)
 
 
 def _model_maker(model: Any) -> Callable[[], Regressor]:
@@ -362,7 +387,7 @@ def _analyze(
     rows: npt.NDArray[np.intp],
     scores: npt.NDArray[np.float64],
     target: str,
-    times: str | None,
+    times: pd.Series | None,
     entities: str | None,
     fold: int | None,
 ) -> BucketResult:
@@ -372,7 +397,7 @@ def _analyze(
         return analyzer.analyze(
             scores,
             part[target].to_numpy(),
-            times=None if times is None else part[times],
+            times=None if times is None else times.iloc[rows],
             entities=None if entities is None else part[entities].to_numpy(),
         )
     except InsufficientDataError as exc:
