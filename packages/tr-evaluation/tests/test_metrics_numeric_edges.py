@@ -291,3 +291,18 @@ def test_subnormal_returns_do_not_overflow_the_rescaling() -> None:
     assert sharpe_ratio(np.array([5e-324, 0.0, 5e-324])) == pytest.approx(
         sharpe_ratio(np.array([1.0, 0.0, 1.0]))
     )
+
+
+def test_daily_percent_points_declared_as_fractions_warn() -> None:
+    # Review of issue 10: daily returns in percent points (median |r| ~0.7) read as 70 %
+    # a day passed the 100 %-a-period bound; with periods_per_year the bound is 100/sqrt(P).
+    rng = np.random.default_rng(0)
+    daily = rng.normal(0.0005, 0.01, 500)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        annualized_return(daily, periods_per_year=252)
+        annualized_return(rng.normal(0.01, 0.05, 120), periods_per_year=12)
+    with pytest.warns(UnitsWarning, match="declared in 'fraction'"):
+        annualized_return(daily * 100, periods_per_year=252, compounded=False)
+    with pytest.warns(UnitsWarning, match="declared in 'fraction'"):
+        calmar_ratio(np.clip(daily * 100, -0.9, None), periods_per_year=252)

@@ -167,6 +167,7 @@ def fraction_returns(
     *,
     units: TargetUnits,
     compounded: bool,
+    periods_per_year: float | None = None,
     stacklevel: int = 4,
 ) -> FloatArray:
     """Validate per-period returns declared in ``units`` and convert them to fractions.
@@ -184,6 +185,12 @@ def fraction_returns(
         returns, which add up.
     compounded : bool
         Whether the caller compounds the returns.
+    periods_per_year : float, optional
+        Periods a year. The plausible median ``|return|`` a period then shrinks with the
+        square root of the period count (diffusion scaling): ``100 / sqrt(P)`` percent
+        points, 6.3 for daily returns — a median daily move of 6 % is already an annual
+        volatility near 125 %, while percent points declared as fractions read as 70 %
+        a day. Without it the bound is 100 % a period.
     stacklevel : int, default 4
         Where the :class:`~tr_core.units.UnitsWarning` points: 4 = the caller of
         the public metric that called this function.
@@ -197,7 +204,7 @@ def fraction_returns(
     -----
     UnitsWarning
         When the median ``|return|`` of 20 or more periods is implausible in the
-        declared units (above 100 % a period), e.g. percent points declared as
+        declared units (above the bound above), e.g. percent points declared as
         fractions: compounding 5.0 as a fraction is +500 % a period.
     """
     if units not in UNIT_SCALE:
@@ -206,7 +213,10 @@ def fraction_returns(
             f"`{name}` is written (0.05, 5.0, log(1.05) or 500 for +5 %)."
         )
     r = returns_array(returns, name)
-    check_units(r, units, f"`{name}`", plausible_pp=PLAUSIBLE_PERIOD_PP, stacklevel=stacklevel)
+    plausible = PLAUSIBLE_PERIOD_PP
+    if periods_per_year is not None:
+        plausible = (0.0, PLAUSIBLE_PERIOD_PP[1] / math.sqrt(max(float(periods_per_year), 1.0)))
+    check_units(r, units, f"`{name}`", plausible_pp=plausible, stacklevel=stacklevel)
     if units == "log":
         return np.expm1(r) if compounded else r
     # One percent point is UNIT_SCALE[units] in the declared units and 0.01 as a fraction.

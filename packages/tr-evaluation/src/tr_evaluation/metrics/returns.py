@@ -210,8 +210,11 @@ def annualized_return(
         When the returns look like another unit than ``units`` (median ``|return|``
         above 100 % a period, e.g. percent points declared as fractions).
     """
-    r = fraction_returns(returns, "returns", units=units, compounded=compounded)
-    return _annualized(r, positive(periods_per_year, "periods_per_year"), compounded)
+    periods = positive(periods_per_year, "periods_per_year")
+    r = fraction_returns(
+        returns, "returns", units=units, compounded=compounded, periods_per_year=periods
+    )
+    return _annualized(r, periods, compounded)
 
 
 def _annualized(r: FloatArray, ppy: float, compounded: bool) -> float:
@@ -265,8 +268,11 @@ def calmar_ratio(
     UnitsWarning
         When the returns look like another unit than ``units``.
     """
-    r = fraction_returns(returns, "returns", units=units, compounded=compounded)
-    ann = _annualized(r, positive(periods_per_year, "periods_per_year"), compounded)
+    periods = positive(periods_per_year, "periods_per_year")
+    r = fraction_returns(
+        returns, "returns", units=units, compounded=compounded, periods_per_year=periods
+    )
+    ann = _annualized(r, periods, compounded)
     depth = abs(drawdown_depth(r, compounded))
     if depth == 0.0:
         if ann > 0.0:
