@@ -14,6 +14,7 @@ from tr_core.errors import (
     InvalidParameterError,
     LengthMismatchError,
     SizeLimitError,
+    TimeColumnError,
     TimeTypeError,
 )
 from tr_core.periods import calendar_periods
@@ -118,3 +119,9 @@ def test_check_size_refuses_before_allocating() -> None:
 def test_units_check_refuses_unknown_units() -> None:
     with pytest.raises(InvalidParameterError, match=r"units 'pct' of alpha are not known"):
         check_units(np.ones(30), "pct", "alpha")
+
+
+def test_calendar_periods_refuse_missing_times() -> None:
+    times = pd.Series(pd.to_datetime(["2024-03-01", None]), index=["a", "b"])
+    with pytest.raises(TimeColumnError, match=r"`times` has missing times \(NaT\) in row \['b'\]"):
+        calendar_periods(times, "D")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tr_core.errors import InsufficientDataError, InvalidParameterError
+from tr_core.errors import InsufficientDataError, InvalidParameterError, MissingColumnError
 from tr_core.splits import time_train_test_split
 
 
@@ -69,3 +69,16 @@ def test_old_spellings_are_deprecated_aliases() -> None:
     assert [a.tolist() for a in old] == [a.tolist() for a in new]
     with pytest.raises(InvalidParameterError, match="needs `times`"):
         time_train_test_split(frame, test_size=0.5)
+
+
+def test_test_start_with_times_covering_more_rows() -> None:
+    # Review of issue 10: with test_start the timezone check paired times with frame by
+    # length, so a times Series covering more rows (a subset frame) was refused.
+    full = pd.DataFrame({"t": pd.date_range("2024-01-01", periods=10, tz="UTC")})
+    subset = full.iloc[2:]
+    train, test = time_train_test_split(
+        subset, times=full["t"], test_start=pd.Timestamp("2024-01-07", tz="UTC")
+    )
+    assert (train.tolist(), test.tolist()) == ([0, 1, 2, 3], [4, 5, 6, 7])
+    with pytest.raises(MissingColumnError, match="`times`='nope'"):
+        time_train_test_split(subset, times="nope", test_start=pd.Timestamp("2024-01-07"))

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from tr_core.errors import InvalidParameterError, TimeTypeError
+from tr_core.errors import InvalidParameterError, TimeColumnError, TimeTypeError, describe_rows
+from tr_core.validation import row_labels
 
 __all__ = ["calendar_periods"]
 
@@ -40,6 +42,8 @@ def calendar_periods(times: Any, freq: str, name: str = "times") -> pd.PeriodInd
     ------
     TimeTypeError
         ``times`` are not datetimes.
+    TimeColumnError
+        A time is missing (NaT): its period would be dropped silently later.
     InvalidParameterError
         ``freq`` is not a period alias.
 
@@ -56,6 +60,13 @@ def calendar_periods(times: Any, freq: str, name: str = "times") -> pd.PeriodInd
             f"`{name}` must hold datetimes to be grouped by calendar period, got "
             f"{getattr(times, 'dtype', type(times).__name__)}; convert it with "
             "pd.to_datetime(..., format=...)."
+        )
+    missing = np.flatnonzero(index.isna())
+    if missing.size:
+        raise TimeColumnError(
+            f"`{name}` has missing times (NaT) in {describe_rows(row_labels(times, missing))}; "
+            "a row without a time has no calendar period — drop those rows or recover "
+            "their times."
         )
     if index.tz is not None:
         # The wall-clock time in the zone itself: its calendar day, not UTC's.

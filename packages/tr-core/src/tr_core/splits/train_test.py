@@ -13,7 +13,7 @@ from tr_core.errors import InsufficientDataError, InvalidParameterError
 from tr_core.splits._base import Positions
 from tr_core.splits._inputs import check_span, resolve_timeline, timestamp_ns, train_end
 from tr_core.splits._purge import Block, purge
-from tr_core.validation import check_same_timezone, resolve_column
+from tr_core.validation import check_same_timezone
 
 __all__ = ["time_train_test_split"]
 
@@ -93,7 +93,12 @@ def time_train_test_split(
         )
     gap_span = check_span(gap, "gap", minimum=0)
     if test_start is not None:
-        check_same_timezone(times=resolve_column(frame, times, "times"), test_start=test_start)
+        # The raw values (a column or a Series, any rows): only their timezone matters here.
+        if isinstance(times, str):  # a missing column is named by resolve_timeline below
+            raw = frame.get(times) if isinstance(frame, pd.DataFrame) else None
+        else:
+            raw = times
+        check_same_timezone(times=raw, test_start=test_start)
     tl = resolve_timeline(frame, times, label_ends)
     if test_size is not None:
         ok = isinstance(test_size, float | int | np.floating) and not isinstance(test_size, bool)
