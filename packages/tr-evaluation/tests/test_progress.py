@@ -45,5 +45,7 @@ def test_a_jupyter_kernel_counts_as_watching(monkeypatch: pytest.MonkeyPatch) ->
     assert in_notebook()
     assert show_progress(True)
     assert not show_progress(False)
+    fake.get_ipython = type("Shell", (ZMQInteractiveShell,), {})  # type: ignore[attr-defined]
+    assert in_notebook()  # a subclass, as Google Colab's shell is
     fake.get_ipython = TerminalInteractiveShell  # type: ignore[attr-defined]
     assert not in_notebook()

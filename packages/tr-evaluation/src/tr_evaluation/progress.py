@@ -51,7 +51,8 @@ def in_notebook() -> bool:
     ipython = sys.modules.get("IPython")
     get = getattr(ipython, "get_ipython", None)
     shell = get() if callable(get) else None
-    return type(shell).__name__ == "ZMQInteractiveShell"
+    # Subclasses count too (Google Colab's shell derives from the Jupyter one).
+    return any(cls.__name__ == "ZMQInteractiveShell" for cls in type(shell).__mro__)
 
 
 def progress(

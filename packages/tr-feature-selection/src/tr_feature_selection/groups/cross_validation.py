@@ -192,15 +192,14 @@ def _period_returns(
     """Months × groups matrix of the top bucket's excess mean target (see the module docstring)."""
     if times is None:
         return None, "no `times` column, so out-of-sample returns cannot be laid out by month"
+    # Local calendar months of the times' own zone, computed once for every row.
+    months = calendar_periods(frame[times], "M", name="times")
     parts = []
     for (_, name, _), outcome in zip(tasks, outcomes, strict=True):
         parts.append(
             pd.DataFrame(
                 {
-                    # Local calendar months of the times' own zone.
-                    "month": calendar_periods(
-                        frame[times].iloc[outcome.test_rows], "M", name="times"
-                    ),
+                    "month": months[outcome.test_rows],
                     "group": name,
                     "target": outcome.test.target,
                     "top": outcome.test.buckets.buckets == n_buckets - 1,
