@@ -251,3 +251,9 @@ def test_rankers_through_joblib_give_the_same_table_for_any_n_jobs() -> None:
     pd.testing.assert_frame_equal(
         fewer.to_frame().loc[["model", "signal"]], tables[0].loc[["model", "signal"]]
     )
+
+
+def test_bad_n_jobs_is_refused_before_any_work() -> None:
+    scores, returns, _ = _data(n=200)
+    with pytest.raises(InvalidParameterError, match="`n_jobs` must be None"):
+        BaselineEvaluator(n_jobs=0).evaluate(scores, returns)

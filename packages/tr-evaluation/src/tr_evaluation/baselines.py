@@ -289,7 +289,7 @@ class BaselineEvaluator:
         )
         outcomes = run_parallel(
             jobs,
-            n_jobs=check_n_jobs(self.n_jobs),
+            n_jobs=self.n_jobs,
             total=len(columns),
             desc="baseline rankers",
             verbose=self.verbose,
@@ -310,6 +310,7 @@ class BaselineEvaluator:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
                 raise InvalidParameterError(f"`{name}` must be a positive integer, got {value!r}.")
+        check_n_jobs(self.n_jobs)
         if not 0 < self.confidence < 1:
             raise InvalidParameterError(
                 f"`confidence` must be strictly between 0 and 1, got {self.confidence!r}; "
