@@ -25,7 +25,8 @@ __all__ = ["check_n_jobs", "cores_for", "run_parallel"]
 
 
 def check_n_jobs(n_jobs: Any) -> int | None:
-    """``n_jobs`` as joblib reads it: None, or a non-zero integer (``-1``: every core).
+    """``n_jobs`` as joblib reads it: None, or a non-zero integer (``-1``: every core,
+    ``-2``: all but one).
 
     Parameters
     ----------
@@ -46,7 +47,8 @@ def check_n_jobs(n_jobs: Any) -> int | None:
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer) or n_jobs == 0:
         raise InvalidParameterError(
             f"`n_jobs` must be None (one at a time, or what joblib.parallel_config says), "
-            f"-1 (every core) or a positive number of parallel work items, got {n_jobs!r}."
+            f"a positive number of parallel work items, or a negative one as in joblib (-1: "
+            f"every core, -2: all but one), got {n_jobs!r}."
         )
     return int(n_jobs)
 
