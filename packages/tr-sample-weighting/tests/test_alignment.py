@@ -230,3 +230,18 @@ def test_clip_bounds_as_text_are_refused() -> None:
         alpha_power_weights([0.01, 0.02], clip=("0.1", "10"), scale="fraction")  # type: ignore[arg-type]
     with pytest.raises(InvalidParameterError, match="clip"):
         AlphaPowerWeighter(scale="fraction", clip="0.1")  # type: ignore[arg-type]
+
+
+def test_single_input_weights_come_back_on_the_callers_index() -> None:
+    # Review of issue 10: the rule "results that belong to rows come back on the caller's
+    # index" held for the paired functions only; alpha, magnitude and class balance too.
+    alpha = pd.Series([0.01, -0.02, 0.05], index=["x", "y", "z"])
+    for weights in (
+        alpha_power_weights(alpha, scale="fraction"),
+        magnitude_weights(alpha, scale="fraction"),
+        class_balance_weights(alpha > 0),
+    ):
+        assert isinstance(weights, pd.Series)
+        assert weights.index.tolist() == ["x", "y", "z"]
+    assert alpha_power_weights(alpha, scale="fraction").round(3).tolist() == [1.0, 2.828, 10.0]
+    assert isinstance(alpha_power_weights(alpha.to_numpy(), scale="fraction"), np.ndarray)

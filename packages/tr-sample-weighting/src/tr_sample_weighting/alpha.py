@@ -30,7 +30,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
+from tr_core.alignment import with_index
 from tr_core.errors import InvalidParameterError, NonFiniteError, ZeroWeightError, describe_rows
 from tr_core.units import UNIT_SCALE, TargetUnits, UnitsWarning, check_units
 from tr_core.validation import as_float_array, row_labels
@@ -73,7 +75,7 @@ def alpha_power_weights(
     clip: tuple[float, float] | None = (0.1, 10.0),
     *,
     scale: Scale,
-) -> npt.NDArray[np.float64]:
+) -> Any:
     r"""Weights ``clip((|alpha| / scale) ** power, lo, hi)``, aligned to ``alpha``.
 
     Parameters
@@ -95,8 +97,9 @@ def alpha_power_weights(
 
     Returns
     -------
-    ndarray of float64
-        One weight per event, ``> 0``, in input order.
+    ndarray of float64, or Series
+        One weight per event, ``> 0``, in input order; a Series on ``alpha``'s index
+        when ``alpha`` is a Series.
 
     Raises
     ------
@@ -134,7 +137,9 @@ def alpha_power_weights(
     >>> alpha_power_weights([0.01, -0.02, 0.05], scale="percent").tolist()
     [0.1, 0.1, 0.1]
     """
-    return _alpha_power(alpha, power, clip, scale, name="alpha")
+    return with_index(
+        _alpha_power(alpha, power, clip, scale, name="alpha"), _index(alpha), "weight"
+    )
 
 
 calculate_alpha_squared_weights = alpha_power_weights
@@ -146,7 +151,7 @@ def magnitude_weights(
     clip: tuple[float, float] | None = (0.1, 10.0),
     *,
     scale: Scale,
-) -> npt.NDArray[np.float64]:
+) -> Any:
     """Weights ``clip(|alpha| / scale, lo, hi)``: linear in the outcome's size.
 
     :func:`alpha_power_weights` with ``power=1``; see it for ``clip``, ``scale``,
@@ -157,7 +162,12 @@ def magnitude_weights(
     >>> magnitude_weights([0.003, -0.02, 0.5], scale="fraction").round(6).tolist()
     [0.3, 2.0, 10.0]
     """
-    return _alpha_power(alpha, 1.0, clip, scale, name="alpha")
+    return with_index(_alpha_power(alpha, 1.0, clip, scale, name="alpha"), _index(alpha), "weight")
+
+
+def _index(values: Any) -> pd.Index | None:
+    """The caller's index when ``values`` is a Series (results come back on it), else None."""
+    return values.index if isinstance(values, pd.Series) else None
 
 
 def resolve_scale(scale: Scale) -> float:

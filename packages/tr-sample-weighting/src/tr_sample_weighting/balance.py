@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from tr_core.alignment import with_index
 from tr_core.errors import EmptyDataError, NonFiniteError, TrTypeError, describe_rows
 from tr_core.validation import row_labels
 from tr_sample_weighting.base import (
@@ -42,7 +43,7 @@ _FIX = (
 )
 
 
-def class_balance_weights(labels: Any) -> npt.NDArray[np.float64]:
+def class_balance_weights(labels: Any) -> Any:
     """Weights ``n / (k * count(class))``, aligned to ``labels``.
 
     Parameters
@@ -96,7 +97,7 @@ def class_balance_weights(labels: Any) -> npt.NDArray[np.float64]:
         )
     counts = np.bincount(codes)
     out: npt.NDArray[np.float64] = raw.size / (len(classes) * counts[codes].astype(np.float64))
-    return out
+    return with_index(out, labels.index if isinstance(labels, pd.Series) else None, "weight")
 
 
 def _check_numeric_classes(raw: np.ndarray, labels: Any) -> None:
@@ -157,4 +158,6 @@ class ClassBalanceWeighter(SampleWeighter):
             check_column_name(self.column, "column")
 
     def _raw_weights(self, data: Data) -> npt.NDArray[np.float64]:
-        return class_balance_weights(column_values(data, self.column, repr(self)))
+        return np.asarray(
+            class_balance_weights(column_values(data, self.column, repr(self))), dtype=np.float64
+        )
