@@ -134,3 +134,12 @@ def test_fixed_weights_name_rows_by_label_without_copying_the_frame() -> None:
         weights.for_rows(FRAME, ROWS)
     # Labels come from the index alone.
     assert row_labels(FRAME.index, np.array([1, 3])) == ["b", "d"]
+
+
+def test_a_weighter_class_instead_of_an_instance_is_refused() -> None:
+    class Abs:
+        def __call__(self, data: pd.DataFrame) -> pd.Series:
+            return data["alpha"].abs()
+
+    with pytest.raises(TrTypeError, match="is the class Abs, not a weighter"):
+        resolve_sample_weight(Abs, FRAME)

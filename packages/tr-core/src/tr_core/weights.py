@@ -50,7 +50,7 @@ class Weighter(Protocol):
         """The weighter's class and parameters, JSON-ready."""
 
 
-SampleWeight = npt.ArrayLike | pd.Series | str | Callable[[pd.DataFrame], Any] | None
+SampleWeight = npt.ArrayLike | pd.Series | str | Weighter | Callable[[pd.DataFrame], Any] | None
 """The accepted forms of ``sample_weight`` (see the module docstring)."""
 
 
@@ -175,6 +175,11 @@ def resolve_sample_weight(
     """
     if sample_weight is None:
         return TrainingWeights(name, None, None)
+    if isinstance(sample_weight, type):
+        raise TrTypeError(
+            f"`{name}` is the class {sample_weight.__name__}, not a weighter; pass an instance "
+            f"with its parameters, e.g. {sample_weight.__name__}(...)."
+        )
     if callable(sample_weight):
         return TrainingWeights(name, None, sample_weight)
     if isinstance(sample_weight, str):
