@@ -31,6 +31,8 @@ __all__ = [
     "MissingColumnError",
     "NonFiniteError",
     "SizeLimitError",
+    "StorageUnavailableError",
+    "StudyMismatchError",
     "TimeColumnError",
     "TimeTypeError",
     "TrError",
@@ -122,6 +124,14 @@ class FoldError(LookaheadError, InvalidParameterError):
 
 class ZeroWeightError(InvalidParameterError):
     """Sample weights would be zero for some rows (silently dropping them) or for all."""
+
+
+class StorageUnavailableError(InvalidParameterError):
+    """A study storage (database URL, journal file) cannot be reached or opened."""
+
+
+class StudyMismatchError(InvalidParameterError):
+    """A stored study exists under the same name with another direction, metric or search space."""
 
 
 def describe_rows(labels: Sequence[Any], limit: int = 5) -> str:
