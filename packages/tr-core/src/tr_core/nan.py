@@ -6,10 +6,15 @@ group absent for small, illiquid names, say) it biases the model towards those
 rows. The toolkit therefore never fills: it keeps the rows on which the columns
 that matter are complete, *per feature group*, so each group keeps its own rows,
 and it reports how many rows each group lost.
+
+Every package that takes a missing-value policy validates it with
+:func:`check_nan_policy` (a constant fill is refused with the reason), and asks
+:func:`takes_nan` whether a model can be given rows that still hold NaN.
 """
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,10 +28,17 @@ from tr_core.errors import (
     InvalidParameterError,
     MissingColumnError,
     NonFiniteError,
+    TrTypeError,
     describe_rows,
 )
 
-__all__ = ["NanAudit", "complete_rows", "complete_rows_by_group"]
+__all__ = [
+    "NanAudit",
+    "check_nan_policy",
+    "complete_rows",
+    "complete_rows_by_group",
+    "takes_nan",
+]
 
 
 @dataclass(frozen=True)
@@ -208,3 +220,134 @@ def _check_columns(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[str, ..
             "one must be present; rename or drop the duplicates."
         )
     return cols
+
+
+_WHY_NOT_FILL = (
+    "filling missing values with a constant is refused: zero (or a mean, a median, a "
+    "carried-forward value) is a real value, not 'missing'. When missingness is not at "
+    "random — illiquid names lack a whole feature group, first-time filers have no trading "
+    "history — the fill plants a fake value on exactly those rows, and the model learns the "
+    "fake value as signal; in the insider-trading research fillna(0) cost a third of the "
+    "top-bucket return."
+)
+
+# What the policies the packages offer do, so the refusal can say what to use instead.
+_POLICY_MEANING = {
+    "drop_per_group": "each group keeps its own complete rows and the result reports how "
+    "many it lost",
+    "drop_rows": "rows with a missing feature are left out and the result reports how many",
+    "native": "the model routes NaN itself: XGBoost, LightGBM, scikit-learn's HistGradientBoosting",
+}
+
+# Models that learn where missing values go at every split (recognized by class name and
+# top-level module along the MRO, so none of these libraries is imported here).
+_NAN_ROUTING_CLASSES = frozenset(
+    {
+        ("XGBModel", "xgboost"),
+        ("HistGradientBoostingClassifier", "sklearn"),
+        ("HistGradientBoostingRegressor", "sklearn"),
+        ("LGBMModel", "lightgbm"),
+    }
+)
+
+
+def check_nan_policy(nan_policy: Any, allowed: Sequence[str], *, name: str = "nan_policy") -> str:
+    """Validate a missing-value policy; refuse every kind of constant fill with the reason.
+
+    Parameters
+    ----------
+    nan_policy : str
+        The policy asked for.
+    allowed : sequence of str
+        The policies the caller offers (e.g. ``("drop_per_group", "native")``).
+    name : str, default "nan_policy"
+        The caller's argument name, used in the messages.
+
+    Returns
+    -------
+    str
+        The policy, unchanged.
+
+    Raises
+    ------
+    InvalidParameterError
+        For a fill (``"zero"``, ``0``, ``"mean"``, ``"median"``, ``"ffill"``, any number,
+        ...), explaining why zero is not "missing" and listing ``allowed`` as the fix;
+        for anything else unknown, listing ``allowed``.
+    TrTypeError
+        ``allowed`` is a single string or empty (a programming error of the caller).
+
+    Examples
+    --------
+    >>> check_nan_policy("native", ("drop_per_group", "native"))
+    'native'
+    """
+    if isinstance(allowed, str) or not allowed:
+        raise TrTypeError(
+            f"`allowed` must be a non-empty sequence of policy names, got {allowed!r}; "
+            "write e.g. ('drop_per_group', 'native')."
+        )
+    choices = tuple(allowed)
+    if isinstance(nan_policy, str) and nan_policy in choices:
+        return nan_policy
+    if _looks_like_fill(nan_policy):
+        fixes = "; ".join(
+            f"{choice!r}" + (f" ({_POLICY_MEANING[choice]})" if choice in _POLICY_MEANING else "")
+            for choice in choices
+        )
+        raise InvalidParameterError(
+            f"`{name}`={nan_policy!r}: {_WHY_NOT_FILL} Pass `{name}` as one of: {fixes}. "
+            "If you must impute, do it yourself as an explicit, documented step before this call."
+        )
+    raise InvalidParameterError(f"`{name}` must be one of {list(choices)}, got {nan_policy!r}.")
+
+
+def _looks_like_fill(value: Any) -> bool:
+    """A number, or a name that asks for a value to be written into the gaps."""
+    if isinstance(value, bool | np.bool_):
+        return False  # True/False are no fill value, just an unknown policy
+    if isinstance(value, numbers.Real):
+        return True
+    if not isinstance(value, str):
+        return False
+    word = value.strip().lower().replace("-", "_").replace(" ", "_")
+    fills = ("zero", "fill", "mean", "median", "mode", "constant", "impute", "pad", "interp")
+    if any(fill in word for fill in fills):
+        return True
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def takes_nan(model: Any) -> bool:
+    """Whether ``model`` routes missing values itself, so rows may keep their NaN.
+
+    XGBoost (``xgboost.XGBModel``) and LightGBM (``lightgbm.LGBMModel``) learn a
+    default direction for NaN at every split; scikit-learn's
+    ``HistGradientBoostingClassifier``/``Regressor`` send NaN to the child learned
+    during training. They are recognized by class name and top-level module along
+    the model's MRO (so a subclass counts), without importing any of these
+    libraries. Anything else — a ``Pipeline`` around such a model included, whose
+    other steps may not take NaN — is False.
+
+    Parameters
+    ----------
+    model : object
+        An estimator (instance).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> XGBModel = type("XGBModel", (), {"__module__": "xgboost.sklearn"})
+    >>> takes_nan(XGBModel()), takes_nan(object())
+    (True, False)
+    """
+    return any(
+        (cls.__name__, cls.__module__.split(".")[0]) in _NAN_ROUTING_CLASSES
+        for cls in type(model).__mro__
+    )
