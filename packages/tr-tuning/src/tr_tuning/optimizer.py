@@ -23,6 +23,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from tr_core.alignment import align_to
+from tr_core.deprecation import NOT_GIVEN
 from tr_core.errors import (
     InsufficientDataError,
     InvalidParameterError,
@@ -111,8 +112,9 @@ class ModelOptimizer:
         Sharpe ratio and PBO.
     heartbeat_interval : int, default 30
         Seconds between heartbeats of a running trial (database storages).
-    n_jobs : int, default 1
-        Threads of each model fit, set on the estimator's ``n_jobs`` when it has one.
+    n_jobs : int, optional
+        Threads of each model fit, set on the estimator's ``n_jobs`` when it has one;
+        None leaves the estimator's own setting.
         Trials run one after the other in a worker (pruning needs their order);
         more workers share a study through its storage.
     verbose : bool, default True
@@ -138,7 +140,7 @@ class ModelOptimizer:
         nan_policy: str = "drop",
         period: str = "M",
         heartbeat_interval: int = 30,
-        n_jobs: int | None = 1,
+        n_jobs: int | None = None,
         verbose: bool = True,
     ) -> None:
         self.estimator = estimator
@@ -176,7 +178,7 @@ class ModelOptimizer:
 
     def _classification(self, label: Any) -> bool:
         task = model_task(self.estimator)
-        if task == "regression" and label is not None:
+        if task == "regression" and label is not None and label is not NOT_GIVEN:
             raise InvalidParameterError(
                 f"{self._model_name()} is a regressor and learns the target itself; pass "
                 "label=None (a `label` threshold is for classifiers)."
@@ -231,7 +233,7 @@ class ModelOptimizer:
         target: str,
         times: Any = None,
         label_ends: Any = None,
-        label: Label | None = 0.0,
+        label: Label | None = NOT_GIVEN,
         holdout: pd.DataFrame | None = None,
     ) -> TuningResult:
         """Run (or continue, or join) the study and return its result.
@@ -251,9 +253,12 @@ class ModelOptimizer:
         label_ends : str or array-like, optional
             When each row's outcome window closes: used to purge (folds, the
             early-stopping slice) and to check the holdout.
-        label : float, callable or None, default 0.0
+        label : float, callable or None, optional
             For a classifier: class 1 when ``target > label`` (or ``label(target)``
-            returning 0/1 per row). None for a regressor.
+            returning 0/1 per row); default 0.0 (a positive target is class 1). A
+            regressor learns the target itself: leave ``label`` out (or None).
+            :class:`~tr_tuning.XGBoostOptimizer` builds a classifier unless
+            ``label=None``.
         holdout : DataFrame, optional
             Later rows, strictly after every training row (and its label window),
             scored once by the refit best model and reported next to the CV score —
@@ -277,7 +282,7 @@ class ModelOptimizer:
             remaining = self.n_trials - _count_finished(study)
             if remaining > 0:
                 self._run(study, setup["objective"], remaining)
-            return self._result(study, setup, frame, holdout, target, label)
+            return self._result(study, setup, frame, holdout, target)
 
     # -- internals ----------------------------------------------------------------------
     def _setup(
@@ -307,6 +312,7 @@ class ModelOptimizer:
         check_n_jobs(self.n_jobs)
         nan_policy = check_nan_policy(self.nan_policy, _NAN_POLICIES)
         classification = self._classification(label)
+        label = 0.0 if label is NOT_GIVEN else label
         if metric.needs_classes and not classification:
             raise InvalidParameterError(
                 f"`metric`={metric.name!r} scores classes, but the model is a regressor; use a "
@@ -386,6 +392,7 @@ class ModelOptimizer:
             "weights": weights,
             "complete": complete,
             "classification": classification,
+            "label": label,
             "storage": describe_storage(self.storage),
         }
 
@@ -469,7 +476,6 @@ class ModelOptimizer:
         frame: pd.DataFrame,
         holdout: pd.DataFrame | None,
         target: str,
-        label: Any,
     ) -> TuningResult:
         features: list[str] = setup["features"]
         complete = setup["complete"]
@@ -488,7 +494,13 @@ class ModelOptimizer:
         if holdout is None:
             return result
         value = self._holdout_value(
-            result.best_model(), holdout, features, target, label, setup["metric"], classification
+            result.best_model(),
+            holdout,
+            features,
+            target,
+            setup["label"],
+            setup["metric"],
+            classification,
         )
         return replace(result, holdout_value=value)
 
