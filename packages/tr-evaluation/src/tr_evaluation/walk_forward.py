@@ -15,7 +15,6 @@ realized returns.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -38,6 +37,7 @@ from tr_core.splits import checked_folds
 from tr_core.validation import as_float_array
 from tr_core.weights import SampleWeight, resolve_sample_weight
 from tr_evaluation.buckets import BucketAnalyzer, BucketResult
+from tr_evaluation.models import as_model_factory
 from tr_evaluation.progress import progress
 
 if TYPE_CHECKING:
@@ -290,7 +290,7 @@ def evaluate_walk_forward(
     # The decision times of every row (given, or the splitter's own), tz kept, on
     # frame's index: the bucket analyses take their rows' times from it.
     decision_times = _per_row(frame, times if times is not None else getattr(cv, "times", None))
-    new_model = _model_maker(model)
+    new_model = as_model_factory(model)
     X = frame[feature_list]
     y = as_float_array(frame[label], f"label {label!r}", allow_nan=True)
     analyzer = BucketAnalyzer(n_buckets=n_buckets, by=by)
@@ -346,29 +346,6 @@ def _per_row(frame: pd.DataFrame, values: Any) -> pd.Series | None:
         aligned: pd.Series = align_to(frame.index, values, "times")
         return aligned
     return pd.Series(align_to(frame.index, values, "times"), index=frame.index)
-
-
-def _model_maker(model: Any) -> Callable[[], Regressor]:
-    """A zero-argument callable returning a fresh, unfitted model per fold."""
-    if hasattr(model, "fit"):
-        if isinstance(model, type):
-            return model  # a class is a factory: LinearRegression()
-        return lambda: _clone(model)
-    if callable(model):
-        return model  # type: ignore[no-any-return]
-    raise TrTypeError(
-        f"`model` must be an estimator with fit/predict or a callable returning one, got "
-        f"{type(model).__name__}."
-    )
-
-
-def _clone(model: Any) -> Regressor:
-    """A fresh, unfitted copy of an estimator template (scikit-learn's clone when available)."""
-    if hasattr(model, "get_params"):
-        from sklearn.base import clone
-
-        return clone(model)  # type: ignore[no-any-return]
-    return copy.deepcopy(model)  # type: ignore[no-any-return]
 
 
 def _predict(model: Regressor, X: pd.DataFrame, k: int, which: str) -> npt.NDArray[np.float64]:

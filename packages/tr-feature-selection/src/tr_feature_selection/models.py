@@ -3,22 +3,20 @@
 Every function here works on an *unfitted copy* of the caller's model, so a model
 object passed in is never fitted or re-configured in place, and each feature group
 or fold trains a fresh estimator with the same settings.
+
+Labels, the task and the ranking scores are the rules every package that trains a
+model per fold shares (:mod:`tr_evaluation.models`); they are re-exported here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-import pandas as pd
-from sklearn.base import clone, is_classifier, is_regressor
+from sklearn.base import clone
 from xgboost import XGBClassifier, XGBModel
 
-from tr_core.alignment import align_to
-from tr_core.errors import InsufficientDataError, InvalidParameterError, NonFiniteError
-from tr_core.validation import as_float_array
+from tr_core.errors import InvalidParameterError
+from tr_evaluation.models import Label, Task, make_labels, model_task, predict_scores
 
 __all__ = [
     "DEFAULT_XGB_PARAMS",
@@ -30,12 +28,6 @@ __all__ = [
     "predict_scores",
     "prepare_model",
 ]
-
-Task = Literal["classification", "regression"]
-
-Label = float | Callable[[pd.Series], Any]
-"""How the target becomes a class: a threshold (class 1 when ``target > threshold``)
-or a function of the target Series returning one 0/1 (or bool) label per row."""
 
 DEFAULT_XGB_PARAMS: dict[str, Any] = {
     "n_estimators": 200,
@@ -124,108 +116,3 @@ def prepare_model(
         if value is not None and name in settable
     }
     return copy.set_params(**updates) if updates else copy
-
-
-def model_task(model: Any) -> Task:
-    """``"classification"`` or ``"regression"``, by scikit-learn's own estimator tags.
-
-    Raises
-    ------
-    InvalidParameterError
-        If ``model`` is neither (e.g. a transformer, or not an estimator at all).
-    """
-    if is_classifier(model):
-        return "classification"
-    if is_regressor(model):
-        return "regression"
-    raise InvalidParameterError(
-        f"`model` must be a scikit-learn-compatible classifier or regressor with fit/predict, "
-        f"got {type(model).__name__}."
-    )
-
-
-def make_labels(
-    target: pd.Series, label: Label, *, where: str = "target", require_both: bool = True
-) -> npt.NDArray[np.int8]:
-    """The class of each row: ``target > label`` for a number, or ``label(target)``.
-
-    Parameters
-    ----------
-    target : Series of float
-        Realized target (e.g. alpha), finite.
-    label : float or callable
-        Threshold, or a function of ``target`` returning 0/1 or bool per row.
-    where : str, default "target"
-        Name used in error messages (e.g. a feature group's name).
-    require_both : bool, default True
-        Raise when all rows get the same class (right for training data; an
-        evaluation slice may legitimately be one-sided).
-
-    Returns
-    -------
-    ndarray of int8
-        0/1, aligned to ``target``.
-
-    Raises
-    ------
-    InvalidParameterError
-        A callable returning anything but one 0/1 or bool value per row.
-    IndexAlignmentError
-        A callable returning a Series whose index labels are not ``target``'s (a
-        Series in another order of the same labels is matched by label, never by
-        position).
-    InsufficientDataError
-        If ``require_both`` and every row gets the same class (nothing to learn).
-    """
-    values = as_float_array(target, where)
-    if callable(label):
-        raw = label(target.copy())
-        if isinstance(raw, pd.Series):
-            raw = align_to(target.index, raw, "label")
-        out = np.asarray(raw)
-        if out.shape != values.shape or not np.isin(out, (0, 1)).all():
-            raise InvalidParameterError(
-                f"`label` must return one 0/1 (or bool) value per row of {where}; got an array "
-                f"of shape {out.shape} with values {np.unique(out)[:5].tolist()}."
-            )
-        labels = out.astype(np.int8)
-    elif isinstance(label, int | float) and not isinstance(label, bool) and np.isfinite(label):
-        labels = (values > label).astype(np.int8)
-    else:
-        raise InvalidParameterError(
-            f"`label` must be a finite threshold or a function of the target, got {label!r}."
-        )
-    if require_both and labels.size and labels.min() == labels.max():
-        raise InsufficientDataError(
-            f"every row of {where} has class {int(labels[0])} (`label`={label!r}): a model "
-            "cannot learn from a constant target. Check the target column and the label rule."
-        )
-    return labels
-
-
-def predict_scores(model: Any, X: Any) -> npt.NDArray[np.float64]:
-    """Ranking scores of a fitted model: P(class 1) for a classifier, the prediction otherwise.
-
-    Raises
-    ------
-    InvalidParameterError
-        A classifier not trained on exactly the classes 0 and 1.
-    NonFiniteError
-        If the model returns NaN or infinite scores.
-    """
-    if is_classifier(model):
-        classes = np.asarray(getattr(model, "classes_", [])).tolist()
-        if sorted(classes) != [0, 1]:
-            raise InvalidParameterError(
-                f"the classifier was trained on classes {classes}; feature selection ranks by "
-                "P(class 1) and needs exactly the classes 0 and 1."
-            )
-        scores = np.asarray(model.predict_proba(X), dtype=np.float64)[:, classes.index(1)]
-    else:
-        scores = np.asarray(model.predict(X), dtype=np.float64).reshape(-1)
-    if not np.isfinite(scores).all():
-        raise NonFiniteError(
-            f"{type(model).__name__} returned {int((~np.isfinite(scores)).sum())} non-finite "
-            "scores; check the model's inputs and settings."
-        )
-    return scores

@@ -12,11 +12,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
-from xgboost import XGBModel
 
 from tr_core.errors import InsufficientDataError, InvalidParameterError
 from tr_core.nan import NanAudit, complete_rows
+from tr_core.nan import takes_nan as routes_nan
 from tr_core.validation import as_float_array
 from tr_core.weights import TrainingWeights
 from tr_feature_selection.groups.nan_policy import NanPolicy
@@ -263,11 +262,8 @@ def _usable(
 def takes_nan(model: Any) -> bool:
     """Whether the model routes missing values itself, so ``nan_policy="native"`` can use it.
 
-    XGBoost (None is the default XGBoost classifier) and LightGBM learn a default
-    direction for NaN at every split; scikit-learn's HistGradientBoosting models
-    send NaN to the child learned during training. LightGBM is recognized by its
-    class (``lightgbm.LGBMModel`` among the model's bases), without importing
-    lightgbm when it is not installed.
+    :func:`tr_core.nan.takes_nan` (XGBoost, LightGBM, scikit-learn's HistGradientBoosting,
+    recognized without importing them), plus None: the default XGBoost classifier.
 
     Examples
     --------
@@ -276,14 +272,7 @@ def takes_nan(model: Any) -> bool:
     >>> takes_nan(HistGradientBoostingClassifier()), takes_nan(LogisticRegression())
     (True, False)
     """
-    if model is None or isinstance(
-        model, XGBModel | HistGradientBoostingClassifier | HistGradientBoostingRegressor
-    ):
-        return True
-    return any(
-        cls.__name__ == "LGBMModel" and cls.__module__.split(".")[0] == "lightgbm"
-        for cls in type(model).__mro__
-    )
+    return model is None or routes_nan(model)
 
 
 def _scored(
