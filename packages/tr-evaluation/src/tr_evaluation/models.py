@@ -55,9 +55,6 @@ class _TemplateCopies:
             return clone(self.template)
         return copy.deepcopy(self.template)
 
-    def __repr__(self) -> str:
-        return f"copies of {self.template!r}"
-
 
 def as_model_factory(model: Any, *, name: str = "model") -> Callable[[], Any]:
     """A zero-argument callable returning a fresh, unfitted estimator per call.
