@@ -18,10 +18,11 @@ Samplers, all seeded by ``random_state``:
 Any :class:`optuna.samplers.BaseSampler` instance is used as given.
 
 Pruners compare a running trial with the others *at the same step*; here a step
-is a fold (see :mod:`tr_tuning.cross_validation`). ``"median"`` stops a trial whose
-running mean over its first folds is worse than the median of the earlier trials
-at that fold; ``"hyperband"`` (Li et al. 2018) treats folds as the resource;
-``"none"`` never prunes.
+is a fold (see :mod:`tr_tuning.objective`). ``"median"`` stops a trial whose
+running mean over its first folds is worse than the median of the completed
+trials' running means at that fold (:class:`FoldMedianPruner`);
+``"hyperband"`` (Li et al. 2018) treats folds as the resource; ``"none"`` never
+prunes.
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ from __future__ import annotations
 import importlib.util
 from typing import Any
 
+import numpy as np
 import optuna
 
 from tr_core.errors import InvalidParameterError, TrTypeError
 
-__all__ = ["PRUNERS", "SAMPLERS", "make_pruner", "make_sampler"]
+__all__ = ["PRUNERS", "SAMPLERS", "FoldMedianPruner", "make_pruner", "make_sampler"]
 
 SAMPLERS = ("tpe", "gp", "cmaes", "random")
 PRUNERS = ("median", "hyperband", "none")
@@ -95,7 +97,7 @@ def make_pruner(pruner: Any, n_folds: int) -> optuna.pruners.BasePruner:
     if pruner is None or pruner == "none":
         return optuna.pruners.NopPruner()
     if pruner == "median":
-        return optuna.pruners.MedianPruner(n_startup_trials=MEDIAN_STARTUP_TRIALS)
+        return FoldMedianPruner(n_startup_trials=MEDIAN_STARTUP_TRIALS)
     if pruner == "hyperband":
         return optuna.pruners.HyperbandPruner(min_resource=1, max_resource=n_folds)
     if isinstance(pruner, str):
@@ -107,6 +109,51 @@ def make_pruner(pruner: Any, n_folds: int) -> optuna.pruners.BasePruner:
         f"`pruner` must be a name ({list(PRUNERS)}) or an optuna pruner, got "
         f"{type(pruner).__name__}."
     )
+
+
+class FoldMedianPruner(optuna.pruners.BasePruner):
+    """Stop a trial whose running score at this fold is worse than the completed trials' median.
+
+    Optuna's ``MedianPruner`` compares the *best* value a trial reported at any
+    step so far with the others' median at the current step. That suits learning
+    curves, which improve with the step; a running mean over folds does not
+    improve with the fold, and when later folds are harder (a weaker signal, a
+    regime change) a trial's early running mean stays above everyone's later
+    median, so a trial that turns bad on a later fold would never be stopped.
+    Here the trial's running mean at fold ``k`` is compared with the completed
+    trials' running means at fold ``k`` — like with like.
+
+    Parameters
+    ----------
+    n_startup_trials : int, default 5
+        Completed trials needed before any trial is pruned.
+    """
+
+    def __init__(self, n_startup_trials: int = MEDIAN_STARTUP_TRIALS) -> None:
+        self.n_startup_trials = n_startup_trials
+
+    def prune(self, study: optuna.Study, trial: optuna.trial.FrozenTrial) -> bool:
+        """Whether ``trial`` should stop after the step it reported last."""
+        step = trial.last_step
+        if step is None:
+            return False
+        completed = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
+        if len(completed) < self.n_startup_trials:
+            return False
+        # The objective reports finite running means only (a non-finite fold score fails
+        # the trial before it reports).
+        value = trial.intermediate_values[step]
+        others = np.array(
+            [t.intermediate_values[step] for t in completed if step in t.intermediate_values],
+            dtype=np.float64,
+        )
+        others = others[np.isfinite(others)]
+        if others.size == 0:
+            return False
+        median = float(np.median(others))
+        if study.direction == optuna.study.StudyDirection.MAXIMIZE:
+            return value < median
+        return value > median
 
 
 def _require(module: str, what: str, fix: str) -> None:
