@@ -80,7 +80,7 @@ def test_gp_with_torch_is_optunas_gp_sampler() -> None:
 
 
 def test_a_sampler_instance_is_used_as_given() -> None:
-    sampler = optuna.samplers.QMCSampler(seed=0)
+    sampler = optuna.samplers.NSGAIISampler(seed=0)
     assert make_sampler(sampler, random_state=1, shared=True) is sampler
 
 
