@@ -26,6 +26,7 @@ import json
 import math
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +185,8 @@ def _run(args: argparse.Namespace) -> int:
     # opens itself (and then reports by its path or URL).
     optimizer = config.optimizer(storage=storage if spec is None else spec, verbose=not args.quiet)
     result = _optimize(optimizer, config, data)
+    if spec is None:
+        result = replace(result, storage=describe_storage(None))
     if not args.quiet:
         print(_data_line(config, data))
         print(_report(result))
