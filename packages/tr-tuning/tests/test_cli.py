@@ -180,6 +180,12 @@ def test_in_process_run_worker_show(
     assert {p.name for p in (tmp_path / "png").iterdir()} == {
         "history.png", "importances.png", "slices.png"
     }  # fmt: skip
+    # A holdout score of a trial that is no longer the best is not shown as the best's.
+    load(journal, "p").set_user_attr(HOLDOUT_ATTR, {"trial": -1, "value": 0.5})
+    assert main(["show", "--storage", str(journal), "--study", "p"]) == 0
+    out = capsys.readouterr().out
+    assert "holdout value: not scored" in out
+    assert "scored for trial -1, no longer the best" in out
 
 
 def test_in_memory_run_needs_no_storage(

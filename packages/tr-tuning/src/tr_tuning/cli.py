@@ -280,8 +280,8 @@ def _show(args: argparse.Namespace) -> int:
     print(_report(result))
     if isinstance(holdout, dict) and value is None:
         print(
-            f"holdout: scored for trial {holdout.get('trial')}, no longer the best; run "
-            "`tr-tune run` again to score the new best trial"
+            f"(the holdout was scored for trial {holdout.get('trial')}, no longer the best; "
+            "run `tr-tune run` or `tr-tune worker` again to score the new best trial)"
         )
     print(json.dumps(result.summary(), indent=2))
     print(f"\ntop {args.top} trials by value:")
@@ -371,7 +371,7 @@ def _report(result: TuningResult) -> str:
     states = result.trials["state"].value_counts()
     counts = ", ".join(f"{state} {n}" for state, n in states.items())
     holdout = (
-        "not scored (no [data] holdout_start)"
+        "not scored (no holdout, or not for this trial)"
         if result.holdout_value is None
         else f"{result.holdout_value:.6g} (reported, never used to select)"
     )
