@@ -3,11 +3,12 @@
 Built-in metrics, each computed on a fold's *test* rows only:
 
 ``"top_bucket_return"`` (alias ``"bucket_19_return"`` for 20 buckets), maximize
-    Mean realized return (the target) of the top score bucket.
+    Mean realized return (the target) of the top score bucket (the highest occupied
+    bucket when tied top scores leave it empty; see ``_bucket_stat``).
 ``"spread"``, maximize
     Top-bucket minus bottom-bucket mean return.
 ``"ic"``, maximize
-    Rank information coefficient of score and return.
+    Rank information coefficient of score and return (0 for a constant score).
 ``"auc"``, maximize
     Area under the ROC curve of the classes (``label``) — needs both classes per fold.
 ``"logloss"``, minimize
@@ -85,8 +86,24 @@ class Metric:
 def _bucket_stat(
     stat: str, n_buckets: int, y_true: Any, score: FloatArray, alpha: FloatArray, w: Any
 ) -> float:
+    """A bucket statistic of one fold, defined for every model, including a constant one.
+
+    Tied scores share a bucket (:mod:`tr_evaluation.buckets.assign`), so when the
+    highest scores are tied the top bucket can be empty, and a constant score puts
+    every row in the middle bucket. The model's best-ranked rows are then the
+    highest *occupied* bucket, and its worst the lowest: a constant model's "top" is
+    the whole fold (its mean return) and its spread is 0 — the value of ranking
+    nothing — rather than NaN, which would fail the trial. A constant score has no
+    rank correlation with anything: its IC is 0.
+    """
+    if np.ptp(score) == 0:
+        return float(np.mean(alpha)) if stat == "top_bucket_return" else 0.0
     result = BucketAnalyzer(n_buckets=n_buckets).analyze(score, alpha)
-    return float(getattr(result, stat))
+    if stat == "ic":
+        return float(result.ic)
+    occupied = result.table.loc[result.table["count"] > 0, "mean"]
+    top = float(occupied.iloc[-1])
+    return top if stat == "top_bucket_return" else top - float(occupied.iloc[0])
 
 
 def require_both_classes(y_true: Any, what: str) -> npt.NDArray[np.int8]:

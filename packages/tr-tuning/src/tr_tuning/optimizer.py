@@ -59,6 +59,8 @@ __all__ = ["ModelOptimizer"]
 _NAN_POLICIES = ("drop", "native")
 _FINISHED = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
 DEFAULT_N_SPLITS = 5
+MAX_CONSECUTIVE_FAILURES = 10
+"""A worker stops (with an error) after this many failed trials in a row."""
 
 
 class ModelOptimizer:
@@ -354,7 +356,7 @@ class ModelOptimizer:
         if holdout is not None:
             _check_holdout(holdout, frame, feature_list, target, times, label_ends, folds)
         storage = open_storage(self.storage, heartbeat_interval=self.heartbeat_interval)
-        shared = self.storage is not None
+        shared = not isinstance(storage, optuna.storages.InMemoryStorage)
         sampler = make_sampler(self.sampler, random_state=self.random_state, shared=shared)
         pruner = make_pruner(self.pruner, len(fold_data))
         attrs = {
@@ -446,15 +448,29 @@ class ModelOptimizer:
                     raise InsufficientDataError(f"fold {fold.fold}: {exc}") from exc
 
     def _run(self, study: optuna.Study, objective: TrialObjective, remaining: int) -> None:
+        """Run trials until the study holds ``n_trials`` finished ones (or time runs out).
+
+        Failed trials (a non-finite score, a dead worker's trial) do not count, so a
+        worker keeps going until the study is full — and stops with a clear error
+        after :data:`MAX_CONSECUTIVE_FAILURES` failures in a row rather than forever.
+        """
         bar = tqdm(
             total=remaining,
             desc=f"trials ({study.study_name})",
             disable=not show_progress(self.verbose),
             leave=False,
         )
+        failures: list[optuna.trial.FrozenTrial] = []
 
-        def update(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
-            bar.update(1)
+        def after_trial(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
+            if trial.state == optuna.trial.TrialState.FAIL:
+                failures.append(trial)
+                if len(failures) >= MAX_CONSECUTIVE_FAILURES:
+                    study.stop()
+                return
+            failures.clear()
+            if trial.state in _FINISHED:
+                bar.update(1)
             with suppress(ValueError):  # no completed trial yet
                 bar.set_postfix(best=f"{study.best_value:.4g}", refresh=False)
 
@@ -462,12 +478,19 @@ class ModelOptimizer:
         try:
             study.optimize(
                 objective,
-                n_trials=remaining,
+                n_trials=None,
                 timeout=self.timeout,
-                callbacks=[stop_at_total, update],
+                callbacks=[stop_at_total, after_trial],
             )
         finally:
             bar.close()
+        if len(failures) >= MAX_CONSECUTIVE_FAILURES:
+            reason = failures[-1].user_attrs.get("failed_reason", "see the trial table")
+            raise InsufficientDataError(
+                f"{len(failures)} trials in a row failed (last: {reason}); the study stops "
+                "rather than retry forever. Check the search space (e.g. a model too "
+                "regularized to rank anything), the metric and the fold sizes."
+            )
 
     def _result(
         self,
