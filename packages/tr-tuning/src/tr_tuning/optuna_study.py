@@ -7,13 +7,17 @@ None
 a file path (``"runs/xgb.journal"``)
     Optuna's journal file storage: an append-only log, safe for several processes on
     one machine, and resumable — re-running with the same path and study name
-    continues the study where it stopped.
+    continues the study where it stopped. A trial interrupted by Ctrl-C is recorded
+    as failed; a worker killed outright (SIGKILL, power loss) leaves its trial
+    ``RUNNING`` for good, since a journal file has no heartbeats — the study still
+    reaches its count of finished trials.
 a database URL (``"postgresql://user@host/db"``, ``"sqlite:///tuning.db"``)
     Optuna's relational storage, shared by workers on many machines. Every running
     trial sends a heartbeat; a trial whose worker died (no heartbeat within the grace
-    period) is marked failed by the next worker and retried with the same
-    parameters (:class:`optuna.storages.RetryFailedTrialCallback`). ``postgresql://``
-    uses the psycopg 3 driver (``pip install 'tr-tuning[postgres]'``).
+    period) is marked failed by the next worker and retried with the same parameters
+    (Optuna's ``RetryHeartbeatStaleTrialCallback``, formerly
+    ``RetryFailedTrialCallback``). ``postgresql://`` uses the psycopg 3 driver
+    (``pip install 'tr-tuning[postgres]'``).
 
 A study records what it optimizes (direction, metric, search space, model) in its
 user attributes; joining it with anything else is refused with
@@ -25,7 +29,9 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Mapping
+import time
+import warnings
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -47,6 +53,8 @@ ATTR_PREFIX = "tr_tuning:"
 DEFAULT_STUDY_NAME = "tr-tuning"
 # A database that does not answer within this many seconds is reported unreachable.
 CONNECT_TIMEOUT_S = 5
+# Tries at opening a database whose tables another worker is creating at the same moment.
+SCHEMA_ATTEMPTS = 5
 
 
 def worker_id() -> str:
@@ -132,14 +140,22 @@ def _database(url: str, heartbeat_interval: int, max_retry: int) -> BaseStorage:
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     if url.startswith("postgresql"):
         engine_kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S}
+
+    def connect() -> BaseStorage:
+        with warnings.catch_warnings():
+            # Heartbeats are "experimental" in Optuna since 2.9; they are what makes a
+            # dead worker's trial come back, so this package uses them on purpose.
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            return optuna.storages.RDBStorage(
+                url,
+                engine_kwargs=engine_kwargs,
+                heartbeat_interval=heartbeat_interval,
+                grace_period=2 * heartbeat_interval,
+                **_retry_callback(max_retry),
+            )
+
     try:
-        return optuna.storages.RDBStorage(
-            url,
-            engine_kwargs=engine_kwargs,
-            heartbeat_interval=heartbeat_interval,
-            grace_period=2 * heartbeat_interval,
-            failed_trial_callback=optuna.storages.RetryFailedTrialCallback(max_retry=max_retry),
-        )
+        return _creating_schema_once(connect)
     except ModuleNotFoundError as exc:
         raise StorageUnavailableError(
             f"`storage`={shown!r} needs the database driver {exc.name!r}, not installed: "
@@ -151,6 +167,41 @@ def _database(url: str, heartbeat_interval: int, max_retry: int) -> BaseStorage:
             f"`storage`={shown!r} cannot be reached: {_first_line(exc)} — check the host, port, "
             "database name and credentials, and that the server is running."
         ) from None
+
+
+def _creating_schema_once(connect: Callable[[], BaseStorage]) -> BaseStorage:
+    """``connect()``, tried again when it lost the race to create Optuna's tables.
+
+    Workers started together on a fresh database all create Optuna's tables (and its
+    version row); on PostgreSQL all but one fail with "duplicate key value violates
+    unique constraint" or "relation already exists". The server answered, and the
+    tables now exist, so the losers simply connect again. An unreachable server is an
+    ``OperationalError`` and is reported at once.
+    """
+    from sqlalchemy.exc import IntegrityError, ProgrammingError
+
+    for attempt in range(1, SCHEMA_ATTEMPTS + 1):
+        try:
+            return connect()
+        except (IntegrityError, ProgrammingError):
+            if attempt == SCHEMA_ATTEMPTS:
+                raise
+            time.sleep(0.1 * attempt)  # let the winner commit its tables
+    raise AssertionError("unreachable")  # the loop returns or raises
+
+
+def _retry_callback(max_retry: int) -> dict[str, Any]:
+    """RDBStorage's argument that re-queues a dead worker's trial, in this Optuna's words.
+
+    Optuna 4.9 renamed ``RetryFailedTrialCallback``/``failed_trial_callback`` to
+    ``RetryHeartbeatStaleTrialCallback``/``heartbeat_stale_trial_callback`` and
+    deprecated the old names; older versions (down to 4.0) know only those.
+    """
+    storages: Any = optuna.storages
+    if hasattr(storages, "RetryHeartbeatStaleTrialCallback"):
+        callback = storages.RetryHeartbeatStaleTrialCallback(max_retry=max_retry)
+        return {"heartbeat_stale_trial_callback": callback}
+    return {"failed_trial_callback": storages.RetryFailedTrialCallback(max_retry=max_retry)}
 
 
 def _first_line(exc: BaseException) -> str:

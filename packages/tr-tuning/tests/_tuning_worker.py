@@ -1,0 +1,193 @@
+"""Worker processes for the shared-study, fault and resume tests (not a test module).
+
+Run as a script, it is one worker::
+
+    python _tuning_worker.py STORAGE STUDY N_TRIALS OUT.json [--seed S] [--heartbeat H]
+                             [--ready PATH --go PATH]
+
+It builds the tests' synthetic market (the same frame in every worker), optionally
+signals ``--ready`` and waits for ``--go`` so that several workers start their
+trials together, runs ``XGBoostOptimizer(...).optimize`` on STORAGE/STUDY with one
+XGBoost thread, and writes what the tests check to OUT.json: this worker's id, its
+result's best value and best trial, and the study's trial table as it saw it.
+
+Loaded by the tests (``--import-mode=importlib`` puts no test folder on
+``sys.path``, hence :func:`load` in the test files), it gives them :class:`Worker`,
+a running worker process, and :func:`wait_until`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tr_core.synthetic import make_insider_trades
+from tr_tuning import XGBoostOptimizer
+from tr_tuning.optuna_study import worker_id
+
+# A space without the regions where a short boosting run on 4,000 rows grows no split
+# (large gamma, very large min_child_weight): a model whose scores are all equal has
+# no top bucket, its trial fails, and these tests count trials, not failures.
+SPACE: dict[str, Any] = {
+    "max_depth": ("int", 2, 5),
+    "learning_rate": ("float", 0.05, 0.3, "log"),
+    "min_child_weight": ("float", 1.0, 10.0, "log"),
+    "subsample": ("float", 0.7, 1.0),
+}
+# Fast trials (about a second for 5 folds): a few dozen boosting rounds at most.
+SETTINGS: dict[str, Any] = {
+    "search_space": SPACE,
+    "max_rounds": 20,
+    "early_stopping_rounds": None,
+    "n_jobs": 1,
+    "verbose": False,
+}
+
+
+def market() -> Any:
+    """The conftest's market: 4,000 synthetic insider trades over 3 years (seeded)."""
+    return make_insider_trades(4_000, n_years=3, random_state=7)
+
+
+def optimizer(storage: str, study: str, n_trials: int, seed: int, heartbeat: int) -> Any:
+    """The optimizer every worker of a test builds (only the seed differs)."""
+    return XGBoostOptimizer(
+        storage=storage,
+        study_name=study,
+        n_trials=n_trials,
+        random_state=seed,
+        heartbeat_interval=heartbeat,
+        **SETTINGS,
+    )
+
+
+def wait_for(go: Path) -> None:
+    """Block until the test creates ``go`` (so that all workers start together)."""
+    deadline = time.monotonic() + 300
+    while not go.exists():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{go} never appeared")
+        time.sleep(0.01)
+
+
+T = TypeVar("T")
+WAIT_S = 240  # generous: a cold CI machine imports xgboost, optuna and scipy slowly
+
+
+class Worker:
+    """A worker process started by a test; its output goes to ``NAME.log`` in ``folder``."""
+
+    def __init__(
+        self, folder: Path, name: str, storage: str, study: str, n_trials: int, *options: str
+    ) -> None:
+        self.name = name
+        self.out = folder / f"{name}.json"
+        self.log = folder / f"{name}.log"
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, __file__, storage, study, str(n_trials), str(self.out), *options],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def runs(self, trial_worker: str) -> bool:
+        """Whether a trial's ``worker`` attribute (``host:pid``) names this process."""
+        return trial_worker.endswith(f":{self.process.pid}")
+
+    def check(self) -> None:
+        """Fail the test, with the worker's log, if the worker exited early."""
+        code = self.process.poll()
+        if code is not None:
+            raise AssertionError(f"worker {self.name} exited with {code}:\n{self.tail()}")
+
+    def finish(self) -> dict[str, Any]:
+        """Wait for the worker to end well and return what it wrote."""
+        code = self.process.wait(timeout=WAIT_S)
+        if code != 0:
+            raise AssertionError(f"worker {self.name} exited with {code}:\n{self.tail()}")
+        record: dict[str, Any] = json.loads(self.out.read_text())
+        return record
+
+    def signal(self, signum: int) -> int:
+        """Send ``signum`` and return the exit status (negative: killed by a signal)."""
+        self.process.send_signal(signum)
+        return self.process.wait(timeout=WAIT_S)
+
+    def tail(self) -> str:
+        return "\n".join(self.log.read_text().splitlines()[-30:])
+
+
+@contextmanager
+def worker_processes() -> Iterator[list[Worker]]:
+    """A list the test appends its workers to; any still running at the end is killed."""
+    started: list[Worker] = []
+    try:
+        yield started
+    finally:
+        for worker in started:
+            if worker.process.poll() is None:
+                worker.process.kill()
+                worker.process.wait()
+
+
+def wait_until(condition: Callable[[], T], workers: list[Worker], what: str) -> T:
+    """Poll ``condition`` until it returns something true; fail if a worker dies first."""
+    deadline = time.monotonic() + WAIT_S
+    while True:
+        value = condition()
+        if value:
+            return value
+        for worker in workers:
+            worker.check()
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what} after {WAIT_S} s")
+        time.sleep(0.05)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("storage")
+    parser.add_argument("study")
+    parser.add_argument("n_trials", type=int)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--heartbeat", type=int, default=30)
+    parser.add_argument("--ready", type=Path)
+    parser.add_argument("--go", type=Path)
+    args = parser.parse_args()
+    # Ctrl-C (SIGINT) must raise KeyboardInterrupt even when the test runner was
+    # started with SIGINT ignored (a background job of a non-interactive shell).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    data = market()
+    c = data.contract
+    opt = optimizer(args.storage, args.study, args.n_trials, args.seed, args.heartbeat)
+    if args.ready is not None:
+        args.ready.touch()
+    if args.go is not None:
+        wait_for(args.go)
+    result = opt.optimize(
+        data.frame, features=c.features, target=c.target, times=c.time, label_ends=c.label_end
+    )
+    table = result.trials
+    record = {
+        "worker": worker_id(),
+        "best_value": result.best_value,
+        "best_trial": result.best_trial,
+        "trials": [  # json keeps every float's digits (pandas' to_json rounds them)
+            {"trial": int(number), "state": row.state, "value": float(row.value)}
+            for number, row in zip(table.index, table.itertuples(), strict=True)
+        ],
+    }
+    args.out.write_text(json.dumps(record))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,259 @@
+"""Many worker processes on one study in a real PostgreSQL server, and a worker killed mid-trial.
+
+The server is Debian's PostgreSQL, started by pytest-postgresql's process fixture on
+a free loopback port in a temp folder and stopped after the tests; each test gets a
+fresh database. Under ``CI=true`` these tests never skip: missing server binaries
+fail them (``.ci/run`` installs the ``postgresql`` package). Elsewhere they skip,
+with the reason, when no ``pg_ctl`` is found.
+
+PostgreSQL refuses to run as root; when the tests do (a CI container), the fixture
+runs ``pg_ctl`` through ``_pg_ctl_as_postgres.sh``, which re-runs it as the
+``postgres`` system user.
+"""
+
+from __future__ import annotations
+
+import glob
+import importlib.util
+import os
+import pwd
+import shutil
+import signal
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import optuna
+import pytest
+from pytest_postgresql import factories
+from pytest_postgresql.janitor import DatabaseJanitor
+
+from tr_tuning.optuna_study import open_storage
+
+TESTS = Path(__file__).resolve().parent
+IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+AS_ROOT = os.geteuid() == 0
+FINISHED = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
+N_FOLDS = 5  # the optimizer's default WalkForward(5) on the market
+
+
+def load(name: str) -> ModuleType:
+    """A helper module of this folder (not importable by name under importlib mode)."""
+    spec = importlib.util.spec_from_file_location(name, TESTS / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+workers = load("_tuning_worker")
+
+
+def find_pg_ctl() -> str | None:
+    """``pg_ctl`` on PATH, else the newest of Debian's ``/usr/lib/postgresql/*/bin``."""
+    on_path = shutil.which("pg_ctl")
+    if on_path is not None:
+        return on_path
+    debian = glob.glob("/usr/lib/postgresql/*/bin/pg_ctl")
+    newest = sorted(debian, key=lambda p: [int(x) for x in Path(p).parts[-3].split(".")])
+    return newest[-1] if newest else None
+
+
+def missing_server() -> str | None:
+    """Why no PostgreSQL server can be started here, or None."""
+    if PG_CTL is None:
+        return (
+            "no PostgreSQL server binaries: pg_ctl is neither on PATH nor in "
+            "/usr/lib/postgresql/*/bin (apt-get install postgresql)"
+        )
+    if AS_ROOT:
+        if shutil.which("runuser") is None:
+            return "running as root, and runuser (util-linux) is missing to drop to 'postgres'"
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            return "running as root, and there is no 'postgres' user to run PostgreSQL as"
+    return None
+
+
+PG_CTL = find_pg_ctl()
+postgresql_server = factories.postgresql_proc(
+    executable=str(TESTS / "_pg_ctl_as_postgres.sh") if AS_ROOT else PG_CTL,
+    host="127.0.0.1",
+    port=None,  # any free port
+)
+
+
+@pytest.fixture(scope="session")
+def postgres(request: pytest.FixtureRequest) -> Any:
+    """The running server (pytest-postgresql's executor), or a skip/failure saying why not."""
+    reason = missing_server()
+    if reason is not None:
+        if IN_CI:
+            pytest.fail(f"CI=true, so the PostgreSQL tests must run, but {reason}", pytrace=False)
+        pytest.skip(reason)
+    assert PG_CTL is not None
+    # Read by _pg_ctl_as_postgres.sh, also when the server is stopped at the session's end.
+    os.environ["TR_PG_CTL"] = PG_CTL
+    return request.getfixturevalue("postgresql_server")
+
+
+@pytest.fixture
+def database_url(postgres: Any) -> Iterator[str]:
+    """A fresh database on the server, dropped after the test."""
+    name = f"tuning_{uuid.uuid4().hex[:12]}"
+    with DatabaseJanitor(
+        user=postgres.user,
+        host=postgres.host,
+        port=postgres.port,
+        dbname=name,
+        password=postgres.password,
+    ):
+        yield f"postgresql://{postgres.user}@{postgres.host}:{postgres.port}/{name}"
+
+
+@pytest.fixture
+def started() -> Iterator[list[Any]]:
+    """The test's worker processes; any left running is killed at the end."""
+    with workers.worker_processes() as processes:
+        yield processes
+
+
+def trials_of(storage: Any, study: str) -> list[optuna.trial.FrozenTrial]:
+    """The study's trials as stored now (empty while the study does not exist yet)."""
+    try:
+        loaded = optuna.load_study(study_name=study, storage=storage)
+    except KeyError:  # not created yet
+        return []
+    return loaded.get_trials(deepcopy=False)
+
+
+def best_complete(table: list[dict[str, Any]]) -> float:
+    return max(row["value"] for row in table if row["state"] == "COMPLETE")
+
+
+def test_two_worker_processes_share_one_study(
+    database_url: str, tmp_path: Path, started: list[Any]
+) -> None:
+    n_trials = 10
+    go = tmp_path / "go"
+    for i in range(2):
+        started.append(
+            workers.Worker(
+                tmp_path,
+                f"worker{i}",
+                database_url,
+                "shared",
+                n_trials,
+                # each worker its own seed: two equally seeded samplers propose the same points
+                f"--seed={i}",
+                f"--ready={tmp_path / f'ready{i}'}",
+                f"--go={go}",
+            )
+        )
+    workers.wait_until(
+        lambda: all((tmp_path / f"ready{i}").exists() for i in range(2)),
+        started,
+        "both workers to be ready",
+    )
+    go.touch()
+    records = [w.finish() for w in started]
+
+    trials = trials_of(open_storage(database_url), "shared")
+    numbers = sorted(t.number for t in trials)
+    assert numbers == list(range(len(trials)))  # no number twice, none skipped
+    assert all(t.state in FINISHED for t in trials), [t.state.name for t in trials]  # none lost
+    # The workers stop once the study holds n_trials finished trials; a worker may still
+    # finish the trial it was running when the other one got there.
+    assert n_trials <= len(trials) <= n_trials + 1
+    ids = {t.user_attrs["worker"] for t in trials}
+    assert ids == {r["worker"] for r in records}
+    assert all(any(w.runs(i) for i in ids) for w in started)  # both ran trials
+    for record in records:  # each result is consistent with the table it saw
+        assert record["best_value"] == best_complete(record["trials"])
+    last = max(records, key=lambda r: len(r["trials"]))
+    assert len(last["trials"]) == len(trials)
+    complete = [t for t in trials if t.state == optuna.trial.TrialState.COMPLETE]
+    assert last["best_value"] == max(t.value for t in complete if t.value is not None)
+    assert last["best_trial"] == max(complete, key=lambda t: t.value or -float("inf")).number
+
+
+def test_worker_killed_mid_trial_is_failed_by_heartbeat_and_retried(
+    database_url: str, tmp_path: Path, started: list[Any]
+) -> None:
+    n_trials, heartbeat = 6, 1
+    # The test's own connection, to watch the study (it also creates Optuna's tables).
+    storage = open_storage(database_url)
+    victim = workers.Worker(
+        tmp_path, "victim", database_url, "fault", n_trials, f"--heartbeat={heartbeat}"
+    )
+    started.append(victim)
+
+    def mid_trial() -> list[optuna.trial.FrozenTrial]:
+        """A running trial between two of its folds, once an earlier trial finished.
+
+        Fewer than 5 finished trials: the median pruner is still warming up, so the
+        trial goes on to its next fold rather than ending right after this report.
+        """
+        trials = trials_of(storage, "fault")
+        if sum(t.state in FINISHED for t in trials) < 1:
+            return []
+        return [
+            t
+            for t in trials
+            if t.state == optuna.trial.TrialState.RUNNING
+            and 1 <= len(t.intermediate_values) < N_FOLDS
+        ]
+
+    (midway,) = workers.wait_until(mid_trial, started, "a trial of the victim between folds")
+    assert victim.signal(signal.SIGKILL) == -signal.SIGKILL
+    killed_at = time.monotonic()
+
+    # It died mid-trial: that trial stays RUNNING, and nothing else runs.
+    orphans = [t for t in trials_of(storage, "fault") if t.state == optuna.trial.TrialState.RUNNING]
+    assert [t.number for t in orphans] == [midway.number]
+    orphan = orphans[0]
+    assert victim.runs(orphan.user_attrs["worker"])
+
+    rescuer = workers.Worker(
+        tmp_path,
+        "rescuer",
+        database_url,
+        "fault",
+        n_trials,
+        f"--heartbeat={heartbeat}",
+        f"--ready={tmp_path / 'ready'}",
+        f"--go={tmp_path / 'go'}",
+    )
+    started.append(rescuer)
+    workers.wait_until((tmp_path / "ready").exists, [rescuer], "the rescuer to be ready")
+    # Let the orphan's last heartbeat age past the grace period (2 heartbeats), so that
+    # the rescuer's first trial finds it stale; then the rescuer starts its trials.
+    time.sleep(max(0.0, killed_at + 2 * heartbeat + 1.0 - time.monotonic()))
+    (tmp_path / "go").touch()
+    record = rescuer.finish()
+
+    trials = {t.number: t for t in trials_of(storage, "fault")}
+    assert sorted(trials) == list(range(len(trials)))
+    assert trials[orphan.number].state == optuna.trial.TrialState.FAIL
+    # Optuna's retry callback re-queues the dead trial with its parameters and marks the
+    # copy with system attributes "failed_trial" and "retry_history".
+    retries = [t for t in trials.values() if t.system_attrs.get("failed_trial") is not None]
+    assert len(retries) == 1
+    retry = retries[0]
+    assert retry.system_attrs["failed_trial"] == orphan.number
+    assert retry.system_attrs["retry_history"] == [orphan.number]
+    assert retry.number > orphan.number
+    assert retry.params == orphan.params
+    assert retry.state in FINISHED
+    assert rescuer.runs(retry.user_attrs["worker"])
+    # Only the killed trial failed; the study reached its count of finished trials.
+    states = [t.state for t in trials.values()]
+    assert states.count(optuna.trial.TrialState.FAIL) == 1
+    assert sum(s in FINISHED for s in states) == n_trials
+    assert record["best_value"] == best_complete(record["trials"])
+    assert len(record["trials"]) == len(trials)
