@@ -72,7 +72,10 @@ class TrialObjective:
                     "failed_reason", f"{self.metric.name} is {value} on fold {fold.fold}"
                 )
                 return math.nan  # Optuna marks the trial failed; the study goes on
-            top = np.asarray(assign_buckets(score, self.n_buckets)) == self.n_buckets - 1
+            # The top rows as the bucket metrics define them: the highest *occupied* bucket
+            # (tied top scores can leave bucket n-1 empty; a constant score fills one bucket).
+            buckets = np.asarray(assign_buckets(score, self.n_buckets))
+            top = buckets == buckets.max()
             np.add.at(sums, fold.test_periods[top], fold.alpha_test[top])
             np.add.at(counts, fold.test_periods[top], 1.0)
             running = float(np.mean(scores))
