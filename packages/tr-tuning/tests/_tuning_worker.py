@@ -13,13 +13,15 @@ result's best value and best trial, and the study's trial table as it saw it.
 
 Loaded by the tests (``--import-mode=importlib`` puts no test folder on
 ``sys.path``, hence :func:`load` in the test files), it gives them :class:`Worker`,
-a running worker process, and :func:`wait_until`.
+a running worker process, :func:`run_together`, :func:`wait_until` and the checks
+of a study shared by several workers.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import signal
 import subprocess
 import sys
@@ -28,6 +30,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
+
+import optuna
 
 from tr_core.synthetic import make_insider_trades
 from tr_tuning import XGBoostOptimizer
@@ -79,6 +83,7 @@ def wait_for(go: Path) -> None:
 
 
 T = TypeVar("T")
+FINISHED = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
 WAIT_S = 240  # generous: a cold CI machine imports xgboost, optuna and scipy slowly
 
 
@@ -150,6 +155,65 @@ def wait_until(condition: Callable[[], T], workers: list[Worker], what: str) -> 
         if time.monotonic() > deadline:
             raise AssertionError(f"gave up waiting for {what} after {WAIT_S} s")
         time.sleep(0.05)
+
+
+def run_together(
+    started: list[Worker], folder: Path, storage: str, study: str, n_trials: int, count: int = 2
+) -> list[dict[str, Any]]:
+    """``count`` workers on one study, released together once all are ready; their records."""
+    go = folder / "go"
+    ready = [folder / f"ready{i}" for i in range(count)]
+    for i in range(count):
+        # each worker its own seed: equally seeded samplers would propose the same points
+        options = (f"--seed={i}", f"--ready={ready[i]}", f"--go={go}")
+        started.append(Worker(folder, f"worker{i}", storage, study, n_trials, *options))
+    wait_until(lambda: all(r.exists() for r in ready), started, "every worker to be ready")
+    go.touch()
+    return [worker.finish() for worker in started]
+
+
+def trials_of(storage: Any, study: str) -> list[optuna.trial.FrozenTrial]:
+    """The study's trials as stored now (empty while the study does not exist yet)."""
+    try:
+        loaded = optuna.load_study(study_name=study, storage=storage)
+    except KeyError:  # not created yet
+        return []
+    return loaded.get_trials(deepcopy=False)
+
+
+def best_complete(table: list[dict[str, Any]]) -> float:
+    """The best value among the complete trials of a record's table (maximized metric)."""
+    return max(row["value"] for row in table if row["state"] == "COMPLETE")
+
+
+def check_shared_study(
+    trials: list[optuna.trial.FrozenTrial],
+    records: list[dict[str, Any]],
+    started: list[Worker],
+    n_trials: int,
+) -> None:
+    """What several workers on one study must leave: every trial, once, and one best.
+
+    (Plain asserts with messages: this module is not rewritten by pytest.)
+    """
+    numbers = sorted(t.number for t in trials)
+    assert numbers == list(range(len(trials))), f"numbers twice or skipped: {numbers}"
+    states = [t.state.name for t in trials]
+    assert all(t.state in FINISHED for t in trials), f"trials lost or left over: {states}"
+    # The workers stop once the study holds n_trials finished trials; each of the others
+    # may still finish the trial it was running then.
+    assert n_trials <= len(trials) <= n_trials + len(started) - 1, f"{len(trials)} trials"
+    ids = {t.user_attrs["worker"] for t in trials}
+    assert ids == {r["worker"] for r in records}, f"{ids} vs {[r['worker'] for r in records]}"
+    idle = [w.name for w in started if not any(w.runs(i) for i in ids)]
+    assert not idle, f"workers {idle} ran no trial"
+    for record in records:  # each result agrees with the trial table it saw
+        assert record["best_value"] == best_complete(record["trials"]), record
+    last = max(records, key=lambda r: len(r["trials"]))
+    assert len(last["trials"]) == len(trials), "no worker saw the whole study"
+    complete = [t for t in trials if t.state == optuna.trial.TrialState.COMPLETE]
+    best = max(complete, key=lambda t: t.value if t.value is not None else -math.inf)
+    assert (last["best_value"], last["best_trial"]) == (best.value, best.number), last
 
 
 def main() -> None:

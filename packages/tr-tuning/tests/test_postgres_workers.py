@@ -36,7 +36,6 @@ from tr_tuning.optuna_study import open_storage
 TESTS = Path(__file__).resolve().parent
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 AS_ROOT = os.geteuid() == 0
-FINISHED = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
 N_FOLDS = 5  # the optimizer's default WalkForward(5) on the market
 
 
@@ -51,6 +50,7 @@ def load(name: str) -> ModuleType:
 
 
 workers = load("_tuning_worker")
+FINISHED = workers.FINISHED
 
 
 def find_pg_ctl() -> str | None:
@@ -123,63 +123,13 @@ def started() -> Iterator[list[Any]]:
         yield processes
 
 
-def trials_of(storage: Any, study: str) -> list[optuna.trial.FrozenTrial]:
-    """The study's trials as stored now (empty while the study does not exist yet)."""
-    try:
-        loaded = optuna.load_study(study_name=study, storage=storage)
-    except KeyError:  # not created yet
-        return []
-    return loaded.get_trials(deepcopy=False)
-
-
-def best_complete(table: list[dict[str, Any]]) -> float:
-    return max(row["value"] for row in table if row["state"] == "COMPLETE")
-
-
 def test_two_worker_processes_share_one_study(
     database_url: str, tmp_path: Path, started: list[Any]
 ) -> None:
     n_trials = 10
-    go = tmp_path / "go"
-    for i in range(2):
-        started.append(
-            workers.Worker(
-                tmp_path,
-                f"worker{i}",
-                database_url,
-                "shared",
-                n_trials,
-                # each worker its own seed: two equally seeded samplers propose the same points
-                f"--seed={i}",
-                f"--ready={tmp_path / f'ready{i}'}",
-                f"--go={go}",
-            )
-        )
-    workers.wait_until(
-        lambda: all((tmp_path / f"ready{i}").exists() for i in range(2)),
-        started,
-        "both workers to be ready",
-    )
-    go.touch()
-    records = [w.finish() for w in started]
-
-    trials = trials_of(open_storage(database_url), "shared")
-    numbers = sorted(t.number for t in trials)
-    assert numbers == list(range(len(trials)))  # no number twice, none skipped
-    assert all(t.state in FINISHED for t in trials), [t.state.name for t in trials]  # none lost
-    # The workers stop once the study holds n_trials finished trials; a worker may still
-    # finish the trial it was running when the other one got there.
-    assert n_trials <= len(trials) <= n_trials + 1
-    ids = {t.user_attrs["worker"] for t in trials}
-    assert ids == {r["worker"] for r in records}
-    assert all(any(w.runs(i) for i in ids) for w in started)  # both ran trials
-    for record in records:  # each result is consistent with the table it saw
-        assert record["best_value"] == best_complete(record["trials"])
-    last = max(records, key=lambda r: len(r["trials"]))
-    assert len(last["trials"]) == len(trials)
-    complete = [t for t in trials if t.state == optuna.trial.TrialState.COMPLETE]
-    assert last["best_value"] == max(t.value for t in complete if t.value is not None)
-    assert last["best_trial"] == max(complete, key=lambda t: t.value or -float("inf")).number
+    records = workers.run_together(started, tmp_path, database_url, "shared", n_trials)
+    trials = workers.trials_of(open_storage(database_url), "shared")
+    workers.check_shared_study(trials, records, started, n_trials)
 
 
 def test_worker_killed_mid_trial_is_failed_by_heartbeat_and_retried(
@@ -199,7 +149,7 @@ def test_worker_killed_mid_trial_is_failed_by_heartbeat_and_retried(
         Fewer than 5 finished trials: the median pruner is still warming up, so the
         trial goes on to its next fold rather than ending right after this report.
         """
-        trials = trials_of(storage, "fault")
+        trials = workers.trials_of(storage, "fault")
         if sum(t.state in FINISHED for t in trials) < 1:
             return []
         return [
@@ -214,7 +164,8 @@ def test_worker_killed_mid_trial_is_failed_by_heartbeat_and_retried(
     killed_at = time.monotonic()
 
     # It died mid-trial: that trial stays RUNNING, and nothing else runs.
-    orphans = [t for t in trials_of(storage, "fault") if t.state == optuna.trial.TrialState.RUNNING]
+    running = optuna.trial.TrialState.RUNNING
+    orphans = [t for t in workers.trials_of(storage, "fault") if t.state == running]
     assert [t.number for t in orphans] == [midway.number]
     orphan = orphans[0]
     assert victim.runs(orphan.user_attrs["worker"])
@@ -237,7 +188,7 @@ def test_worker_killed_mid_trial_is_failed_by_heartbeat_and_retried(
     (tmp_path / "go").touch()
     record = rescuer.finish()
 
-    trials = {t.number: t for t in trials_of(storage, "fault")}
+    trials = {t.number: t for t in workers.trials_of(storage, "fault")}
     assert sorted(trials) == list(range(len(trials)))
     assert trials[orphan.number].state == optuna.trial.TrialState.FAIL
     # Optuna's retry callback re-queues the dead trial with its parameters and marks the
@@ -255,5 +206,5 @@ def test_worker_killed_mid_trial_is_failed_by_heartbeat_and_retried(
     states = [t.state for t in trials.values()]
     assert states.count(optuna.trial.TrialState.FAIL) == 1
     assert sum(s in FINISHED for s in states) == n_trials
-    assert record["best_value"] == best_complete(record["trials"])
+    assert record["best_value"] == workers.best_complete(record["trials"])
     assert len(record["trials"]) == len(trials)

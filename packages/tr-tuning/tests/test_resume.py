@@ -1,0 +1,157 @@
+"""Resumable studies on a journal file: stopped, interrupted or killed, a study goes on.
+
+A study on ``storage="path.journal"`` that stopped after k trials (its ``n_trials``
+reached, Ctrl-C, or the process killed) continues to n on the next run with the
+same trial history; re-running a finished study runs nothing; two processes on one
+machine share one journal file.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import optuna
+import pandas as pd
+import pytest
+
+from tr_tuning.optuna_study import open_storage
+
+TESTS = Path(__file__).resolve().parent
+N_FOLDS = 5  # the optimizer's default WalkForward(5) on the market
+
+
+def load(name: str) -> ModuleType:
+    """A helper module of this folder (not importable by name under importlib mode)."""
+    spec = importlib.util.spec_from_file_location(name, TESTS / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+workers = load("_tuning_worker")
+FINISHED = workers.FINISHED
+RUNNING = optuna.trial.TrialState.RUNNING
+
+
+@pytest.fixture
+def started() -> Iterator[list[Any]]:
+    """The test's worker processes; any left running is killed at the end."""
+    with workers.worker_processes() as processes:
+        yield processes
+
+
+def tune(journal: Path, n_trials: int, market: Any) -> Any:
+    """The workers' optimizer, run in this process on their market (the conftest's)."""
+    c = market.contract
+    return workers.optimizer(str(journal), "resume", n_trials, 0, 30).optimize(
+        market.frame, features=c.features, target=c.target, times=c.time, label_ends=c.label_end
+    )
+
+
+def history(trials: list[optuna.trial.FrozenTrial]) -> dict[int, tuple[Any, ...]]:
+    """What must survive a resume: each finished trial's state, parameters and value."""
+    return {
+        t.number: (t.state, t.params, t.value, t.user_attrs.get("fold_scores"))
+        for t in trials
+        if t.state in FINISHED
+    }
+
+
+def between_folds(storage: Any) -> Any:
+    """A condition: a trial running between two of its folds, once an earlier one finished.
+
+    Fewer than 5 finished trials: the median pruner is still warming up, so the trial
+    goes on to its next fold rather than ending right after this report.
+    """
+
+    def condition() -> list[optuna.trial.FrozenTrial]:
+        trials = workers.trials_of(storage, "resume")
+        if sum(t.state in FINISHED for t in trials) < 1:
+            return []
+        return [
+            t for t in trials if t.state == RUNNING and 1 <= len(t.intermediate_values) < N_FOLDS
+        ]
+
+    return condition
+
+
+def test_stopped_study_continues_to_n_with_the_same_history(tmp_path: Path, market: Any) -> None:
+    journal = tmp_path / "study.journal"
+    first = tune(journal, 3, market)
+    assert list(first.trials.index) == [0, 1, 2]
+
+    second = tune(journal, 6, market)
+    table = second.trials
+    assert list(table.index) == list(range(6))  # numbers 0..n-1, none twice
+    assert table["state"].isin(["COMPLETE", "PRUNED"]).all()
+    # The first three trials are the stored ones, untouched: parameters, fold scores,
+    # values, durations, worker.
+    pd.testing.assert_frame_equal(table.loc[first.trials.index, first.trials.columns], first.trials)
+
+    again = tune(journal, 6, market)  # the study is complete: nothing runs
+    pd.testing.assert_frame_equal(again.trials, table)
+    assert (again.best_trial, again.best_value) == (second.best_trial, second.best_value)
+
+
+def test_ctrl_c_mid_trial_records_it_failed_and_the_study_resumes(
+    tmp_path: Path, market: Any, started: list[Any]
+) -> None:
+    journal = tmp_path / "study.journal"
+    storage = open_storage(str(journal))
+    worker = workers.Worker(tmp_path, "interrupted", str(journal), "resume", 6)
+    started.append(worker)
+    (midway,) = workers.wait_until(between_folds(storage), started, "a trial between folds")
+    assert worker.signal(signal.SIGINT) != 0  # KeyboardInterrupt ends the worker
+
+    before = workers.trials_of(storage, "resume")
+    # Optuna records the trial Ctrl-C interrupted as failed: nothing is left running.
+    assert {t.number: t.state for t in before if t.state not in FINISHED} == {
+        midway.number: optuna.trial.TrialState.FAIL
+    }
+
+    result = tune(journal, 6, market)
+    after = workers.trials_of(storage, "resume")
+    assert sorted(t.number for t in after) == list(range(len(after)))
+    assert sum(t.state in FINISHED for t in after) == 6
+    assert [t.number for t in after if t.state not in FINISHED] == [midway.number]
+    assert {n: h for n, h in history(after).items() if n in history(before)} == history(before)
+    assert result.trials.loc[midway.number, "state"] == "FAIL"
+
+
+def test_killed_worker_leaves_its_trial_running_and_the_study_still_completes(
+    tmp_path: Path, market: Any, started: list[Any]
+) -> None:
+    # A journal file has no heartbeats: nobody can tell a killed worker's trial from a
+    # slow one, so it stays RUNNING; the next run still reaches n finished trials.
+    journal = tmp_path / "study.journal"
+    storage = open_storage(str(journal))
+    worker = workers.Worker(tmp_path, "killed", str(journal), "resume", 6)
+    started.append(worker)
+    (midway,) = workers.wait_until(between_folds(storage), started, "a trial between folds")
+    assert worker.signal(signal.SIGKILL) == -signal.SIGKILL
+    before = workers.trials_of(storage, "resume")
+    assert [t.number for t in before if t.state not in FINISHED] == [midway.number]
+
+    tune(journal, 6, market)
+    after = workers.trials_of(storage, "resume")
+    assert sorted(t.number for t in after) == list(range(len(after)))
+    assert sum(t.state in FINISHED for t in after) == 6
+    assert [(t.number, t.state) for t in after if t.state not in FINISHED] == [
+        (midway.number, RUNNING)
+    ]
+    assert {n: h for n, h in history(after).items() if n in history(before)} == history(before)
+
+
+def test_two_processes_share_one_journal_file(tmp_path: Path, started: list[Any]) -> None:
+    journal = str(tmp_path / "study.journal")
+    n_trials = 8
+    records = workers.run_together(started, tmp_path, journal, "resume", n_trials)
+    trials = workers.trials_of(open_storage(journal), "resume")
+    workers.check_shared_study(trials, records, started, n_trials)
