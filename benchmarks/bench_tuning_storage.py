@@ -1,0 +1,97 @@
+"""A study on a journal file against the same study in memory.
+
+Issue 11 target: the journal-file storage adds under 2 % to the wall time of a
+40-trial study against in-memory storage.
+
+Both runs are the same ``XGBoostOptimizer.optimize`` call (same seed, same market,
+the median pruner), once with ``storage=None`` and once with ``storage=<a new
+journal file in a temp folder>``; the benchmark checks that both ran the same
+trials (parameters, states, values) before it reports. A journal study also turns
+on TPE's ``constant_liar`` (it may be shared), which reads the trials from the
+storage at every draw instead of a cache: that is part of what a user pays, so it
+is measured too. The two runs alternate (memory, journal, memory, journal) and the
+best of each is kept, so a load burst on the shared machine hits both.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from harness import Bench
+from tuning_common import COLUMNS, Interleaved, fixed_cost_space, market, report
+
+from tr_tuning import TuningResult, XGBoostOptimizer
+
+N_TRIALS = 40
+
+
+def study(
+    frame: pd.DataFrame, features: list[str], n_rounds: int, n_trials: int, storage: Any
+) -> TuningResult:
+    """One study of ``n_trials`` trials with the given storage."""
+    optimizer = XGBoostOptimizer(
+        fixed_cost_space(),
+        early_stopping_rounds=None,
+        max_rounds=n_rounds,
+        n_trials=n_trials,
+        storage=storage,
+        random_state=0,
+        n_jobs=1,
+        verbose=False,
+    )
+    return optimizer.optimize(frame, features=features, **COLUMNS)
+
+
+def journal_study(
+    frame: pd.DataFrame, features: list[str], n_rounds: int, n_trials: int
+) -> tuple[TuningResult, int]:
+    """The same study on a journal file that does not exist yet; its number of writes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "study.journal"
+        result = study(frame, features, n_rounds, n_trials, str(path))
+        with path.open("rb") as log:
+            return result, sum(1 for _ in log)
+
+
+def same_trials(a: TuningResult, b: TuningResult) -> None:
+    """Raise unless both studies ran the same trials with the same outcomes."""
+    cols = [c for c in a.trials.columns if c.startswith(("param_", "fold_")) or c == "state"]
+    if not a.trials[cols].equals(b.trials[cols]):
+        raise AssertionError("the in-memory and the journal study ran different trials")
+
+
+def run(bench: Bench) -> None:
+    n_rows, n_rounds, n_trials, repeat = (
+        (2_000, 10, 6, 1) if bench.quick else (8_000, 40, N_TRIALS, 2)
+    )
+    frame, features = market(n_rows)
+    results: dict[str, TuningResult] = {}
+    writes: dict[str, int] = {}
+
+    def on_journal() -> None:
+        results["journal"], writes["n"] = journal_study(frame, features, n_rounds, n_trials)
+
+    def in_memory() -> None:
+        results["memory"] = study(frame, features, n_rounds, n_trials, None)
+
+    timed = Interleaved.time(on_journal, in_memory, repeat)
+    same_trials(results["memory"], results["journal"])
+    pruned = int((results["memory"].trials["state"] == "PRUNED").sum())
+    ratio = timed.ours_s / timed.peer_s
+    per_trial_ms = 1000 * (timed.ours_s - timed.peer_s) / n_trials
+    report(
+        bench,
+        f"{n_trials}-trial study on a journal file",
+        ours_s=timed.ours_s,
+        peer="the same study in memory",
+        peer_s=timed.peer_s,
+        ratio=ratio,
+        passed=ratio < 1.02,
+        need="< 1.02x the time",
+        note=f"{n_rows:,} rows, {n_rounds} rounds, {pruned} of {n_trials} pruned; same trials; "
+        f"{timed.peer_s / n_trials:.2f} s a trial in memory, journal +{per_trial_ms:.0f} ms a "
+        f"trial, {writes['n'] / n_trials:.1f} fsync'd appends a trial",
+    )
