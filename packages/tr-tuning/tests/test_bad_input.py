@@ -242,3 +242,49 @@ def test_a_class_metric_needs_a_classifier(small: pd.DataFrame) -> None:
 def test_storage_of_the_wrong_type(small: pd.DataFrame) -> None:
     with pytest.raises(TrTypeError, match=r"`storage` must be None"):
         _optimize(small, _optimizer(storage=3))
+
+
+def test_bad_holdouts(small: pd.DataFrame) -> None:
+    train, later = small.iloc[:500], small.iloc[520:]
+    opt = _optimizer(cv=[(f[0], f[1]) for f in _folds(4)])
+    with pytest.raises(TrTypeError, match=r"`holdout` must be a DataFrame, got ndarray"):
+        _optimize(train, opt, holdout=later.to_numpy())
+    with pytest.raises(MissingColumnError, match=r"`holdout` lacks the columns \['z'\]"):
+        _optimize(train, opt, holdout=later.drop(columns="z"))
+    with pytest.raises(InvalidParameterError, match=r"a `holdout` needs `times` given as a column"):
+        _optimize(train, opt, times=train["time"], holdout=later)
+    gaps = later.assign(x=np.nan)
+    with pytest.raises(InsufficientDataError, match=r"every holdout row has a missing feature"):
+        _optimize(train, opt, holdout=gaps)
+
+
+def test_times_as_values_instead_of_a_column(small: pd.DataFrame) -> None:
+    by_column = _optimize(small)
+    by_series = _optimize(small, times=small["time"].sample(frac=1.0, random_state=0))
+    by_array = _optimize(small, times=small["time"].to_numpy())
+    assert by_series.best_value == by_column.best_value
+    assert by_array.best_value == by_column.best_value
+    assert by_series.selection.n_periods == by_column.selection.n_periods
+
+
+def _always_nan(y: Any, score: Any, alpha: Any, w: Any) -> float:
+    return float("nan")
+
+
+def test_a_study_whose_trials_all_fail_stops_with_the_reason(small: pd.DataFrame) -> None:
+    from tr_tuning import Metric
+
+    opt = _optimizer(metric=Metric(_always_nan, "maximize", name="broken"), n_trials=50)
+    with pytest.raises(InsufficientDataError, match=r"trials in a row failed.*broken is nan"):
+        _optimize(small, opt)
+
+
+def test_a_custom_metric_refusing_a_fold_names_the_fold(small: pd.DataFrame) -> None:
+    from tr_tuning import Metric
+
+    def needs_more(y: Any, score: Any, alpha: Any, w: Any) -> float:
+        raise InsufficientDataError("too few rows for my metric")
+
+    opt = _optimizer(metric=Metric(needs_more, "maximize"))
+    with pytest.raises(InsufficientDataError, match=r"fold 0: too few rows for my metric"):
+        _optimize(small, opt)

@@ -163,3 +163,22 @@ def test_a_custom_minimized_metric_runs_end_to_end(frame: pd.DataFrame, columns:
     # The trial value is the mean of its fold scores.
     folds = done[[f"fold_{k}" for k in range(result.n_folds)]]
     np.testing.assert_allclose(done["value"], folds.mean(axis=1))
+
+
+def test_tied_top_scores_use_the_highest_occupied_bucket() -> None:
+    # 0/1 scores on 100 rows: the 30 ones share bucket ceil(84.5*20/99)-1 = 17; bucket 19 is
+    # empty, so the top rows are the occupied bucket 17 and the bottom ones bucket 6.
+    score = (np.arange(100) >= 70).astype(np.float64)
+    alpha = np.linspace(-1.0, 1.0, 100)
+    top = resolve_metric("top_bucket_return", 20)(None, score, alpha)
+    assert top == pytest.approx(alpha[70:].mean())
+    spread = resolve_metric("spread", 20)(None, score, alpha)
+    assert spread == pytest.approx(alpha[70:].mean() - alpha[:70].mean())
+
+
+def test_a_constant_score_ranks_nothing() -> None:
+    alpha = np.linspace(-1.0, 2.0, 50)
+    score = np.full(50, 0.3)
+    assert resolve_metric("top_bucket_return", 20)(None, score, alpha) == pytest.approx(0.5)
+    assert resolve_metric("spread", 20)(None, score, alpha) == 0.0
+    assert resolve_metric("ic", 20)(None, score, alpha) == 0.0

@@ -217,3 +217,9 @@ def test_a_trial_whose_metric_is_nan_fails_with_the_reason(market: Any) -> None:
     # A failed trial is not finished: the worker goes on until the study holds n_trials.
     assert result.trials.loc[1, "state"] == "COMPLETE"
     assert result.best_trial == 1
+
+
+def test_trials_frame_of_an_empty_study() -> None:
+    from tr_tuning.result import trials_frame
+
+    assert trials_frame(optuna.create_study()).empty
