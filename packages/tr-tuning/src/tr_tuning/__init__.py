@@ -18,11 +18,17 @@ from tr_tuning.__about__ import __version__
 from tr_tuning.metrics import METRICS, Metric
 from tr_tuning.optimizer import ModelOptimizer
 from tr_tuning.result import TuningResult
-from tr_tuning.search_space import DEFAULT_XGBOOST_SPACE, SearchSpace, check_search_space
+from tr_tuning.search_space import (
+    DEFAULT_XGBOOST_REGRESSION_SPACE,
+    DEFAULT_XGBOOST_SPACE,
+    SearchSpace,
+    check_search_space,
+)
 from tr_tuning.selection_bias import SelectionBias
 from tr_tuning.xgboost_tuning import XGBoostOptimizer
 
 __all__ = [
+    "DEFAULT_XGBOOST_REGRESSION_SPACE",
     "DEFAULT_XGBOOST_SPACE",
     "METRICS",
     "Metric",

@@ -175,7 +175,7 @@ class ModelOptimizer:
     def _model_name(self) -> str:
         return type(self.estimator).__name__
 
-    def _space(self) -> SearchSpace:
+    def _space(self, classification: bool) -> SearchSpace:
         return check_search_space(self.search_space)
 
     def _classification(self, label: Any) -> bool:
@@ -300,7 +300,6 @@ class ModelOptimizer:
         if not isinstance(frame, pd.DataFrame):
             raise TrTypeError(f"`frame` must be a DataFrame, got {type(frame).__name__}.")
         feature_list = _columns(frame, features, target, times, label_ends)
-        space = self._space()
         n_buckets = check_n_buckets(self.n_buckets)
         metric = resolve_metric(self.metric, n_buckets)
         _check_count(self.n_trials, "n_trials")
@@ -315,6 +314,7 @@ class ModelOptimizer:
         nan_policy = check_nan_policy(self.nan_policy, _NAN_POLICIES)
         classification = self._classification(label)
         label = 0.0 if label is NOT_GIVEN else label
+        space = self._space(classification)
         if metric.needs_classes and not classification:
             raise InvalidParameterError(
                 f"`metric`={metric.name!r} scores classes, but the model is a regressor; use a "

@@ -28,7 +28,13 @@ import optuna
 
 from tr_core.errors import InvalidParameterError, TrTypeError
 
-__all__ = ["DEFAULT_XGBOOST_SPACE", "ParamRange", "SearchSpace", "check_search_space"]
+__all__ = [
+    "DEFAULT_XGBOOST_REGRESSION_SPACE",
+    "DEFAULT_XGBOOST_SPACE",
+    "ParamRange",
+    "SearchSpace",
+    "check_search_space",
+]
 
 DEFAULT_XGBOOST_SPACE: dict[str, Any] = {
     "max_depth": ("int", 2, 8),
@@ -57,6 +63,16 @@ DEFAULT_XGBOOST_SPACE: dict[str, Any] = {
 ``n_estimators`` is not searched: each fold stops boosting when its validation
 slice stops improving (``early_stopping_rounds``).
 """
+
+DEFAULT_XGBOOST_REGRESSION_SPACE: dict[str, Any] = {
+    k: v for k, v in DEFAULT_XGBOOST_SPACE.items() if k != "gamma"
+}
+"""The default space of an XGBoost *regressor*: :data:`DEFAULT_XGBOOST_SPACE` without
+``gamma``. ``gamma`` is a loss reduction in the objective's units; for squared error
+on returns those units are squared returns (about 1e-3 for 3 % moves), so any fixed
+range either does nothing or forbids every split and leaves a constant model. It
+stays at XGBoost's default 0; ``min_child_weight`` (rows per leaf, for squared
+error) and the L1/L2 penalties regularize instead."""
 
 _KINDS = ("int", "float", "categorical")
 

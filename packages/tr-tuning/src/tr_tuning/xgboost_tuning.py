@@ -24,7 +24,12 @@ from tr_core.weights import SampleWeight
 from tr_tuning.cross_validation import FoldData
 from tr_tuning.metrics import Metric
 from tr_tuning.optimizer import ModelOptimizer
-from tr_tuning.search_space import DEFAULT_XGBOOST_SPACE, SearchSpace, check_search_space
+from tr_tuning.search_space import (
+    DEFAULT_XGBOOST_REGRESSION_SPACE,
+    DEFAULT_XGBOOST_SPACE,
+    SearchSpace,
+    check_search_space,
+)
 
 __all__ = ["XGBoostOptimizer"]
 
@@ -35,8 +40,10 @@ class XGBoostOptimizer(ModelOptimizer):
     Parameters
     ----------
     search_space : dict or callable, optional
-        Default :data:`~tr_tuning.search_space.DEFAULT_XGBOOST_SPACE` (its docstring
-        gives the reasons for each range). ``n_estimators`` is decided by early
+        Default :data:`~tr_tuning.search_space.DEFAULT_XGBOOST_SPACE` for a classifier
+        (its docstring gives the reasons for each range) and
+        :data:`~tr_tuning.search_space.DEFAULT_XGBOOST_REGRESSION_SPACE` for a
+        regressor (the same without ``gamma``). ``n_estimators`` is decided by early
         stopping unless the space fixes or searches it.
     early_stopping_rounds : int or None, default 50
         Rounds without improvement on the validation slice before a fold's boosting
@@ -57,7 +64,7 @@ class XGBoostOptimizer(ModelOptimizer):
     Examples
     --------
     >>> from tr_core.synthetic import make_insider_trades
-    >>> data = make_insider_trades(n_events=3000, random_state=0)
+    >>> data = make_insider_trades(3000, random_state=0)
     >>> opt = XGBoostOptimizer(n_trials=4, random_state=0, max_rounds=50, verbose=False)
     >>> result = opt.optimize(data.frame, features=data.contract.features, target="alpha",
     ...                       times="trade_date", label_ends="label_end")  # doctest: +SKIP
@@ -116,9 +123,12 @@ class XGBoostOptimizer(ModelOptimizer):
     def _model_name(self) -> str:
         return "XGBoost"
 
-    def _space(self) -> SearchSpace:
-        space = DEFAULT_XGBOOST_SPACE if self.search_space is None else self.search_space
-        return check_search_space(space)
+    def _space(self, classification: bool) -> SearchSpace:
+        if self.search_space is not None:
+            return check_search_space(self.search_space)
+        if classification:
+            return check_search_space(DEFAULT_XGBOOST_SPACE)
+        return check_search_space(DEFAULT_XGBOOST_REGRESSION_SPACE)
 
     def _classification(self, label: Any) -> bool:
         self._check_boosting()
