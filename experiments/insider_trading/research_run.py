@@ -58,7 +58,7 @@ from tr_evaluation.experiments import Experiment, ExperimentStore, write_report
 from tr_evaluation.walk_forward import WalkForwardResult, evaluate_walk_forward
 from tr_feature_selection import FeatureGroupAnalyzer, mutual_information
 from tr_sample_weighting import AlphaPowerWeighter
-from tr_tuning import DEFAULT_XGBOOST_SPACE, TuningResult, XGBoostOptimizer
+from tr_tuning import TuningResult, XGBoostOptimizer
 
 HERE = Path(__file__).resolve().parent
 
@@ -353,13 +353,9 @@ def tune_hyperparameters(
         frame, times=contract.time, test_size=0.3, label_ends=contract.label_end
     )
     train, test = frame.iloc[train_pos], frame.iloc[test_pos]
-    # XGBoost's gamma (minimum loss reduction of a split) is in the loss's units: the
-    # default 0-2 suits a classifier's log loss, but the squared error of an alpha of a
-    # few percent is far smaller, so most of that range blocks every split and leaves a
-    # constant model. The regressor searches the rest of the default space with gamma 0.
-    space = {**DEFAULT_XGBOOST_SPACE, "gamma": 0.0}
+    # label=None below makes it a regressor, whose default space leaves gamma at 0
+    # (tr_tuning.DEFAULT_XGBOOST_REGRESSION_SPACE).
     optimizer = XGBoostOptimizer(
-        space,
         metric="top_bucket_return",
         n_trials=args.tune_trials,
         max_rounds=200,
