@@ -19,8 +19,8 @@ import os
 import pwd
 import shutil
 import signal
+import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -29,7 +29,6 @@ from typing import Any
 import optuna
 import pytest
 from pytest_postgresql import factories
-from pytest_postgresql.janitor import DatabaseJanitor
 
 from tr_tuning.optuna_study import open_storage
 
@@ -102,18 +101,15 @@ def postgres(request: pytest.FixtureRequest) -> Any:
     return request.getfixturevalue("postgresql_server")
 
 
+# A fresh database per test (made from the server's template, dropped afterwards).
+tuning_database = factories.postgresql("postgresql_server")
+
+
 @pytest.fixture
-def database_url(postgres: Any) -> Iterator[str]:
-    """A fresh database on the server, dropped after the test."""
-    name = f"tuning_{uuid.uuid4().hex[:12]}"
-    with DatabaseJanitor(
-        user=postgres.user,
-        host=postgres.host,
-        port=postgres.port,
-        dbname=name,
-        password=postgres.password,
-    ):
-        yield f"postgresql://{postgres.user}@{postgres.host}:{postgres.port}/{name}"
+def database_url(postgres: Any, request: pytest.FixtureRequest) -> str:
+    """The URL of a fresh database on the server (requested after the checks of ``postgres``)."""
+    database = request.getfixturevalue("tuning_database").info.dbname
+    return f"postgresql://{postgres.user}@{postgres.host}:{postgres.port}/{database}"
 
 
 @pytest.fixture
@@ -208,3 +204,30 @@ def test_worker_killed_mid_trial_is_failed_by_heartbeat_and_retried(
     assert sum(s in FINISHED for s in states) == n_trials
     assert record["best_value"] == workers.best_complete(record["trials"])
     assert len(record["trials"]) == len(trials)
+
+
+def test_workers_opening_a_fresh_database_together_all_connect(database_url: str) -> None:
+    # Each worker's first connection creates Optuna's tables; started together on an
+    # empty database they race, and the losers must connect, not report the server down.
+    n = 4
+    barrier = threading.Barrier(n)
+    opened: list[Any] = []
+    errors: list[BaseException] = []
+
+    def open_one() -> None:
+        barrier.wait()
+        try:
+            opened.append(open_storage(database_url))
+        except BaseException as exc:  # reported below, with the others'
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_one) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(opened) == n
+    study = optuna.create_study(storage=opened[0], study_name="race")
+    assert [s.study_name for s in optuna.get_all_study_summaries(opened[-1])] == ["race"]
+    assert study.study_name == "race"
