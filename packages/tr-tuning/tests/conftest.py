@@ -32,7 +32,3 @@ def columns(market: Any) -> dict[str, Any]:
         "times": c.time,
         "label_ends": c.label_end,
     }
-
-
-FAST = {"max_rounds": 40, "early_stopping_rounds": 10, "verbose": False, "random_state": 0}
-"""XGBoostOptimizer settings that keep a unit-test trial well under a second."""

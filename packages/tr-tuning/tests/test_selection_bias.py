@@ -8,7 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tr_evaluation.metrics import deflated_sharpe_ratio, probability_of_backtest_overfitting
+from tr_evaluation.metrics import (
+    deflated_sharpe_ratio,
+    probability_of_backtest_overfitting,
+    sharpe_ratio,
+)
 from tr_tuning.selection_bias import MAX_PARTITIONS, SelectionBias, period_matrix, selection_bias
 
 
@@ -36,6 +40,24 @@ def test_equals_tr_evaluation_on_the_complete_rows() -> None:
     assert 0.0 <= bias.deflated_sharpe <= 1.0
     assert 0.0 <= bias.pbo <= 1.0
     assert bias.reason == ""
+
+
+def test_pruned_trials_count_in_the_deflated_sharpe_ratios_n() -> None:
+    """A pruned trial was a candidate that lost: N grows, the DSR can only fall."""
+    matrix = _matrix()
+    completed_only = selection_bias(matrix, 2)
+    with_pruned = selection_bias(matrix, 2, n_tried=20)
+    sharpes = [sharpe_ratio(matrix[c], periods_per_year=None) for c in matrix]
+    expected = deflated_sharpe_ratio(
+        matrix[2].to_numpy(), n_trials=20, sr_variance=float(np.var(sharpes, ddof=1))
+    )
+    assert with_pruned.deflated_sharpe == pytest.approx(expected, rel=1e-12)
+    assert with_pruned.deflated_sharpe < completed_only.deflated_sharpe
+    assert with_pruned.pbo == completed_only.pbo  # PBO compares completed trials only
+    assert (with_pruned.n_trials, with_pruned.n_tried) == (6, 20)
+    assert "over 20 trials (6 completed)" in with_pruned.reading
+    # n_tried no larger than the completed trials changes nothing
+    assert selection_bias(matrix, 2, n_tried=6) == completed_only
 
 
 def test_partitions_are_even_and_capped() -> None:

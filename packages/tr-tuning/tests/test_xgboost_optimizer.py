@@ -21,7 +21,7 @@ FAST: dict[str, Any] = {
     "verbose": False,
     "random_state": 0,
 }
-"""conftest's FAST (tests cannot import conftest under --import-mode=importlib)."""
+"""Settings that keep a unit-test trial well under a second."""
 
 # A small space and AUC: what these tests check (folds, rounds, models) does not depend on
 # the metric, and AUC of a classifier is the cheapest to compute.

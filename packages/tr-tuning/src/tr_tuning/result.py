@@ -117,7 +117,8 @@ class TuningResult:
         if rounds:
             params["n_estimators"] = boosting_rounds(rounds)
         records = {t.number: t.user_attrs.get("period_returns", {}) for t in complete}
-        bias = selection_bias(period_matrix(records), best.number)
+        n_tried = len(study.get_trials(deepcopy=False, states=_FINISHED))
+        bias = selection_bias(period_matrix(records), best.number, n_tried=n_tried)
         return cls(
             study_name=study.study_name,
             storage=storage,

@@ -27,7 +27,11 @@ import numpy as np
 import pandas as pd
 
 from tr_core.errors import TrError
-from tr_evaluation.metrics import deflated_sharpe_ratio, probability_of_backtest_overfitting
+from tr_evaluation.metrics import (
+    deflated_sharpe_ratio,
+    probability_of_backtest_overfitting,
+    sharpe_ratio,
+)
 
 __all__ = ["MAX_PARTITIONS", "SelectionBias", "selection_bias"]
 
@@ -54,6 +58,9 @@ class SelectionBias:
         CSCV partitions used for PBO (0 when not computed).
     reason : str
         Why a statistic is NaN; empty otherwise.
+    n_tried : int or None
+        Trials tried in all (completed and pruned), the ``N`` of the deflated Sharpe
+        ratio when more than ``n_trials``; None when only completed trials were counted.
     """
 
     deflated_sharpe: float
@@ -62,6 +69,7 @@ class SelectionBias:
     n_periods: int
     n_partitions: int
     reason: str = ""
+    n_tried: int | None = None
 
     @property
     def reading(self) -> str:
@@ -75,7 +83,12 @@ class SelectionBias:
                 if self.deflated_sharpe >= 0.95
                 else "could be the luck of picking the best"
             )
-            parts.append(f"DSR {self.deflated_sharpe:.2f} over {self.n_trials} trials: {verdict}")
+            tried = (
+                f"{self.n_trials} trials"
+                if self.n_tried is None
+                else f"{self.n_tried} trials ({self.n_trials} completed)"
+            )
+            parts.append(f"DSR {self.deflated_sharpe:.2f} over {tried}: {verdict}")
         if not math.isnan(self.pbo):
             verdict = "likely overfit" if self.pbo > 0.5 else "selection mostly holds out of sample"
             parts.append(f"PBO {self.pbo:.2f}: {verdict}")
@@ -87,13 +100,16 @@ class SelectionBias:
             "deflated_sharpe": None if math.isnan(self.deflated_sharpe) else self.deflated_sharpe,
             "pbo": None if math.isnan(self.pbo) else self.pbo,
             "n_trials": self.n_trials,
+            "n_tried": self.n_tried,
             "n_periods": self.n_periods,
             "n_partitions": self.n_partitions,
             "reading": self.reading,
         }
 
 
-def selection_bias(period_returns: pd.DataFrame, best: Any) -> SelectionBias:
+def selection_bias(
+    period_returns: pd.DataFrame, best: Any, *, n_tried: int | None = None
+) -> SelectionBias:
     """DSR of the best trial and PBO across trials, from per-period returns.
 
     Parameters
@@ -103,6 +119,11 @@ def selection_bias(period_returns: pd.DataFrame, best: Any) -> SelectionBias:
         trial had no top-bucket row in that period.
     best : column label
         The selected (best) trial's column.
+    n_tried : int, optional
+        Trials tried in all, pruned ones included. A pruned trial was a candidate
+        that lost, so it counts in the deflated Sharpe ratio's ``N`` (counting only
+        completed trials would make the DSR optimistic); its partial returns stay out
+        of the Sharpe-ratio variance and of PBO. Default: the completed trials.
 
     Returns
     -------
@@ -125,8 +146,19 @@ def selection_bias(period_returns: pd.DataFrame, best: Any) -> SelectionBias:
             "shorter `period` or longer test blocks",
         )
     reasons = []
+    tried = n_tried if n_tried is not None and n_tried > n_trials else None
     try:
-        dsr = float(deflated_sharpe_ratio(complete[best].to_numpy(), trial_returns=complete))
+        if tried is None:
+            dsr = float(deflated_sharpe_ratio(complete[best].to_numpy(), trial_returns=complete))
+        else:
+            sharpes = [sharpe_ratio(complete[c], periods_per_year=None) for c in complete]
+            dsr = float(
+                deflated_sharpe_ratio(
+                    complete[best].to_numpy(),
+                    n_trials=tried,
+                    sr_variance=float(np.var(sharpes, ddof=1)),
+                )
+            )
     except TrError as exc:
         dsr = math.nan
         reasons.append(f"DSR: {exc}")
@@ -137,7 +169,7 @@ def selection_bias(period_returns: pd.DataFrame, best: Any) -> SelectionBias:
         pbo, partitions = math.nan, 0
         reasons.append(f"PBO: {exc}")
     return SelectionBias(
-        dsr, pbo, n_trials, n_periods, partitions, "; ".join(reasons) if reasons else ""
+        dsr, pbo, n_trials, n_periods, partitions, "; ".join(reasons) if reasons else "", tried
     )
 
 
