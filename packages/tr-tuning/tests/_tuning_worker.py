@@ -126,6 +126,22 @@ class Worker:
         self.process.send_signal(signum)
         return self.process.wait(timeout=WAIT_S)
 
+    def interrupt(self) -> int:
+        """Press Ctrl-C until the worker stops; its exit status.
+
+        A Ctrl-C that lands while XGBoost's C code calls back into Python (its data
+        iterator) is printed and lost — ctypes cannot raise through C — so, like a
+        user, the test presses again, a second later (so as not to interrupt Optuna
+        recording the first interruption).
+        """
+        for _ in range(WAIT_S):
+            self.process.send_signal(signal.SIGINT)
+            try:
+                return self.process.wait(timeout=1.0)
+            except subprocess.TimeoutExpired:
+                continue
+        raise AssertionError(f"worker {self.name} ignored Ctrl-C:\n{self.tail()}")
+
     def tail(self) -> str:
         return "\n".join(self.log.read_text().splitlines()[-30:])
 

@@ -100,29 +100,32 @@ def test_stopped_study_continues_to_n_with_the_same_history(tmp_path: Path, mark
     assert (again.best_trial, again.best_value) == (second.best_trial, second.best_value)
 
 
-def test_ctrl_c_mid_trial_records_it_failed_and_the_study_resumes(
+def test_study_interrupted_by_ctrl_c_resumes_with_the_same_history(
     tmp_path: Path, market: Any, started: list[Any]
 ) -> None:
     journal = tmp_path / "study.journal"
     storage = open_storage(str(journal))
     worker = workers.Worker(tmp_path, "interrupted", str(journal), "resume", 6)
     started.append(worker)
-    (midway,) = workers.wait_until(between_folds(storage), started, "a trial between folds")
-    assert worker.signal(signal.SIGINT) != 0  # KeyboardInterrupt ends the worker
+    workers.wait_until(between_folds(storage), started, "a trial between folds")
+    assert worker.interrupt() != 0
+    assert "KeyboardInterrupt" in worker.log.read_text()
 
     before = workers.trials_of(storage, "resume")
-    # Optuna records the trial Ctrl-C interrupted as failed: nothing is left running.
-    assert {t.number: t.state for t in before if t.state not in FINISHED} == {
-        midway.number: optuna.trial.TrialState.FAIL
-    }
+    # Optuna records the trial Ctrl-C interrupted as failed. XGBoost can swallow the
+    # interruption inside its C code, or abort the process there ("corrupted size vs.
+    # prev_size"): then the trial stays RUNNING, as after a SIGKILL. At most one is left.
+    left = [(t.number, t.state) for t in before if t.state not in FINISHED]
+    assert len(left) <= 1
+    assert {state for _, state in left} <= {optuna.trial.TrialState.FAIL, RUNNING}
+    assert sum(t.state in FINISHED for t in before) < 6
 
-    result = tune(journal, 6, market)
+    tune(journal, 6, market)
     after = workers.trials_of(storage, "resume")
     assert sorted(t.number for t in after) == list(range(len(after)))
     assert sum(t.state in FINISHED for t in after) == 6
-    assert [t.number for t in after if t.state not in FINISHED] == [midway.number]
+    assert [(t.number, t.state) for t in after if t.state not in FINISHED] == left
     assert {n: h for n, h in history(after).items() if n in history(before)} == history(before)
-    assert result.trials.loc[midway.number, "state"] == "FAIL"
 
 
 def test_killed_worker_leaves_its_trial_running_and_the_study_still_completes(

@@ -7,10 +7,10 @@ None
 a file path (``"runs/xgb.journal"``)
     Optuna's journal file storage: an append-only log, safe for several processes on
     one machine, and resumable — re-running with the same path and study name
-    continues the study where it stopped. A trial interrupted by Ctrl-C is recorded
-    as failed; a worker killed outright (SIGKILL, power loss) leaves its trial
-    ``RUNNING`` for good, since a journal file has no heartbeats — the study still
-    reaches its count of finished trials.
+    continues the study where it stopped. A worker stopped by Ctrl-C usually records
+    its running trial as failed; one killed outright (SIGKILL, a crash) leaves it
+    ``RUNNING`` for good, since a journal file has no heartbeats. Either way the next
+    run brings the study to its count of finished trials.
 a database URL (``"postgresql://user@host/db"``, ``"sqlite:///tuning.db"``)
     Optuna's relational storage, shared by workers on many machines. Every running
     trial sends a heartbeat; a trial whose worker died (no heartbeat within the grace
