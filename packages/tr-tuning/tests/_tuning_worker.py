@@ -35,6 +35,7 @@ import optuna
 
 from tr_core.synthetic import make_insider_trades
 from tr_tuning import XGBoostOptimizer
+from tr_tuning.bayesian_search import MEDIAN_STARTUP_TRIALS
 from tr_tuning.optuna_study import worker_id
 
 # A space without the regions where a short boosting run on 4,000 rows grows no split
@@ -84,6 +85,7 @@ def wait_for(go: Path) -> None:
 
 T = TypeVar("T")
 FINISHED = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
+N_FOLDS = 5  # the optimizer's default cv, WalkForward(5), on the market
 WAIT_S = 240  # generous: a cold CI machine imports xgboost, optuna and scipy slowly
 
 
@@ -195,6 +197,28 @@ def trials_of(storage: Any, study: str) -> list[optuna.trial.FrozenTrial]:
     except KeyError:  # not created yet
         return []
     return loaded.get_trials(deepcopy=False)
+
+
+def between_folds(storage: Any, study: str) -> Callable[[], list[optuna.trial.FrozenTrial]]:
+    """A condition for :func:`wait_until`: a trial running between two of its folds.
+
+    Only while 1 to 4 trials have finished: after one, so that the study is under way;
+    before the median pruner's 5 warm-up trials, so that the trial surely goes on to
+    its next fold instead of ending right after this report.
+    """
+
+    def condition() -> list[optuna.trial.FrozenTrial]:
+        trials = trials_of(storage, study)
+        if not 1 <= sum(t.state in FINISHED for t in trials) < MEDIAN_STARTUP_TRIALS:
+            return []
+        return [
+            t
+            for t in trials
+            if t.state == optuna.trial.TrialState.RUNNING
+            and 1 <= len(t.intermediate_values) < N_FOLDS
+        ]
+
+    return condition
 
 
 def best_complete(table: list[dict[str, Any]]) -> float:

@@ -35,7 +35,6 @@ from tr_tuning.optuna_study import open_storage
 TESTS = Path(__file__).resolve().parent
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 AS_ROOT = os.geteuid() == 0
-N_FOLDS = 5  # the optimizer's default WalkForward(5) on the market
 
 
 def load(name: str) -> ModuleType:
@@ -139,23 +138,9 @@ def test_worker_killed_mid_trial_is_failed_by_heartbeat_and_retried(
     )
     started.append(victim)
 
-    def mid_trial() -> list[optuna.trial.FrozenTrial]:
-        """A running trial between two of its folds, once an earlier trial finished.
-
-        Fewer than 5 finished trials: the median pruner is still warming up, so the
-        trial goes on to its next fold rather than ending right after this report.
-        """
-        trials = workers.trials_of(storage, "fault")
-        if sum(t.state in FINISHED for t in trials) < 1:
-            return []
-        return [
-            t
-            for t in trials
-            if t.state == optuna.trial.TrialState.RUNNING
-            and 1 <= len(t.intermediate_values) < N_FOLDS
-        ]
-
-    (midway,) = workers.wait_until(mid_trial, started, "a trial of the victim between folds")
+    (midway,) = workers.wait_until(
+        workers.between_folds(storage, "fault"), started, "a trial of the victim between folds"
+    )
     assert victim.signal(signal.SIGKILL) == -signal.SIGKILL
     killed_at = time.monotonic()
 

@@ -22,7 +22,6 @@ import pytest
 from tr_tuning.optuna_study import open_storage
 
 TESTS = Path(__file__).resolve().parent
-N_FOLDS = 5  # the optimizer's default WalkForward(5) on the market
 
 
 def load(name: str) -> ModuleType:
@@ -64,24 +63,6 @@ def history(trials: list[optuna.trial.FrozenTrial]) -> dict[int, tuple[Any, ...]
     }
 
 
-def between_folds(storage: Any) -> Any:
-    """A condition: a trial running between two of its folds, once an earlier one finished.
-
-    Fewer than 5 finished trials: the median pruner is still warming up, so the trial
-    goes on to its next fold rather than ending right after this report.
-    """
-
-    def condition() -> list[optuna.trial.FrozenTrial]:
-        trials = workers.trials_of(storage, "resume")
-        if sum(t.state in FINISHED for t in trials) < 1:
-            return []
-        return [
-            t for t in trials if t.state == RUNNING and 1 <= len(t.intermediate_values) < N_FOLDS
-        ]
-
-    return condition
-
-
 def test_stopped_study_continues_to_n_with_the_same_history(tmp_path: Path, market: Any) -> None:
     journal = tmp_path / "study.journal"
     first = tune(journal, 3, market)
@@ -107,7 +88,7 @@ def test_study_interrupted_by_ctrl_c_resumes_with_the_same_history(
     storage = open_storage(str(journal))
     worker = workers.Worker(tmp_path, "interrupted", str(journal), "resume", 6)
     started.append(worker)
-    workers.wait_until(between_folds(storage), started, "a trial between folds")
+    workers.wait_until(workers.between_folds(storage, "resume"), started, "a trial between folds")
     assert worker.interrupt() != 0
     assert "KeyboardInterrupt" in worker.log.read_text()
 
@@ -137,7 +118,9 @@ def test_killed_worker_leaves_its_trial_running_and_the_study_still_completes(
     storage = open_storage(str(journal))
     worker = workers.Worker(tmp_path, "killed", str(journal), "resume", 6)
     started.append(worker)
-    (midway,) = workers.wait_until(between_folds(storage), started, "a trial between folds")
+    (midway,) = workers.wait_until(
+        workers.between_folds(storage, "resume"), started, "a trial between folds"
+    )
     assert worker.signal(signal.SIGKILL) == -signal.SIGKILL
     before = workers.trials_of(storage, "resume")
     assert [t.number for t in before if t.state not in FINISHED] == [midway.number]
