@@ -104,3 +104,17 @@ def test_unknown_sampler_is_refused_by_optimize_before_any_trial(
 ) -> None:
     with pytest.raises(InvalidParameterError, match=r"`sampler`='annealing' is unknown"):
         _tune(frame, columns, "annealing")
+
+
+def test_workers_of_a_shared_study_get_their_own_seed() -> None:
+    """Same random_state on a shared storage: the seed mixes in the process id."""
+
+    def first_values(shared: bool) -> list[float]:
+        sampler = make_sampler("random", random_state=0, shared=shared)
+        study = optuna.create_study(sampler=sampler)
+        study.optimize(lambda t: t.suggest_float("x", 0.0, 1.0), n_trials=3)
+        return [t.params["x"] for t in study.trials]
+
+    assert first_values(shared=False) == first_values(shared=False)
+    assert first_values(shared=True) == first_values(shared=True)  # same process, same seed
+    assert first_values(shared=True) != first_values(shared=False)

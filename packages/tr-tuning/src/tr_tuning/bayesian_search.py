@@ -28,6 +28,7 @@ prunes.
 from __future__ import annotations
 
 import importlib.util
+import os
 from typing import Any
 
 import numpy as np
@@ -54,9 +55,12 @@ def make_sampler(
     sampler : {"tpe", "gp", "cmaes", "random"} or optuna.samplers.BaseSampler
         The search strategy.
     random_state : int or None
-        Seed: the same seed, space and single worker give the same trials.
+        Seed: the same seed, space and single in-memory worker give the same trials.
     shared : bool
-        Whether several workers may share the study (turns on TPE's constant liar).
+        Whether several workers may share the study (a persistent storage). Turns on
+        TPE's constant liar, and seeds the sampler from ``random_state`` *and* the
+        process id: workers started with the same seed would otherwise propose the
+        very same parameters, trial after trial.
 
     Raises
     ------
@@ -66,6 +70,9 @@ def make_sampler(
     """
     if isinstance(sampler, optuna.samplers.BaseSampler):
         return sampler
+    if shared and random_state is not None:
+        entropy = np.random.SeedSequence([random_state, os.getpid()])
+        random_state = int(entropy.generate_state(1)[0])
     if sampler == "tpe":
         return optuna.samplers.TPESampler(
             seed=random_state, multivariate=True, constant_liar=shared

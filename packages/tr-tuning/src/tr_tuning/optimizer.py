@@ -98,7 +98,10 @@ class ModelOptimizer:
     study_name : str, optional
         Name of the study in the storage; default ``"tr-tuning"``.
     random_state : int, optional
-        Seeds the sampler and, when it has one, the estimator's ``random_state``.
+        Seeds the sampler and, when it has one, the estimator's ``random_state``. An
+        in-memory study is reproducible; with a storage each worker's sampler is
+        seeded from ``random_state`` and its process id, so workers sharing a study
+        explore different parameters.
     sample_weight : array-like, Series, str or callable, optional
         Training weights (:mod:`tr_core.weights`): a callable/weighter is computed on
         each fold's fit rows only. Metrics are unweighted unless a custom metric
