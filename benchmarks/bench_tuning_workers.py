@@ -10,8 +10,9 @@ temp folder and is timed from the first launch until the last process exits, so
 start-up is counted on both sides alike. Trials are pinned to cost the same
 (:func:`tuning_common.fixed_cost_space`: fixed depth, learning rate and rounds, no
 early stopping, no pruning), so the ratio measures the sharing, not which
-parameters happened to be drawn. The two workers get different seeds (0 and 1):
-same-seeded workers would draw the same first random trials.
+parameters happened to be drawn. Every worker runs the same command with
+``random_state=0``, as a user would; the package mixes each process's id into its
+sampler's seed.
 
 Start-up is measured with compiled bytecode: the worker processes write theirs to a
 temp folder (``PYTHONPYCACHEPREFIX``), warmed by one small worker run before timing,
@@ -54,8 +55,8 @@ def run_workers(
         ]  # fmt: skip
         start = time.perf_counter()
         procs = [
-            subprocess.Popen([sys.executable, str(WORKER), *common, "--seed", str(seed)], env=env)
-            for seed in range(n_workers)
+            subprocess.Popen([sys.executable, str(WORKER), *common], env=env)
+            for _ in range(n_workers)
         ]
         codes = [p.wait() for p in procs]
         elapsed = time.perf_counter() - start

@@ -23,7 +23,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--trials", type=int, required=True, help="finished trials to reach")
     parser.add_argument("--rows", type=int, required=True, help="rows of the synthetic market")
     parser.add_argument("--rounds", type=int, required=True, help="boosting rounds per fit")
-    parser.add_argument("--seed", type=int, default=0, help="this worker's random_state")
     args = parser.parse_args(argv)
     frame, features = market(args.rows)
     optimizer = XGBoostOptimizer(
@@ -34,7 +33,7 @@ def main(argv: list[str] | None = None) -> None:
         n_trials=args.trials,
         storage=args.storage,
         study_name=args.study,
-        random_state=args.seed,
+        random_state=0,
         n_jobs=1,
         verbose=False,
     )
