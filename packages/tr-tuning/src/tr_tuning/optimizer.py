@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -58,6 +58,7 @@ __all__ = ["ModelOptimizer"]
 
 _NAN_POLICIES = ("drop", "native")
 _FINISHED = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
+_MAXIMIZE = optuna.study.StudyDirection.MAXIMIZE
 DEFAULT_N_SPLITS = 5
 MAX_CONSECUTIVE_FAILURES = 10
 """A worker stops (with an error) after this many failed trials in a row."""
@@ -464,6 +465,7 @@ class ModelOptimizer:
             leave=False,
         )
         failures: list[optuna.trial.FrozenTrial] = []
+        best: list[float] = []
 
         def after_trial(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
             if trial.state == optuna.trial.TrialState.FAIL:
@@ -472,10 +474,17 @@ class ModelOptimizer:
                     study.stop()
                 return
             failures.clear()
-            if trial.state in _FINISHED:
-                bar.update(1)
-            with suppress(ValueError):  # no completed trial yet
-                bar.set_postfix(best=f"{study.best_value:.4g}", refresh=False)
+            if trial.state not in _FINISHED:
+                return
+            bar.update(1)
+            # The best this worker has seen, tracked here: asking the storage for the
+            # study's best after every trial would cost a query per trial.
+            value = trial.value if trial.state == optuna.trial.TrialState.COMPLETE else None
+            if value is not None and (
+                not best or (value > best[0]) == (study.direction == _MAXIMIZE)
+            ):
+                best[:] = [value]
+                bar.set_postfix(best=f"{value:.4g}", refresh=False)
 
         stop_at_total = optuna.study.MaxTrialsCallback(self.n_trials, states=_FINISHED)
         try:

@@ -108,7 +108,9 @@ class TuningResult:
                 f"study {study.study_name!r} has no completed trial yet; run more trials "
                 "(or check the failed ones in its trial table)."
             )
-        best = study.best_trial
+        # Picked from the trials already read (one storage query, not another one).
+        pick = max if study.direction == optuna.study.StudyDirection.MAXIMIZE else min
+        best = pick(complete, key=lambda t: float(t.value if t.value is not None else math.nan))
         params = dict(best.params)
         fixed = study.user_attrs.get(ATTR_PREFIX + "fixed_params")
         if isinstance(fixed, dict):
