@@ -39,6 +39,7 @@ from xgboost import XGBClassifier
 
 from tr_core.splits import WalkForward, time_train_test_split
 from tr_tuning import XGBoostOptimizer
+from tr_tuning.objective import trial_record
 from tr_tuning.optimizer import quiet_optuna
 
 N_FOLDS = 5
@@ -117,7 +118,7 @@ def run(bench: Bench) -> None:
     # Same work on both sides: the same rows in every fold, the same rounds kept.
     prepared = slices(frame, features)
     one_trial()
-    tuner_rounds = study.trials[-1].user_attrs["fold_rounds"]
+    tuner_rounds = trial_record(study.trials[-1])["fold_rounds"]
     for ours, (fit, val, test, *_) in zip(objective.folds, prepared, strict=True):
         for mine, theirs in ((ours.fit_rows, fit), (ours.val_rows, val), (ours.test_rows, test)):
             if not np.array_equal(mine, theirs):

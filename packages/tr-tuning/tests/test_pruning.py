@@ -23,6 +23,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 
 from tr_tuning import ModelOptimizer
 from tr_tuning.bayesian_search import MEDIAN_STARTUP_TRIALS, FoldMedianPruner, make_pruner
+from tr_tuning.objective import trial_record
 
 BLOCK = 100
 N_BLOCKS = 6
@@ -137,11 +138,11 @@ def test_a_trial_bad_only_on_later_folds_is_pruned_at_that_fold(planted: pd.Data
 def test_every_fold_reports_at_its_own_step(planted: pd.DataFrame) -> None:
     result = _run(planted, TURNS, "median")
     for trial in result.study.get_trials(deepcopy=False):
-        pruned_at = trial.user_attrs.get("pruned_at_fold")
+        pruned_at = trial_record(trial).get("pruned_at_fold")
         last = 4 if pruned_at is None else pruned_at
         assert sorted(trial.intermediate_values) == list(range(last + 1))
         # The value at step k is the running mean of the first k+1 fold scores.
-        scores = trial.user_attrs["fold_scores"]
+        scores = trial_record(trial)["fold_scores"]
         running = np.cumsum(scores) / np.arange(1, len(scores) + 1)
         np.testing.assert_allclose([trial.intermediate_values[k] for k in range(last + 1)], running)
 

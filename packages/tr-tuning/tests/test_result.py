@@ -20,6 +20,7 @@ from sklearn.linear_model import Ridge
 from tr_core.errors import InsufficientDataError, InvalidParameterError
 from tr_core.splits import WalkForward, checked_folds
 from tr_tuning import Metric, ModelOptimizer, TuningResult
+from tr_tuning.objective import trial_record
 
 matplotlib.use("Agg")
 
@@ -182,7 +183,7 @@ def test_tied_top_scores_count_their_rows_in_the_period_returns(market: Any) -> 
         frame, features=FEATURES, target=c.target, times=c.time, label_ends=c.label_end
     )
     assert result.trials.loc[0, "state"] == "COMPLETE"
-    records = result.study.trials[0].user_attrs["period_returns"]
+    records = trial_record(result.study.trials[0])["period_returns"]
     tested = [v for v in records.values() if v is not None]
     assert len(tested) >= 20  # every tested month has top rows
     # Fold 0's score is the mean target of its rows scored 1.

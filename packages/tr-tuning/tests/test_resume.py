@@ -19,6 +19,7 @@ import optuna
 import pandas as pd
 import pytest
 
+from tr_tuning.objective import trial_record
 from tr_tuning.optuna_study import open_storage
 
 TESTS = Path(__file__).resolve().parent
@@ -57,7 +58,7 @@ def tune(journal: Path, n_trials: int, market: Any) -> Any:
 def history(trials: list[optuna.trial.FrozenTrial]) -> dict[int, tuple[Any, ...]]:
     """What must survive a resume: each finished trial's state, parameters and value."""
     return {
-        t.number: (t.state, t.params, t.value, t.user_attrs.get("fold_scores"))
+        t.number: (t.state, t.params, t.value, trial_record(t).get("fold_scores"))
         for t in trials
         if t.state in FINISHED
     }

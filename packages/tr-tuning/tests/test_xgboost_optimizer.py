@@ -14,6 +14,7 @@ from tr_core.splits import WalkForward, checked_folds
 from tr_core.weights import resolve_sample_weight
 from tr_tuning import XGBoostOptimizer
 from tr_tuning.cross_validation import prepare_folds
+from tr_tuning.objective import trial_record
 
 FAST: dict[str, Any] = {
     "max_rounds": 40,
@@ -100,7 +101,7 @@ def test_best_model_uses_the_median_of_the_best_trials_rounds(
 ) -> None:
     result = _optimize(frame, columns)
     best = result.study.best_trial
-    rounds = best.user_attrs["fold_rounds"]
+    rounds = trial_record(best)["fold_rounds"]
     assert len(rounds) == 5
     assert all(1 <= r <= FAST["max_rounds"] for r in rounds)
     assert result.best_params["n_estimators"] == round(float(np.median(rounds)))

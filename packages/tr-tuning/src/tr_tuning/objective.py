@@ -27,7 +27,10 @@ from tr_tuning.metrics import Metric
 from tr_tuning.optuna_study import worker_id
 from tr_tuning.search_space import SearchSpace
 
-__all__ = ["FitFold", "TrialObjective"]
+__all__ = ["RECORD_ATTR", "FitFold", "TrialObjective", "trial_record"]
+
+RECORD_ATTR = "record"
+"""The user attribute holding a trial's record (see :func:`trial_record`)."""
 
 FitFold = Callable[[dict[str, Any], FoldData], tuple[Any, int | None]]
 """Fit a fresh model with the trial's parameters on one fold: ``(model, n_rounds)``."""
@@ -37,10 +40,11 @@ FitFold = Callable[[dict[str, Any], FoldData], tuple[Any, int | None]]
 class TrialObjective:
     """The callable Optuna optimizes: mean metric over the folds, pruned per fold.
 
-    Each trial records (as Optuna user attributes) its fold scores, the boosting
-    rounds early stopping chose per fold, the fold it was pruned at, its worker,
-    and — when complete — its per-period top-bucket returns (for PBO and the
-    deflated Sharpe ratio).
+    Each trial records its worker (user attribute ``worker``, set when it starts)
+    and, when it ends, one ``record`` (:func:`trial_record`): its fold scores, the
+    boosting rounds early stopping chose per fold, the fold it was pruned at, and —
+    when complete — its per-period top-bucket returns (for PBO and the deflated
+    Sharpe ratio).
     """
 
     folds: tuple[FoldData, ...]
@@ -67,9 +71,11 @@ class TrialObjective:
             scores.append(value)
             rounds.append(n_rounds)
             if not math.isfinite(value):
-                self._record(trial, scores, rounds, None)
-                trial.set_user_attr(
-                    "failed_reason", f"{self.metric.name} is {value} on fold {fold.fold}"
+                self._record(
+                    trial,
+                    scores,
+                    rounds,
+                    failed_reason=f"{self.metric.name} is {value} on fold {fold.fold}",
                 )
                 return math.nan  # Optuna marks the trial failed; the study goes on
             # The top rows as the bucket metrics define them: the highest *occupied* bucket
@@ -81,20 +87,17 @@ class TrialObjective:
             running = float(np.mean(scores))
             trial.report(running, step=fold.fold)
             if trial.should_prune():
-                self._record(trial, scores, rounds, fold.fold)
+                self._record(trial, scores, rounds, pruned_at_fold=fold.fold)
                 raise optuna.TrialPruned(
                     f"pruned after fold {fold.fold}: running {self.metric.name} {running:.4g}"
                 )
-        self._record(trial, scores, rounds, None)
         with np.errstate(invalid="ignore", divide="ignore"):
             means = sums / counts
-        trial.set_user_attr(
-            "period_returns",
-            {
-                p: (float(m) if c > 0 else None)
-                for p, m, c in zip(self.periods, means, counts, strict=True)
-            },
-        )
+        period_returns = {
+            p: (float(m) if c > 0 else None)
+            for p, m, c in zip(self.periods, means, counts, strict=True)
+        }
+        self._record(trial, scores, rounds, period_returns=period_returns)
         return float(np.mean(scores))
 
     @staticmethod
@@ -102,10 +105,17 @@ class TrialObjective:
         trial: optuna.trial.Trial,
         scores: list[float],
         rounds: list[int | None],
-        pruned_at: int | None,
+        **extra: Any,
     ) -> None:
-        trial.set_user_attr("fold_scores", scores)
+        # One attribute, written once: every write to a journal file is an fsync'd append.
+        record: dict[str, Any] = {"fold_scores": scores, **extra}
         if any(r is not None for r in rounds):
-            trial.set_user_attr("fold_rounds", rounds)
-        if pruned_at is not None:
-            trial.set_user_attr("pruned_at_fold", pruned_at)
+            record["fold_rounds"] = rounds
+        trial.set_user_attr(RECORD_ATTR, record)
+
+
+def trial_record(trial: optuna.trial.FrozenTrial) -> dict[str, Any]:
+    """What a trial recorded: ``fold_scores``, and where they apply ``fold_rounds``,
+    ``pruned_at_fold``, ``period_returns`` and ``failed_reason``; empty before it ends."""
+    record = trial.user_attrs.get(RECORD_ATTR, {})
+    return record if isinstance(record, dict) else {}

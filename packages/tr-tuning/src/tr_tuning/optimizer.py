@@ -43,7 +43,7 @@ from tr_evaluation.progress import show_progress
 from tr_tuning.bayesian_search import make_pruner, make_sampler
 from tr_tuning.cross_validation import FoldData, prepare_folds
 from tr_tuning.metrics import Metric, require_both_classes, resolve_metric
-from tr_tuning.objective import TrialObjective
+from tr_tuning.objective import TrialObjective, trial_record
 from tr_tuning.optuna_study import (
     ATTR_PREFIX,
     DEFAULT_STUDY_NAME,
@@ -497,7 +497,7 @@ class ModelOptimizer:
         finally:
             bar.close()
         if len(failures) >= MAX_CONSECUTIVE_FAILURES:
-            reason = failures[-1].user_attrs.get("failed_reason", "see the trial table")
+            reason = trial_record(failures[-1]).get("failed_reason", "see the trial table")
             raise InsufficientDataError(
                 f"{len(failures)} trials in a row failed (last: {reason}); the study stops "
                 "rather than retry forever. Check the search space (e.g. a model too "

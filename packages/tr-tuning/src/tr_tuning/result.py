@@ -14,6 +14,7 @@ import pandas as pd
 
 from tr_core.errors import InsufficientDataError, InvalidParameterError
 from tr_core.jsonable import plain
+from tr_tuning.objective import trial_record
 from tr_tuning.optuna_study import ATTR_PREFIX
 from tr_tuning.selection_bias import SelectionBias, period_matrix, selection_bias
 
@@ -115,10 +116,10 @@ class TuningResult:
         fixed = study.user_attrs.get(ATTR_PREFIX + "fixed_params")
         if isinstance(fixed, dict):
             params = {**fixed, **params}
-        rounds = best.user_attrs.get("fold_rounds")
+        rounds = trial_record(best).get("fold_rounds")
         if rounds:
             params["n_estimators"] = boosting_rounds(rounds)
-        records = {t.number: t.user_attrs.get("period_returns", {}) for t in complete}
+        records = {t.number: trial_record(t).get("period_returns", {}) for t in complete}
         n_tried = len(study.get_trials(deepcopy=False, states=_FINISHED))
         bias = selection_bias(period_matrix(records), best.number, n_tried=n_tried)
         return cls(
@@ -247,7 +248,7 @@ def trials_frame(study: optuna.Study) -> pd.DataFrame:
     """One row per trial of ``study``: state, value, parameters, per-fold scores and more."""
     rows = []
     for t in study.get_trials(deepcopy=False):
-        attrs = t.user_attrs
+        attrs = trial_record(t)
         row: dict[str, Any] = {
             "trial": t.number,
             "state": t.state.name,
@@ -262,7 +263,7 @@ def trials_frame(study: optuna.Study) -> pd.DataFrame:
         row["n_rounds"] = boosting_rounds(rounds) if rounds else pd.NA
         duration = t.duration
         row["duration_s"] = duration.total_seconds() if duration is not None else math.nan
-        row["worker"] = attrs.get("worker", "")
+        row["worker"] = t.user_attrs.get("worker", "")
         if "failed_reason" in attrs:
             row["failed_reason"] = attrs["failed_reason"]
         rows.append(row)
