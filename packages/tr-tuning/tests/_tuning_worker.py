@@ -249,8 +249,14 @@ def check_shared_study(
     assert not idle, f"workers {idle} ran no trial"
     for record in records:  # each result agrees with the trial table it saw
         assert record["best_value"] == best_complete(record["trials"]), record
-    last = max(records, key=lambda r: len(r["trials"]))
+    # The worker that saw the final study: all its trials, none still running (a worker
+    # that stopped first may have seen another's trial running, which could still win).
+    last = max(
+        records,
+        key=lambda r: (len(r["trials"]), sum(row["state"] != "RUNNING" for row in r["trials"])),
+    )
     assert len(last["trials"]) == len(trials), "no worker saw the whole study"
+    assert all(row["state"] != "RUNNING" for row in last["trials"]), last
     complete = [t for t in trials if t.state == optuna.trial.TrialState.COMPLETE]
     best = max(complete, key=lambda t: t.value if t.value is not None else -math.inf)
     assert (last["best_value"], last["best_trial"]) == (best.value, best.number), last
