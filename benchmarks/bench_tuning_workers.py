@@ -80,7 +80,7 @@ def run_workers(
 
 
 def run(bench: Bench) -> None:
-    n_trials, n_rows, n_rounds = (4, 2_000, 10) if bench.quick else (40, 10_000, 60)
+    n_trials, n_rows, n_rounds = (4, 2_000, 10) if bench.quick else (40, 20_000, 100)
     with tempfile.TemporaryDirectory() as pycache:
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["PYTHONPYCACHEPREFIX"] = pycache
