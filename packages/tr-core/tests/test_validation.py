@@ -25,6 +25,7 @@ from tr_core.validation import (
     as_datetime_array,
     as_float_array,
     as_weight_array,
+    check_columns,
     check_no_inf,
     check_numeric,
     check_same_length,
@@ -233,3 +234,12 @@ def test_argument_names_are_quoted_once() -> None:
         as_weight_array([1.0, np.nan], "`sample_weight`")
     with pytest.raises(NonFiniteError, match=r"^`returns` has NaN"):
         as_float_array([1.0, np.nan], "returns")
+
+
+def test_check_columns_names_the_argument_and_skips_per_row_values() -> None:
+    frame = pd.DataFrame({"a": [1.0], "t": [pd.Timestamp("2024-01-02")]})
+    check_columns(frame, {"features": ["a"], "times": "t", "label_ends": None, "w": [1.0]})
+    with pytest.raises(MissingColumnError, match=r"`target` names \['y'\], which are not columns"):
+        check_columns(frame, {"features": ["a"], "target": "y"})
+    with pytest.raises(MissingColumnError, match=r"of `holdout`; available: \['a', 't'\]"):
+        check_columns(frame, {"features": ("a", "b")}, name="holdout")

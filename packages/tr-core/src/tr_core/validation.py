@@ -12,7 +12,7 @@ bad input gets the same message everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -38,6 +38,7 @@ __all__ = [
     "as_datetime_array",
     "as_float_array",
     "as_weight_array",
+    "check_columns",
     "check_no_inf",
     "check_numeric",
     "check_same_length",
@@ -49,6 +50,44 @@ __all__ = [
 ]
 
 ArrayLike = Sequence[Any] | np.ndarray | pd.Series | pd.Index
+
+
+def check_columns(frame: pd.DataFrame, roles: Mapping[str, Any], *, name: str = "frame") -> None:
+    """Check that every column an argument names is a column of ``frame``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The frame the arguments describe.
+    roles : mapping of str to object
+        Argument name -> what it was given: a column name, a list of column names, or
+        anything else (per-row values, None), which names no column and is skipped.
+    name : str, default "frame"
+        The frame's argument name, used in the message.
+
+    Raises
+    ------
+    MissingColumnError
+        Naming the first argument with missing columns, the columns, and the ones
+        available.
+
+    Examples
+    --------
+    >>> check_columns(pd.DataFrame({"a": [1]}), {"features": ["a"], "times": None})
+    """
+    for arg, given in roles.items():
+        if isinstance(given, str):
+            cols = [given]
+        elif isinstance(given, list | tuple) and all(isinstance(c, str) for c in given):
+            cols = list(given)
+        else:
+            continue
+        missing = [c for c in cols if c not in frame.columns]
+        if missing:
+            raise MissingColumnError(
+                f"`{arg}` names {missing}, which are not columns of `{name}`; "
+                f"available: {list(frame.columns)}."
+            )
 
 
 def quoted(name: str) -> str:

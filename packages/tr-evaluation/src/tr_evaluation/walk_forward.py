@@ -29,12 +29,11 @@ from tr_core.errors import (
     InsufficientDataError,
     InvalidParameterError,
     LengthMismatchError,
-    MissingColumnError,
     TrTypeError,
 )
 from tr_core.jsonable import plain
 from tr_core.splits import checked_folds
-from tr_core.validation import as_float_array
+from tr_core.validation import as_float_array, check_columns
 from tr_core.weights import SampleWeight, resolve_sample_weight
 from tr_evaluation.buckets import BucketAnalyzer, BucketResult
 from tr_evaluation.models import as_model_factory
@@ -263,18 +262,17 @@ def evaluate_walk_forward(
         )
     feature_list = [features] if isinstance(features, str) else list(features)
     label = target if label is None else label
-    needed = {"features": feature_list, "target": [target], "label": [label]}
-    needed |= {
-        name: [col] if isinstance(col, str) else []
-        for name, col in (("times", times), ("label_ends", label_ends), ("entities", entities))
-    }
-    for arg, cols in needed.items():
-        missing_cols = [c for c in cols if c not in frame.columns]
-        if missing_cols:
-            raise MissingColumnError(
-                f"`{arg}` names {missing_cols}, which are not columns of `frame`; "
-                f"available: {list(frame.columns)}."
-            )
+    check_columns(
+        frame,
+        {
+            "features": feature_list,
+            "target": target,
+            "label": label,
+            "times": times,
+            "label_ends": label_ends,
+            "entities": entities,
+        },
+    )
     if not feature_list:
         raise InvalidParameterError("`features` is empty; name the columns the model is fit on.")
     leaked = [c for c in dict.fromkeys((target, label)) if c in feature_list]

@@ -34,7 +34,7 @@ from tr_core.errors import (
 from tr_core.nan import check_nan_policy, takes_nan
 from tr_core.periods import calendar_periods
 from tr_core.splits import CheckedFolds, WalkForward, checked_folds
-from tr_core.validation import as_datetime_array, as_float_array
+from tr_core.validation import as_datetime_array, as_float_array, check_columns
 from tr_core.weights import SampleWeight, TrainingWeights, resolve_sample_weight
 from tr_evaluation.buckets import check_n_buckets
 from tr_evaluation.models import Label, make_labels, model_task, predict_scores
@@ -594,17 +594,10 @@ def _columns(
     feature_list = [features] if isinstance(features, str) else list(features)
     if not feature_list:
         raise InvalidParameterError("`features` is empty; name the columns the model is fit on.")
-    needed = {"features": feature_list, "target": [target]}
-    needed |= {
-        n: [c] for n, c in (("times", times), ("label_ends", label_ends)) if isinstance(c, str)
-    }
-    for arg, cols in needed.items():
-        missing = [c for c in cols if c not in frame.columns]
-        if missing:
-            raise MissingColumnError(
-                f"`{arg}` names {missing}, which are not columns of `frame`; available: "
-                f"{list(frame.columns)}."
-            )
+    check_columns(
+        frame,
+        {"features": feature_list, "target": target, "times": times, "label_ends": label_ends},
+    )
     if target in feature_list:
         raise InvalidParameterError(
             f"`features` contains the target {target!r}: the model would see the outcome. "
