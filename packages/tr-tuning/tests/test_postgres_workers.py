@@ -14,7 +14,6 @@ runs ``pg_ctl`` through ``_pg_ctl_as_postgres.sh``, which re-runs it as the
 from __future__ import annotations
 
 import glob
-import importlib.util
 import os
 import pwd
 import shutil
@@ -23,9 +22,9 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import _tuning_worker as workers  # registered by conftest.py
 import optuna
 import pytest
 from pytest_postgresql import factories
@@ -36,18 +35,6 @@ TESTS = Path(__file__).resolve().parent
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 AS_ROOT = os.geteuid() == 0
 
-
-def load(name: str) -> ModuleType:
-    """A helper module of this folder (not importable by name under importlib mode)."""
-    spec = importlib.util.spec_from_file_location(name, TESTS / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-workers = load("_tuning_worker")
 FINISHED = workers.FINISHED
 
 

@@ -8,13 +8,12 @@ machine share one journal file.
 
 from __future__ import annotations
 
-import importlib.util
 import signal
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import _tuning_worker as workers  # registered by conftest.py
 import optuna
 import pandas as pd
 import pytest
@@ -22,20 +21,6 @@ import pytest
 from tr_tuning.objective import trial_record
 from tr_tuning.optuna_study import open_storage
 
-TESTS = Path(__file__).resolve().parent
-
-
-def load(name: str) -> ModuleType:
-    """A helper module of this folder (not importable by name under importlib mode)."""
-    spec = importlib.util.spec_from_file_location(name, TESTS / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-workers = load("_tuning_worker")
 FINISHED = workers.FINISHED
 RUNNING = optuna.trial.TrialState.RUNNING
 
