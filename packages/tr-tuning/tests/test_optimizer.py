@@ -12,6 +12,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 
 from tr_core.splits import WalkForward, checked_folds
 from tr_tuning import ModelOptimizer, XGBoostOptimizer
+from tr_tuning.objective import trial_record
 
 FAST: dict[str, Any] = {
     "max_rounds": 40,
@@ -209,3 +210,35 @@ def test_a_regressor_refuses_a_label(frame: pd.DataFrame, columns: dict[str, Any
             times=columns["times"],
             label=0.0,
         )
+
+
+def test_tz_aware_times_given_as_an_array_keep_their_calendar(
+    frame: pd.DataFrame, columns: dict[str, Any]
+) -> None:
+    """Per-period returns are cut on the times' own wall clock, however the times are given.
+
+    In UTC+14 every trade date's midnight is the previous day in UTC, so a first-of-month
+    trade falls in the previous month if the zone is dropped.
+    """
+    zone = "Pacific/Kiritimati"
+    local = frame.copy()
+    for col in (columns["times"], columns["label_ends"]):
+        local[col] = local[col].dt.tz_localize(zone)
+    first_of_month = local[columns["times"]].dt.day.eq(1)
+    assert first_of_month.any()  # the case that tells the two calendars apart is there
+    times = local[columns["times"]]
+    cv = WalkForward(5, times=columns["times"], label_ends=columns["label_ends"])
+
+    def records(given: Any) -> list[Any]:
+        result = _ridge(cv=cv).optimize(
+            local,
+            features=COMPLETE_FEATURES,
+            target=columns["target"],
+            times=given,
+            label_ends=columns["label_ends"],
+        )
+        return [trial_record(t)["period_returns"] for t in result.study.trials]
+
+    as_series = records(times)
+    assert records(times.to_numpy()) == as_series
+    assert records(columns["times"]) == as_series

@@ -422,16 +422,21 @@ class ModelOptimizer:
     def _periods(
         self, frame: pd.DataFrame, times: Any, folds: CheckedFolds
     ) -> tuple[npt.NDArray[np.intp], tuple[str, ...]]:
+        # The periods are read on the times' own wall clock (tz kept), so given times are
+        # used as given: a column, or per-row values aligned to the frame (a Series by
+        # label, an array by position with its length checked).
         raw: Any
+        own = getattr(self.cv, "times", None)
         if isinstance(times, str):
             raw = frame[times]
         elif isinstance(times, pd.Series):
             raw = align_to(frame.index, times, "times")
-        elif times is not None:
-            raw = as_datetime_array(times, "times")
-        else:
-            own = getattr(self.cv, "times", None)
-            raw = frame[own] if isinstance(own, str) else pd.DatetimeIndex(folds.times)
+        elif times is not None:  # checked as datetimes by the fold check already
+            raw = pd.DatetimeIndex(align_to(frame.index, times, "times"))
+        elif isinstance(own, str):
+            raw = frame[own]
+        else:  # the splitter's own per-row times, as the fold check resolved them (UTC)
+            raw = pd.DatetimeIndex(folds.times)
         period_index = calendar_periods(raw, self.period, name="times")
         codes, uniques = pd.factorize(np.asarray(period_index.astype(str)), sort=True)
         return codes.astype(np.intp), tuple(str(u) for u in uniques)
