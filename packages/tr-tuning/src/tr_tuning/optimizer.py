@@ -191,6 +191,9 @@ class ModelOptimizer:
             )
         return task == "classification"
 
+    def _check_settings(self) -> None:
+        """Check the parameters only this kind of optimizer has (none here)."""
+
     def _takes_nan(self) -> bool:
         return takes_nan(self.estimator)
 
@@ -303,6 +306,7 @@ class ModelOptimizer:
     ) -> dict[str, Any]:
         if not isinstance(frame, pd.DataFrame):
             raise TrTypeError(f"`frame` must be a DataFrame, got {type(frame).__name__}.")
+        self._check_settings()
         feature_list = _columns(frame, features, target, times, label_ends)
         n_buckets = check_n_buckets(self.n_buckets)
         metric = resolve_metric(self.metric, n_buckets)

@@ -131,7 +131,6 @@ class XGBoostOptimizer(ModelOptimizer):
         return check_search_space(DEFAULT_XGBOOST_REGRESSION_SPACE)
 
     def _classification(self, label: Any) -> bool:
-        self._check_boosting()
         return label is not None
 
     def _takes_nan(self) -> bool:
@@ -140,7 +139,7 @@ class XGBoostOptimizer(ModelOptimizer):
     def _validation_fraction(self) -> float | None:
         return None if self.early_stopping_rounds is None else float(self.validation_fraction)
 
-    def _check_boosting(self) -> None:
+    def _check_settings(self) -> None:
         esr = self.early_stopping_rounds
         if esr is not None and (isinstance(esr, bool) or not isinstance(esr, int) or esr < 1):
             raise InvalidParameterError(
