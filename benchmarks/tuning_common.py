@@ -7,9 +7,6 @@ exactly the same market with exactly the same optimizer.
 
 from __future__ import annotations
 
-import math
-import time
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -70,35 +67,6 @@ def fold_fits(trials: pd.DataFrame, n_folds: int) -> int:
         else:
             fits += int(row[fold_cols].notna().sum())
     return fits
-
-
-@dataclass
-class Interleaved:
-    """Best-of-``repeat`` wall times of two callables run alternately (A, B, A, B, ...).
-
-    The shared machines have load bursts of several seconds; timing all repeats of
-    one side before the other (as :meth:`Bench.within` does) lets a burst land on
-    one side only. Alternating spreads it over both. The least CPU time of this
-    process on each side is kept too: other jobs' load barely moves it, so it shows
-    a small difference that the wall times' noise hides.
-    """
-
-    ours_s: float
-    peer_s: float
-    ours_cpu_s: float
-    peer_cpu_s: float
-
-    @classmethod
-    def time(cls, ours: Any, peer: Any, repeat: int) -> Interleaved:
-        """Run ``ours()`` and ``peer()`` alternately ``repeat`` times each."""
-        wall = [math.inf, math.inf]
-        cpu = [math.inf, math.inf]
-        for _ in range(repeat):
-            for side, fn in enumerate((ours, peer)):
-                start = time.process_time()
-                wall[side] = min(wall[side], Bench.time(fn, repeat=1))
-                cpu[side] = min(cpu[side], time.process_time() - start)
-        return cls(wall[0], wall[1], cpu[0], cpu[1])
 
 
 def report(
