@@ -33,8 +33,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from harness import Bench
-from tuning_common import COLUMNS, FIXED_PARAMS, Interleaved, market, report
+from harness import Bench, Interleaved
+from tuning_common import COLUMNS, FIXED_PARAMS, market, report
 from xgboost import XGBClassifier
 
 from tr_core.splits import WalkForward, time_train_test_split

@@ -30,8 +30,8 @@ from typing import Any
 
 import optuna
 import pandas as pd
-from harness import Bench
-from tuning_common import COLUMNS, Interleaved, fixed_cost_space, market, report
+from harness import Bench, Interleaved
+from tuning_common import COLUMNS, fixed_cost_space, market, report
 
 from tr_tuning import TuningResult, XGBoostOptimizer
 
