@@ -11,9 +11,10 @@
 - time-series cross-validation: folds prepared once, pruned fold by fold
   (:mod:`tr_tuning.cross_validation`, :mod:`tr_tuning.objective`);
 - the result: :class:`TuningResult`, with the deflated Sharpe ratio and PBO of the
-  selection (:mod:`tr_tuning.selection_bias`).
+  selection (:mod:`tr_evaluation.metrics.selection_bias`).
 """
 
+from tr_evaluation.metrics.selection_bias import SelectionBias
 from tr_tuning.__about__ import __version__
 from tr_tuning.metrics import METRICS, Metric
 from tr_tuning.optimizer import ModelOptimizer
@@ -24,7 +25,6 @@ from tr_tuning.search_space import (
     SearchSpace,
     check_search_space,
 )
-from tr_tuning.selection_bias import SelectionBias
 from tr_tuning.xgboost_tuning import XGBoostOptimizer
 
 __all__ = [

@@ -14,9 +14,9 @@ import pandas as pd
 
 from tr_core.errors import InsufficientDataError, InvalidParameterError
 from tr_core.jsonable import plain
+from tr_evaluation.metrics.selection_bias import SelectionBias, period_matrix, selection_bias
 from tr_tuning.objective import trial_record
 from tr_tuning.optuna_study import ATTR_PREFIX
-from tr_tuning.selection_bias import SelectionBias, period_matrix, selection_bias
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -8,7 +8,9 @@ Plain functions on per-period return series (see each module for conventions):
   recovery and duration;
 * :mod:`~tr_evaluation.metrics.sharpe_inference` — probabilistic and deflated Sharpe
   ratios, minimum track record length;
-* :mod:`~tr_evaluation.metrics.overfitting` — probability of backtest overfitting (CSCV).
+* :mod:`~tr_evaluation.metrics.overfitting` — probability of backtest overfitting (CSCV);
+* :mod:`~tr_evaluation.metrics.selection_bias` — DSR and PBO of picking the best of
+  many candidates (tuning trials, an ensemble and its base models).
 """
 
 from tr_evaluation.metrics.drawdown import DrawdownResult, max_drawdown
@@ -21,6 +23,7 @@ from tr_evaluation.metrics.returns import (
     sharpe_ratio,
     sortino_ratio,
 )
+from tr_evaluation.metrics.selection_bias import SelectionBias, period_matrix, selection_bias
 from tr_evaluation.metrics.sharpe_inference import (
     deflated_sharpe_ratio,
     expected_max_sharpe,
@@ -33,6 +36,7 @@ from tr_evaluation.metrics.sharpe_inference import (
 __all__ = [
     "DrawdownResult",
     "PBOResult",
+    "SelectionBias",
     "annualized_return",
     "calmar_ratio",
     "deflated_sharpe_ratio",
@@ -41,10 +45,12 @@ __all__ = [
     "max_drawdown",
     "min_trl_from_statistics",
     "minimum_track_record_length",
+    "period_matrix",
     "probabilistic_sharpe_ratio",
     "probability_of_backtest_overfitting",
     "profit_factor",
     "psr_from_statistics",
+    "selection_bias",
     "sharpe_ratio",
     "sortino_ratio",
 ]

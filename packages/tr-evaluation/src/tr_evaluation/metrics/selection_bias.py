@@ -1,8 +1,9 @@
-"""How much of the best trial is the luck of picking the best of many.
+"""How much of the best candidate is the luck of picking the best of many.
 
-Tuning tries many configurations on the same folds and keeps the best, so the best
-cross-validated score is biased upwards — the more trials, the more. Two
-statistics from tr-evaluation measure it on the completed trials' out-of-sample,
+Tuning tries many configurations on the same folds and keeps the best; an ensemble is
+picked over its base models the same way. The best cross-validated score is biased
+upwards — the more candidates ("trials"), the more. Two statistics measure it on the
+completed trials' out-of-sample,
 per-period returns (the mean realized return of each trial's top-bucket test rows
 in each calendar period):
 
@@ -27,13 +28,11 @@ import numpy as np
 import pandas as pd
 
 from tr_core.errors import TrError
-from tr_evaluation.metrics import (
-    deflated_sharpe_ratio,
-    probability_of_backtest_overfitting,
-    sharpe_ratio,
-)
+from tr_evaluation.metrics.overfitting import probability_of_backtest_overfitting
+from tr_evaluation.metrics.returns import sharpe_ratio
+from tr_evaluation.metrics.sharpe_inference import deflated_sharpe_ratio
 
-__all__ = ["MAX_PARTITIONS", "SelectionBias", "selection_bias"]
+__all__ = ["MAX_PARTITIONS", "SelectionBias", "period_matrix", "selection_bias"]
 
 MAX_PARTITIONS = 16
 """CSCV partitions used at most (12,870 combinations)."""

@@ -13,7 +13,12 @@ from tr_evaluation.metrics import (
     probability_of_backtest_overfitting,
     sharpe_ratio,
 )
-from tr_tuning.selection_bias import MAX_PARTITIONS, SelectionBias, period_matrix, selection_bias
+from tr_evaluation.metrics.selection_bias import (
+    MAX_PARTITIONS,
+    SelectionBias,
+    period_matrix,
+    selection_bias,
+)
 
 
 def _matrix(n_periods: int = 24, n_trials: int = 6, seed: int = 0) -> pd.DataFrame:
