@@ -79,6 +79,13 @@ def test_tr_core_splitters_always_pass(frame):
             continue
         folds = checked_folds(cv, frame, forward=forward, disjoint_tests=disjoint)
         assert len(folds) == len(raw)
+        # Measured when not required: walk-forward is forward without being asked to be.
+        unasked = checked_folds(cv, frame)
+        assert unasked.forward == all(
+            frame["t"].iloc[tr].max() < frame["t"].iloc[te].min() for tr, te in raw
+        )
+        if forward:
+            assert unasked.forward
         for train, test in folds:
             assert not brute_force_meets(frame, train, test)
 
@@ -112,7 +119,9 @@ def test_shared_timestamps_are_a_leak_without_label_ends():
 
 def test_forward_refuses_training_on_the_future():
     frame = frame_of([3, 2, 1, 0])  # sorted backwards: TimeSeriesSplit trains on the future
-    checked_folds(TimeSeriesSplit(2), frame, times="t")  # separated in time: fine for k-fold
+    backwards = checked_folds(TimeSeriesSplit(2), frame, times="t")  # fine for k-fold
+    assert not backwards.forward  # ... and said: these folds train on later rows
+    assert checked_folds(TimeSeriesSplit(2), frame.iloc[::-1], times="t").forward
     with pytest.raises(FoldError, match="decided at or after the first test time"):
         checked_folds(TimeSeriesSplit(2), frame, times="t", forward=True)
 

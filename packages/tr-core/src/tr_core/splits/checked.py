@@ -43,7 +43,10 @@ class CheckedFolds:
     index : pandas.Index
         Row labels of ``X`` (a RangeIndex for arrays), for messages and results.
     forward : bool
-        Whether every fold trains only on rows before its test block.
+        Whether every fold trains only on rows decided before its test block's first
+        time: required by ``checked_folds(forward=True)``, measured otherwise (purged
+        k-fold trains on later rows and reports False), so a consumer can say what its
+        out-of-fold numbers mean.
     """
 
     folds: tuple[Fold, ...]
@@ -224,8 +227,13 @@ def checked_folds(
         times=timeline.time.view("datetime64[ns]"),
         label_ends=timeline.end.view("datetime64[ns]"),
         index=index,
-        forward=forward,
+        forward=forward or _all_forward(folds, timeline),
     )
+
+
+def _all_forward(folds: tuple[Fold, ...], tl: Timeline) -> bool:
+    """Whether every fold's training rows are decided before its first test time."""
+    return all(tl.time[train].max() < tl.time[test].min() for train, test in folds)
 
 
 def _iterate(raw: Any) -> Iterable[Any]:
