@@ -87,11 +87,27 @@ def test_a_sorted_series_from_a_callable_is_matched_or_refused() -> None:
         ([0.0] * 4, ZeroWeightError, "all zero"),
         ({"a": 1}, TrTypeError, "got dict"),
         (["1", "2", "3", "4"], TrTypeError, "got text"),
+        (np.ones((4, 2)), LengthMismatchError, r"has shape \(4, 2\); pass one weight per row"),
     ],
 )
 def test_bad_fixed_weights_are_refused_at_the_boundary(value, error, message) -> None:
     with pytest.raises(error, match=message):
         resolve_sample_weight(value, FRAME)
+
+
+class _Wrapped:
+    """An array-like that is not an ndarray (as xarray or a wrapped buffer): ``__array__``."""
+
+    def __init__(self, values: list[float]) -> None:
+        self.values = values
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.values, dtype=dtype)
+
+
+def test_any_array_like_is_an_array() -> None:
+    resolved = resolve_sample_weight(_Wrapped([1.0, 2.0, 3.0, 4.0]), FRAME)
+    assert resolved.fixed.tolist() == [1.0, 2.0, 3.0, 4.0]
 
 
 def test_bad_callable_weights_name_the_context() -> None:

@@ -191,10 +191,17 @@ def resolve_sample_weight(
         values: Any = frame[sample_weight]
     elif isinstance(sample_weight, pd.Series | np.ndarray | list | tuple):
         values = sample_weight
+    elif hasattr(sample_weight, "__array__"):  # another array-like (xarray, a wrapped array)
+        values = np.asarray(sample_weight)
     else:
         raise TrTypeError(
             f"`{name}` must be an array, a Series, a column name or a callable of the training "
             f"rows, got {type(sample_weight).__name__}."
+        )
+    if np.ndim(values) != 1:
+        raise LengthMismatchError(
+            f"`{name}` has shape {np.shape(values)}; pass one weight per row (a 1-D array or "
+            "a Series indexed like the frame)."
         )
     if isinstance(values, pd.Series):
         values = align_to(frame.index, values, name)

@@ -1,0 +1,19 @@
+"""Stacking, blending and regime-aware meta-learners for trading models that never look ahead.
+
+- :class:`TimeSeriesStackingClassifier` / :class:`TimeSeriesStackingRegressor` —
+  stacking on out-of-fold predictions from any tr-core splitter
+  (:mod:`tr_ensemble.stacking`);
+- the meta-learner's inputs: base predictions, market-regime features and their
+  products (:mod:`tr_ensemble.meta_learner`);
+- the base models' fits per fold (:mod:`tr_ensemble.base_models`) on checked
+  folds (:mod:`tr_ensemble.folds`).
+"""
+
+from tr_ensemble.__about__ import __version__
+from tr_ensemble.stacking import TimeSeriesStackingClassifier, TimeSeriesStackingRegressor
+
+__all__ = [
+    "TimeSeriesStackingClassifier",
+    "TimeSeriesStackingRegressor",
+    "__version__",
+]
