@@ -9,15 +9,13 @@ import pandas as pd
 import pytest
 
 from tr_evaluation.metrics import (
-    deflated_sharpe_ratio,
-    probability_of_backtest_overfitting,
-    sharpe_ratio,
-)
-from tr_evaluation.metrics.selection_bias import (
     MAX_PARTITIONS,
     SelectionBias,
+    deflated_sharpe_ratio,
     period_matrix,
+    probability_of_backtest_overfitting,
     selection_bias,
+    sharpe_ratio,
 )
 
 

@@ -37,7 +37,9 @@ def row_order_times(X: Any) -> Any:
     return pd.DatetimeIndex(np.arange(len(X), dtype=np.int64).view("datetime64[ns]"))
 
 
-def ensemble_folds(cv: Any, X: Any, y: Any = None, *, min_rows: int = 1) -> CheckedFolds:
+def ensemble_folds(
+    cv: Any, X: Any, y: Any = None, *, min_rows: int = 1, forward: bool = False
+) -> CheckedFolds:
     """Check ``cv``'s folds over ``X`` for out-of-fold predictions (one test per row).
 
     Parameters
@@ -53,6 +55,9 @@ def ensemble_folds(cv: Any, X: Any, y: Any = None, *, min_rows: int = 1) -> Chec
         Passed to ``cv.split`` (stratified splitters need it).
     min_rows : int, default 1
         Out-of-fold rows the combiner needs at least.
+    forward : bool, default False
+        Require every fold to train only on rows decided before its test block (a
+        blend slice must be later than the base models' training rows).
 
     Returns
     -------
@@ -62,7 +67,8 @@ def ensemble_folds(cv: Any, X: Any, y: Any = None, *, min_rows: int = 1) -> Chec
     Raises
     ------
     FoldError
-        A fold that leaks (training windows meeting test windows) or a row tested twice.
+        A fold that leaks (training windows meeting test windows), a row tested twice,
+        or (``forward``) a training row at or after its fold's first test time.
     InsufficientDataError
         Fewer than ``min_rows`` rows are predicted out of fold.
     """
@@ -71,7 +77,7 @@ def ensemble_folds(cv: Any, X: Any, y: Any = None, *, min_rows: int = 1) -> Chec
         cv = WalkForward(DEFAULT_N_SPLITS, times=row_order_times(X))
     elif getattr(cv, "times", None) is None:
         times = row_order_times(X)
-    folds = checked_folds(cv, X, times=times, y=y, disjoint_tests=True)
+    folds = checked_folds(cv, X, times=times, y=y, forward=forward, disjoint_tests=True)
     n_oof = folds.tested_rows().size
     if n_oof < min_rows:
         raise InsufficientDataError(

@@ -14,7 +14,7 @@
   selection (:mod:`tr_evaluation.metrics.selection_bias`).
 """
 
-from tr_evaluation.metrics.selection_bias import SelectionBias
+from tr_evaluation.metrics import SelectionBias
 from tr_tuning.__about__ import __version__
 from tr_tuning.metrics import METRICS, Metric
 from tr_tuning.optimizer import ModelOptimizer

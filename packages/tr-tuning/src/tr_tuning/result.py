@@ -14,7 +14,7 @@ import pandas as pd
 
 from tr_core.errors import InsufficientDataError, InvalidParameterError
 from tr_core.jsonable import plain
-from tr_evaluation.metrics.selection_bias import SelectionBias, period_matrix, selection_bias
+from tr_evaluation.metrics import SelectionBias, period_matrix, selection_bias
 from tr_tuning.objective import trial_record
 from tr_tuning.optuna_study import ATTR_PREFIX
 
