@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.ensemble import HistGradientBoostingRegressor
-from sklearn.linear_model import LinearRegression
+from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.model_selection import TimeSeriesSplit
 
 from tr_core.errors import (
@@ -25,6 +25,7 @@ from tr_core.errors import (
 from tr_core.splits import WalkForward
 from tr_core.synthetic import make_insider_trades
 from tr_evaluation.baselines import BaselineEvaluator
+from tr_evaluation.buckets import BucketAnalyzer
 from tr_evaluation.walk_forward import evaluate_walk_forward
 
 
@@ -480,3 +481,55 @@ def test_times_as_values_or_from_the_splitter_reach_the_bucket_analysis() -> Non
         pd.testing.assert_frame_equal(result.oos.table, by_column.oos.table)
     with pytest.raises(InvalidParameterError, match="needs `model` and `cv`"):
         evaluate_walk_forward(None, frame, **common)
+
+
+def test_classifier_is_ranked_by_its_probability_of_class_one() -> None:
+    # Issue 12: a classifier was scored by predict (0/1), so its 20 buckets held two
+    # distinct scores. It is ranked by P(class 1), as tr_evaluation.models.predict_scores.
+    frame = _frame(n=400, seed=4)
+    frame["up"] = (frame["ret"] > 0).astype(int)
+    frame.loc[frame.index[[3, 50]], "up"] = np.nan  # unlabeled rows are not fit
+    cv = WalkForward(3, times="date")
+    common: dict[str, Any] = {"target": "ret", "times": "date", "n_buckets": 5, "verbose": False}
+    result = evaluate_walk_forward(
+        LogisticRegression(C=0.5), frame, features=["x", "z"], label="up", cv=cv, **common
+    )
+    fold = result.folds[1]
+    train = fold.train_positions[frame["up"].iloc[fold.train_positions].notna().to_numpy()]
+    assert train.size == fold.train_positions.size - 2
+    by_hand = LogisticRegression(C=0.5).fit(
+        frame[["x", "z"]].iloc[train], frame["up"].iloc[train].to_numpy(dtype=float)
+    )
+    proba = by_hand.predict_proba(frame[["x", "z"]].iloc[fold.test_positions])[:, 1]
+    np.testing.assert_allclose(result.predictions.iloc[fold.test_positions], proba, rtol=1e-12)
+    assert np.unique(proba).size == fold.test_positions.size  # not the 0/1 of predict
+    assert ((proba > 0) & (proba < 1)).all()
+    # The in-sample (training) buckets are built from the same probabilities.
+    in_sample = by_hand.predict_proba(frame[["x", "z"]].iloc[fold.train_positions])[:, 1]
+    expected = BucketAnalyzer(n_buckets=5).analyze(
+        in_sample,
+        frame["ret"].iloc[fold.train_positions].to_numpy(),
+        times=frame["date"].iloc[fold.train_positions].to_numpy(),
+    )
+    pd.testing.assert_frame_equal(fold.train.table, expected.table)
+    assert result.oos.ic > 0.3  # x carries the return; P(up) ranks by it
+
+
+def test_classifier_labels_must_be_zero_one_with_both_classes_per_fold() -> None:
+    frame = _frame(n=200)
+    common: dict[str, Any] = {
+        "features": ["x"],
+        "target": "ret",
+        "cv": WalkForward(2, times="date"),
+        "n_buckets": 5,
+        "verbose": False,
+    }
+    # "label" holds the sign of the return, -1/+1: not the classes P(class 1) needs.
+    with pytest.raises(InvalidParameterError, match=r"`label` 'label' holds \[-1.0, 1.0\]"):
+        evaluate_walk_forward(LogisticRegression(), frame, label="label", **common)
+    # By default a classifier would be fit on the realized return itself.
+    with pytest.raises(InvalidParameterError, match="`label` 'ret' holds"):
+        evaluate_walk_forward(LogisticRegression(), frame, **common)
+    late = frame.assign(up=(np.arange(len(frame)) >= 150).astype(int))
+    with pytest.raises(InsufficientDataError, match="fold 0: every labeled training row has cl"):
+        evaluate_walk_forward(LogisticRegression(), late, label="up", **common)

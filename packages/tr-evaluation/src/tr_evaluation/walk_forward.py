@@ -1,10 +1,13 @@
 """Walk-forward evaluation: fit per fold, predict out of sample, bucket the predictions.
 
 For every fold of a time-ordered splitter the model is fit on the training rows
-and predicts the test rows only; the test predictions of all folds are pooled
-into one out-of-sample bucket analysis. The same model also scores its own
-training rows, and the train-minus-test gap of the top-bucket return and of the
-rank IC (the *overfit gap*) says how much of the in-sample result was fit noise.
+and scores the test rows only; the test scores of all folds are pooled into one
+out-of-sample bucket analysis. A regressor's score is its prediction; a
+classifier (fit on a 0/1 label) is ranked by its probability of class 1
+(:func:`tr_evaluation.models.predict_scores`), never by its 0/1 ``predict``. The
+same model also scores its own training rows, and the train-minus-test gap of the
+top-bucket return and of the rank IC (the *overfit gap*) says how much of the
+in-sample result was fit noise.
 
 Training rows whose label is NaN are left out of the fit (never filled);
 feature NaN are passed to the model unchanged (tree boosters handle them; other
@@ -22,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from sklearn.base import is_classifier
 
 from tr_core.alignment import align_to
 from tr_core.deprecation import renamed_argument
@@ -36,7 +40,7 @@ from tr_core.splits import checked_folds
 from tr_core.validation import as_float_array, check_columns
 from tr_core.weights import SampleWeight, resolve_sample_weight
 from tr_evaluation.buckets import BucketAnalyzer, BucketResult
-from tr_evaluation.models import as_model_factory
+from tr_evaluation.models import as_model_factory, predict_scores
 from tr_evaluation.progress import progress
 
 if TYPE_CHECKING:
@@ -46,7 +50,8 @@ __all__ = ["FoldResult", "WalkForwardResult", "evaluate_walk_forward"]
 
 
 class Regressor(Protocol):
-    """What a model must offer: ``fit(X, y, sample_weight=...)`` and ``predict(X)``."""
+    """What a model must offer: ``fit(X, y, sample_weight=...)`` and ``predict(X)``
+    (a classifier also ``predict_proba(X)``)."""
 
     def fit(self, X: Any, y: Any, **kwargs: Any) -> Any: ...
 
@@ -81,8 +86,9 @@ class WalkForwardResult:
     oos : BucketResult
         Bucket analysis of all out-of-sample predictions pooled.
     predictions : Series
-        Out-of-sample prediction per row of the input frame (same index); NaN
-        for rows no fold tested.
+        Out-of-sample score per row of the input frame (same index): the
+        prediction of a regressor, P(class 1) of a classifier; NaN for rows no
+        fold tested.
     """
 
     folds: tuple[FoldResult, ...]
@@ -189,7 +195,10 @@ def evaluate_walk_forward(
         An unfitted estimator *template* with ``fit(X, y, sample_weight=...)`` and
         ``predict(X)``, cloned for every fold (``sklearn.base.clone`` for objects with
         ``get_params``, a deep copy otherwise), or a zero-argument *factory*
-        returning a fresh one (e.g. the class ``LinearRegression``).
+        returning a fresh one (e.g. the class ``LinearRegression``). Rows are ranked
+        by :func:`tr_evaluation.models.predict_scores`: a classifier (by scikit-learn's
+        estimator tags) is fit on the 0/1 ``label`` column and scores rows by
+        ``predict_proba(X)[:, 1]``; any other model by ``predict(X)``.
     frame : DataFrame
         One row per event; never modified or reordered.
     features : iterable of str
@@ -197,7 +206,9 @@ def evaluate_walk_forward(
     target : str
         Realized return column used to evaluate the buckets.
     label : str, optional
-        Column the model is fit on; defaults to ``target``.
+        Column the model is fit on; defaults to ``target``. A classifier needs a
+        column of classes 0 and 1 (NaN rows are left out of the fit), e.g.
+        ``frame.assign(up=(frame["alpha"] > 0).astype(int))`` with ``label="up"``.
     cv : splitter or iterable of (train, test)
         E.g. ``tr_core.splits.WalkForward``. It receives the whole ``frame`` (so it
         can read its own time column). Its folds are checked once by
@@ -238,11 +249,15 @@ def evaluate_walk_forward(
     MissingColumnError
         A named column is not in ``frame``.
     InvalidParameterError
-        ``features`` is empty or contains ``target``/``label``; no model or no ``cv``.
+        ``features`` is empty or contains ``target``/``label``; no model or no ``cv``;
+        a classifier with a ``label`` column holding anything but 0, 1 and NaN.
     FoldError
         A fold that fails :func:`tr_core.splits.checked_folds` (naming the fold).
     InsufficientDataError
-        A fold has fewer usable rows than buckets, or no training row with a label.
+        A fold has fewer usable rows than buckets, or no training row with a label;
+        a classifier's fold whose labeled training rows hold one class only.
+    NonFiniteError
+        A classifier returning NaN or infinite probabilities.
     """
     owner = "evaluate_walk_forward"
     model = renamed_argument("model", model, "model_factory", model_factory, owner=owner)
@@ -291,6 +306,10 @@ def evaluate_walk_forward(
     new_model = as_model_factory(model)
     X = frame[feature_list]
     y = as_float_array(frame[label], f"label {label!r}", allow_nan=True)
+    # One unfitted copy, read once: a classifier is ranked by P(class 1) and needs 0/1 labels.
+    classifier = _is_classifier(new_model())
+    if classifier:
+        _check_classes(y, label)
     analyzer = BucketAnalyzer(n_buckets=n_buckets, by=by)
     predictions = np.full(len(frame), np.nan)
     results: list[FoldResult] = []
@@ -300,14 +319,20 @@ def evaluate_walk_forward(
             raise InsufficientDataError(
                 f"fold {k}: no training row has a label in {label!r}; widen the training window."
             )
+        if classifier and np.unique(y[fit_rows]).size < 2:
+            raise InsufficientDataError(
+                f"fold {k}: every labeled training row has class {int(y[fit_rows][0])} in "
+                f"{label!r}; a classifier cannot learn from one class. Use longer training "
+                "windows (fewer splits) or check the label rule."
+            )
         fitted = new_model()
         w = training_weights.for_rows(frame, fit_rows, where=f"fold {k}")
         if w is None:
             fitted.fit(X.iloc[fit_rows], y[fit_rows])
         else:
             fitted.fit(X.iloc[fit_rows], y[fit_rows], sample_weight=w)
-        pred_train = _predict(fitted, X.iloc[train], k, "training")
-        pred_test = _predict(fitted, X.iloc[test], k, "test")
+        pred_train = _predict(fitted, X.iloc[train], k, "training", classifier)
+        pred_test = _predict(fitted, X.iloc[test], k, "test", classifier)
         predictions[test] = pred_test
         results.append(
             FoldResult(
@@ -346,8 +371,36 @@ def _per_row(frame: pd.DataFrame, values: Any) -> pd.Series | None:
     return pd.Series(align_to(frame.index, values, "times"), index=frame.index)
 
 
-def _predict(model: Regressor, X: pd.DataFrame, k: int, which: str) -> npt.NDArray[np.float64]:
-    pred = np.asarray(model.predict(X), dtype=np.float64).reshape(-1)
+def _is_classifier(model: Any) -> bool:
+    """Whether scikit-learn's estimator tags call ``model`` a classifier (objects without
+    tags, e.g. a plain class with fit/predict, are not)."""
+    try:
+        return bool(is_classifier(model))
+    except AttributeError:  # scikit-learn >= 1.6: an object without estimator tags
+        return False
+
+
+def _check_classes(y: npt.NDArray[np.float64], label: str) -> None:
+    """A classifier's label column holds the classes 0 and 1 (NaN rows are not fit)."""
+    seen = np.unique(y[~np.isnan(y)])
+    if not np.isin(seen, (0.0, 1.0)).all():
+        shown = [plain(v) for v in seen[:5]] + (["..."] if seen.size > 5 else [])
+        raise InvalidParameterError(
+            f"the model is a classifier, ranked by its probability of class 1, but `label` "
+            f"{label!r} holds {shown}, not the classes 0 and 1. Pass a 0/1 column as `label`, "
+            "e.g. frame.assign(up=(frame['alpha'] > 0).astype(int)) with label='up', or use "
+            "a regressor to learn the return itself."
+        )
+
+
+def _predict(
+    model: Regressor, X: pd.DataFrame, k: int, which: str, classifier: bool
+) -> npt.NDArray[np.float64]:
+    """The model's ranking scores: P(class 1) of a classifier, ``predict`` otherwise."""
+    if classifier:
+        pred = predict_scores(model, X)
+    else:
+        pred = np.asarray(model.predict(X), dtype=np.float64).reshape(-1)
     if pred.size != len(X):
         raise LengthMismatchError(
             f"fold {k}: the model returned {pred.size} predictions for {len(X)} {which} rows; "
