@@ -5,14 +5,20 @@
   (:mod:`tr_ensemble.stacking`);
 - the meta-learner's inputs: base predictions, market-regime features and their
   products (:mod:`tr_ensemble.meta_learner`);
+- :class:`Blender` — weights (optimized, equal, rank average, given) fitted on a time
+  slice later than the base models' training rows (:mod:`tr_ensemble.blending`, with
+  its objectives in :mod:`tr_ensemble.objectives`);
 - the base models' fits per fold (:mod:`tr_ensemble.base_models`) on checked
-  folds (:mod:`tr_ensemble.folds`).
+  folds (:mod:`tr_ensemble.folds`), the inputs every ensemble checks
+  (:mod:`tr_ensemble.inputs`).
 """
 
 from tr_ensemble.__about__ import __version__
+from tr_ensemble.blending import Blender
 from tr_ensemble.stacking import TimeSeriesStackingClassifier, TimeSeriesStackingRegressor
 
 __all__ = [
+    "Blender",
     "TimeSeriesStackingClassifier",
     "TimeSeriesStackingRegressor",
     "__version__",

@@ -308,13 +308,15 @@ def fit_all(
     *,
     n_jobs: int | None,
     verbose: bool,
+    desc: str = "base models (refit on all rows)",
 ) -> list[Any]:
-    """Every base model refit on all rows (the models that predict new data)."""
+    """A fitted copy of every base model on the rows given (all rows: the models that
+    predict new data)."""
     y_values = np.asarray(y)
     return run_parallel(
         (delayed(_fit)(estimator, X, y_values, weight) for _, estimator in pairs),
         n_jobs=n_jobs,
         total=len(pairs),
-        desc="base models (refit on all rows)",
+        desc=desc,
         verbose=verbose,
     )

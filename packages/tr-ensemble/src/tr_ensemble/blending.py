@@ -24,14 +24,13 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from joblib import delayed
 from scipy.optimize import OptimizeResult, differential_evolution, minimize
-from sklearn.base import clone, is_classifier, is_regressor
+from sklearn.base import is_classifier, is_regressor
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.multiclass import check_classification_targets
-from sklearn.utils import Bunch, ClassifierTags, RegressorTags, get_tags
+from sklearn.utils import Bunch, ClassifierTags, RegressorTags
 from sklearn.utils.metaestimators import _BaseComposition, available_if
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from tr_core.alignment import align_to
 from tr_core.errors import (
@@ -52,6 +51,7 @@ from tr_ensemble.base_models import (
     rows_of,
 )
 from tr_ensemble.folds import ensemble_folds, row_order_times
+from tr_ensemble.inputs import aligned_target, all_take_nan, checked_rows
 from tr_ensemble.objectives import (
     PROBABILITY_CLIP,
     log_loss,
@@ -60,7 +60,7 @@ from tr_ensemble.objectives import (
     top_bucket_return,
 )
 from tr_evaluation.buckets import check_n_buckets
-from tr_evaluation.parallel import check_n_jobs, run_parallel
+from tr_evaluation.parallel import check_n_jobs
 
 __all__ = ["OBJECTIVES", "WEIGHTINGS", "Blender"]
 
@@ -130,13 +130,6 @@ class _BlendSlice:
         if self.objective == "auc":
             return roc_auc(self.positive, scores, self.weight)
         return top_bucket_return(scores, self.returns, self.n_buckets)
-
-
-def _fit_model(estimator: Any, X: Any, y: Any, weight: FloatArray | None) -> Any:
-    model = clone(estimator)
-    if weight is None:
-        return model.fit(X, y)
-    return model.fit(X, y, sample_weight=weight)
 
 
 def _blend_kind(pairs: list[tuple[str, Any]]) -> Literal["classifier", "regressor"]:
@@ -398,12 +391,7 @@ class Blender(_BaseComposition):  # type: ignore[misc]
             tags.classifier_tags = ClassifierTags(multi_class=False)
         elif kind == "regressor":
             tags.regressor_tags = RegressorTags()
-        try:
-            tags.input_tags.allow_nan = all(
-                get_tags(est).input_tags.allow_nan for _, est in self.estimators
-            )
-        except (TypeError, ValueError, AttributeError):
-            tags.input_tags.allow_nan = False  # malformed estimators: fit names the problem
+        tags.input_tags.allow_nan = all_take_nan(self.estimators)
         return tags
 
     # -------------------------------------------------------------------- fitting
@@ -468,7 +456,7 @@ class Blender(_BaseComposition):  # type: ignore[misc]
                 )
         self._check_blend_cv_form()
 
-        X = self._checked_rows(X, reset=True)
+        X = checked_rows(self, X, reset=True)
         if len(X) < 2:
             raise InsufficientDataError(
                 f"X has {len(X)} sample(s); blending needs base rows and later blend rows."
@@ -495,12 +483,14 @@ class Blender(_BaseComposition):  # type: ignore[misc]
         method = "predict_proba" if kind == "classifier" else "predict"
         base_weight = sample_weights.for_rows(frame, base, where="the base rows")
         X_base, y_base = rows_of(X, base), target[base]
-        base_models = run_parallel(
-            (delayed(_fit_model)(est, X_base, y_base, base_weight) for _, est in pairs),
+        base_models = fit_all(
+            pairs,
+            X_base,
+            y_base,
+            base_weight,
             n_jobs=n_jobs,
-            total=len(pairs),
-            desc="base models (base rows)",
             verbose=self.verbose,
+            desc="base models (base rows)",
         )
         X_blend = rows_of(X, blend)
         P = np.hstack(
@@ -647,30 +637,8 @@ class Blender(_BaseComposition):  # type: ignore[misc]
                 "all end, label windows included, before the blend slice starts."
             ) from exc
 
-    def _checked_rows(self, X: Any, *, reset: bool) -> Any:
-        """``X`` checked once: a DataFrame is kept as it is (base models may select
-        columns by name); anything else becomes a 2-D array."""
-        if isinstance(X, pd.DataFrame):
-            validate_data(self, X, reset=reset, skip_check_array=True)
-            return X
-        allow_nan = get_tags(self).input_tags.allow_nan
-        return validate_data(
-            self,
-            X,
-            reset=reset,
-            dtype=None,
-            accept_sparse=False,
-            ensure_all_finite="allow-nan" if allow_nan else True,
-        )
-
     def _target(self, X: Any, y: Any, kind: str) -> Any:
-        if isinstance(y, pd.Series | pd.DataFrame) and isinstance(X, pd.DataFrame):
-            y = align_to(X.index, y, "y")
-        values = column_or_1d(y, warn=True)
-        if len(values) != len(X):
-            raise LengthMismatchError(
-                f"`y` has {len(values)} rows but X has {len(X)}; pass one target per row."
-            )
+        values = aligned_target(X, y)
         if hasattr(self, "classes_"):
             del self.classes_
         if kind == "regressor":
@@ -834,7 +802,7 @@ class Blender(_BaseComposition):  # type: ignore[misc]
 
     def _blended(self, X: Any) -> FloatArray:
         check_is_fitted(self)
-        X = self._checked_rows(X, reset=False)
+        X = checked_rows(self, X, reset=False)
         method = "predict_proba" if hasattr(self, "classes_") else "predict"
         P = np.hstack(
             [

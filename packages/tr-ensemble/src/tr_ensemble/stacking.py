@@ -20,12 +20,11 @@ import pandas as pd
 from sklearn.base import ClassifierMixin, RegressorMixin, TransformerMixin, clone
 from sklearn.linear_model import LogisticRegression, RidgeCV
 from sklearn.multiclass import check_classification_targets
-from sklearn.utils import Bunch, get_tags
+from sklearn.utils import Bunch
 from sklearn.utils.metaestimators import _BaseComposition, available_if
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import check_is_fitted
 
-from tr_core.alignment import align_to
-from tr_core.errors import InsufficientDataError, InvalidParameterError, LengthMismatchError
+from tr_core.errors import InsufficientDataError, InvalidParameterError
 from tr_core.splits import CheckedFolds
 from tr_core.validation import as_float_array
 from tr_core.weights import SampleWeight, resolve_sample_weight
@@ -40,6 +39,7 @@ from tr_ensemble.base_models import (
     resolve_stack_methods,
 )
 from tr_ensemble.folds import ensemble_folds
+from tr_ensemble.inputs import aligned_target, all_take_nan, checked_rows
 from tr_ensemble.meta_learner import MetaLayout, fit_layout, meta_feature_values, trust_table
 from tr_evaluation.parallel import check_n_jobs
 
@@ -167,7 +167,7 @@ class _TimeSeriesStacking(TransformerMixin, _BaseComposition):  # type: ignore[m
                 raise InvalidParameterError(
                     f"`{name}` must be True or False, got {getattr(self, name)!r}."
                 )
-        X = self._checked_rows(X, reset=True)
+        X = checked_rows(self, X, reset=True)
         if len(X) < 2:
             raise InsufficientDataError(
                 f"X has {len(X)} sample(s); stacking needs rows to fit base models on and "
@@ -239,42 +239,11 @@ class _TimeSeriesStacking(TransformerMixin, _BaseComposition):  # type: ignore[m
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = self._allows_nan()
+        tags.input_tags.allow_nan = all_take_nan(self.estimators)
         return tags
 
-    def _allows_nan(self) -> bool:
-        """Whether every base model takes NaN in X (XGBoost, HistGradientBoosting, ...)."""
-        try:
-            models = [est for _, est in self.estimators]
-            return all(get_tags(est).input_tags.allow_nan for est in models)
-        except (TypeError, ValueError, AttributeError):
-            return False  # malformed estimators: fit names the problem
-
-    def _checked_rows(self, X: Any, *, reset: bool) -> Any:
-        """``X`` checked once: a DataFrame is kept as it is (base models may select columns
-        by name); anything else becomes a 2-D array (sparse input and, unless every base
-        model takes NaN, missing values are refused)."""
-        if isinstance(X, pd.DataFrame):
-            validate_data(self, X, reset=reset, skip_check_array=True)
-            return X
-        return validate_data(
-            self,
-            X,
-            reset=reset,
-            dtype=None,
-            accept_sparse=False,
-            ensure_all_finite="allow-nan" if self._allows_nan() else True,
-        )
-
     def _target(self, X: Any, y: Any) -> Any:
-        if isinstance(y, pd.Series | pd.DataFrame) and isinstance(X, pd.DataFrame):
-            y = align_to(X.index, y, "y")
-        values = column_or_1d(y, warn=True)
-        if len(values) != len(X):
-            raise LengthMismatchError(
-                f"`y` has {len(values)} rows but X has {len(X)}; pass one target per row."
-            )
-        return values
+        return aligned_target(X, y)
 
     def _check_meta_classes(self, folds: CheckedFolds, y: Any) -> None:
         missing = np.setdiff1d(self.classes_, y[folds.tested_rows()])
@@ -304,7 +273,7 @@ class _TimeSeriesStacking(TransformerMixin, _BaseComposition):  # type: ignore[m
     def transform(self, X: Any) -> FloatArray:
         """Each base model's prediction (refit on all rows): the meta-learner's base inputs."""
         check_is_fitted(self)
-        return self._base_predictions(self._checked_rows(X, reset=False))
+        return self._base_predictions(checked_rows(self, X, reset=False))
 
     def _base_predictions(self, X: Any) -> FloatArray:
         pairs = list(zip(self.named_estimators_.keys(), self.estimators_, strict=True))
@@ -322,7 +291,7 @@ class _TimeSeriesStacking(TransformerMixin, _BaseComposition):  # type: ignore[m
 
     def _meta_inputs(self, X: Any) -> FloatArray:
         check_is_fitted(self)
-        X = self._checked_rows(X, reset=False)
+        X = checked_rows(self, X, reset=False)
         predictions = self._base_predictions(X)
         meta = meta_feature_values(self.meta_features, X)
         passthrough = self._passthrough_values(X)
