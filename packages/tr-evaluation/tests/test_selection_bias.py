@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from tr_evaluation.metrics import (
-    MAX_PARTITIONS,
     SelectionBias,
     deflated_sharpe_ratio,
     period_matrix,
@@ -17,6 +16,7 @@ from tr_evaluation.metrics import (
     selection_bias,
     sharpe_ratio,
 )
+from tr_evaluation.metrics.selection import MAX_PARTITIONS
 
 
 def _matrix(n_periods: int = 24, n_trials: int = 6, seed: int = 0) -> pd.DataFrame:

@@ -46,9 +46,8 @@ from tr_evaluation import (
     BaselineResult,
     WalkForwardResult,
     evaluate_walk_forward,
-    metrics,
 )
-from tr_evaluation.metrics import SelectionBias, period_matrix
+from tr_evaluation.metrics import SelectionBias, period_matrix, selection_bias
 from tr_evaluation.models import make_labels
 from tr_evaluation.progress import progress
 
@@ -435,7 +434,7 @@ def compare_to_base_models(
     )
     period_returns.index.name = "period"
     # Through the package (not `from ... import selection_bias`, which names its submodule).
-    selection = metrics.selection_bias(period_returns, best, n_tried=len(results))
+    selection = selection_bias(period_returns, best, n_tried=len(results))
     baseline = None
     if baselines:
         scores = results[ENSEMBLE].predictions.to_numpy(dtype=np.float64)[oos_rows]

@@ -11,7 +11,7 @@
 - time-series cross-validation: folds prepared once, pruned fold by fold
   (:mod:`tr_tuning.cross_validation`, :mod:`tr_tuning.objective`);
 - the result: :class:`TuningResult`, with the deflated Sharpe ratio and PBO of the
-  selection (:mod:`tr_evaluation.metrics.selection_bias`).
+  selection (:mod:`tr_evaluation.metrics.selection`).
 """
 
 from tr_evaluation.metrics import SelectionBias

@@ -9,7 +9,7 @@ Plain functions on per-period return series (see each module for conventions):
 * :mod:`~tr_evaluation.metrics.sharpe_inference` — probabilistic and deflated Sharpe
   ratios, minimum track record length;
 * :mod:`~tr_evaluation.metrics.overfitting` — probability of backtest overfitting (CSCV);
-* :mod:`~tr_evaluation.metrics.selection_bias` — DSR and PBO of picking the best of
+* :mod:`~tr_evaluation.metrics.selection` — DSR and PBO of picking the best of
   many candidates (tuning trials, an ensemble and its base models).
 """
 
@@ -23,7 +23,7 @@ from tr_evaluation.metrics.returns import (
     sharpe_ratio,
     sortino_ratio,
 )
-from tr_evaluation.metrics.selection_bias import SelectionBias, period_matrix, selection_bias
+from tr_evaluation.metrics.selection import SelectionBias, period_matrix, selection_bias
 from tr_evaluation.metrics.sharpe_inference import (
     deflated_sharpe_ratio,
     expected_max_sharpe,
