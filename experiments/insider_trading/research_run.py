@@ -23,7 +23,11 @@ Steps (each prints what it found):
    |alpha|^1.5 sample weights: out-of-sample bucket results, overfit gap;
 8. baselines for the out-of-sample scores (all trades, random scores with a
    permutation p-value, single-feature rankers, bootstrap CI);
-9. record everything as an experiment (JSON, parquet, PNG) and write an HTML report.
+9. ensemble (tr-ensemble): one XGBoost model per feature group, stacked on their
+   out-of-fold walk-forward predictions with the market-regime features given to the
+   meta-learner, and compared with each group model alone on the same out-of-sample
+   rows (nested walk-forward), with the DSR/PBO of picking the best of them;
+10. record everything as an experiment (JSON, parquet, PNG) and write an HTML report.
 
 Run it with ``python3 -m nox -s demo`` (or ``python experiments/insider_trading/
 research_run.py --help`` in a dev environment).
@@ -41,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from sklearn.base import clone
 
 from tr_core.contract import DataContract
 from tr_core.errors import LookaheadError
@@ -53,6 +58,7 @@ from tr_core.splits import (
     time_train_test_split,
 )
 from tr_core.synthetic import make_insider_trades
+from tr_ensemble import EnsembleComparison, TimeSeriesStackingRegressor, compare_to_base_models
 from tr_evaluation.baselines import BaselineEvaluator
 from tr_evaluation.experiments import Experiment, ExperimentStore, write_report
 from tr_evaluation.walk_forward import WalkForwardResult, evaluate_walk_forward
@@ -71,6 +77,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--contract", type=Path, help="JSON with DataContract arguments")
     parser.add_argument("--folds", type=int, default=5, help="walk-forward test blocks")
     parser.add_argument("--out", type=Path, default=HERE / "output", help="output folder")
+    parser.add_argument(
+        "--ensemble",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="run the ensemble step (--no-ensemble skips it)",
+    )
     parser.add_argument(
         "--tune-trials",
         type=int,
@@ -153,8 +165,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(baseline.to_frame().round(4).to_string())
 
-    section("9. Experiment record")
-    record_run(args, contract, source, weighter, results, baseline, table, selection, tuning)
+    ensemble: EnsembleComparison | None = None
+    if args.ensemble:
+        section("9. Ensemble: the group models stacked, regime-aware, vs each alone")
+        started = time.perf_counter()
+        ensemble = stack_group_models(frame, contract, args)
+        print(f"ensemble step: {time.perf_counter() - started:.0f} s")
+    else:
+        section("9. Ensemble: skipped (--no-ensemble)")
+
+    section("10. Experiment record")
+    record_run(
+        args, contract, source, weighter, results, baseline, table, selection, tuning, ensemble
+    )
     return 0
 
 
@@ -418,6 +441,74 @@ def tune_hyperparameters(
     return {"result": result, "table": table, "n_pruned": n_pruned, "features": features}
 
 
+def stack_group_models(
+    frame: pd.DataFrame, contract: DataContract, args: argparse.Namespace
+) -> EnsembleComparison:
+    """One model per feature group, stacked on out-of-fold predictions, vs each alone.
+
+    The meta-learner gets the market-regime group (when the contract has one) beside
+    the base predictions, so it can learn which group's model to trust in which
+    regime. Rows without the regime features are left out of this step (never
+    filled); every candidate is then scored on the same out-of-sample rows.
+    """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+
+    regime = list(contract.groups.get("market", ()))
+    rows = frame
+    if regime:
+        rows, audit = complete_rows_by_group(frame, {"market": regime})["market"]
+        print(
+            f"rows with the regime features {regime}: {audit.rows_out:,} of "
+            f"{audit.rows_in:,} ({audit.rows_in - audit.rows_out:,} left out, never filled)"
+        )
+    features = list(contract.features)
+    base_models = [
+        (
+            name,
+            Pipeline(
+                [
+                    ("columns", ColumnTransformer([(name, "passthrough", list(cols))])),
+                    ("model", make_model(args.seed, {"n_estimators": 150})),
+                ]
+            ),
+        )
+        for name, cols in contract.groups.items()
+    ]
+    inner = WalkForward(
+        3, times=rows[contract.time], label_ends=rows[contract.label_end], embargo=0.01
+    )
+    stack = TimeSeriesStackingRegressor(
+        base_models, cv=inner, meta_features=regime or None, verbose=False
+    )
+    outer = WalkForward(
+        args.folds, times=contract.time, label_ends=contract.label_end, embargo=0.01
+    )
+    comparison = compare_to_base_models(
+        stack,
+        rows,
+        outer,
+        features=features,
+        target=contract.target,
+        entities=contract.entity,
+        n_permutations=200,
+        random_state=args.seed,
+        verbose=sys.stderr.isatty(),
+    )
+    print(comparison.to_frame().round(4).to_string())
+    print("selection:", comparison.selection.reading)
+    print("ensemble vs best base model:", json.dumps(comparison.margin(), default=str))
+    # The meta-learner fitted on every row of this step, for its trust table.
+    full = clone(stack).fit(rows[features], rows[contract.target])
+    print(
+        f"meta-learner fitted on {full.n_meta_rows_:,} out-of-fold rows; each group "
+        "model's weight at the average regime, and its change per standard deviation of "
+        "each regime feature:"
+    )
+    print(full.meta_learner_weights().round(4).to_string())
+    return comparison
+
+
 def make_model(seed: int, params: dict[str, Any] | None = None) -> Any:
     from xgboost import XGBRegressor
 
@@ -457,6 +548,7 @@ def record_run(
     table: pd.DataFrame,
     selection: dict[str, Any],
     tuning: dict[str, Any] | None,
+    ensemble: EnsembleComparison | None,
 ) -> None:
     store = ExperimentStore(args.out / "store")
     experiment = Experiment(
@@ -500,6 +592,10 @@ def record_run(
         run.log_figure("baselines", baseline.plot())
         if tuning is not None:
             log_tuning(run, tuning)
+        if ensemble is not None:
+            run.log_table("ensemble_comparison", ensemble.to_frame())
+            run.log_figure("ensemble_comparison", ensemble.plot())
+            run.log_params({"ensemble.selection_bias": ensemble.selection.reading})
         lift = (
             table.loc["alpha_power_1.5", "top_bucket_return"]
             - table.loc["unweighted", "top_bucket_return"]
