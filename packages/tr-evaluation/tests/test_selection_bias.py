@@ -43,6 +43,11 @@ def test_equals_tr_evaluation_on_the_complete_rows() -> None:
     assert 0.0 <= bias.deflated_sharpe <= 1.0
     assert 0.0 <= bias.pbo <= 1.0
     assert bias.reason == ""
+    # Ranked by the criterion the best was picked by: the mean return.
+    by_mean = selection_bias(matrix, 2, metric="mean")
+    mean_pbo = probability_of_backtest_overfitting(complete, 16, metric="mean").pbo
+    assert by_mean.pbo == pytest.approx(mean_pbo, rel=1e-12)
+    assert by_mean.deflated_sharpe == bias.deflated_sharpe  # the DSR is a Sharpe statistic
 
 
 def test_pruned_trials_count_in_the_deflated_sharpe_ratios_n() -> None:

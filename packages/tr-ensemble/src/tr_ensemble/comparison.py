@@ -16,7 +16,8 @@ bucket figures, the selection-bias statistics of the pick
 best candidate, Bailey & López de Prado 2014, *Journal of Portfolio Management*
 40(5); the probability of backtest overfitting, Bailey, Borwein, López de Prado &
 Zhu 2015, *Journal of Computational Finance* 20(4)) on the candidates'
-per-calendar-month top-bucket returns, and the ensemble's baselines (all trades,
+per-calendar-month top-bucket returns (each month's rows bucketed among themselves),
+and the ensemble's baselines (all trades,
 random scores, single features: :class:`tr_evaluation.BaselineEvaluator`).
 """
 
@@ -45,6 +46,7 @@ from tr_evaluation import (
     BaselineEvaluator,
     BaselineResult,
     WalkForwardResult,
+    assign_buckets,
     evaluate_walk_forward,
 )
 from tr_evaluation.metrics import SelectionBias, period_matrix, selection_bias
@@ -83,8 +85,9 @@ class EnsembleComparison:
         from :attr:`period_returns` (``n_trials``: the number of candidates).
     period_returns : DataFrame
         One row per calendar month of the out-of-sample rows, one column per
-        candidate: the mean realized return of the candidate's top-bucket rows decided
-        that month (NaN when it had none).
+        candidate: the mean realized return of the top of ``n_buckets`` buckets of
+        that month's rows by the candidate's scores (each month bucketed among its
+        own rows; NaN when that bucket is empty).
     best : str
         The candidate with the highest pooled out-of-sample top-bucket return.
     table : DataFrame
@@ -428,13 +431,13 @@ def compare_to_base_models(
     months = _months(work, times, folds)[oos_rows]
     period_returns = period_matrix(
         {
-            name: _top_bucket_by_period(result, months, returns, n_buckets)
+            name: _top_bucket_by_period(result, oos_rows, months, returns, n_buckets)
             for name, result in results.items()
         }
     )
     period_returns.index.name = "period"
-    # Through the package (not `from ... import selection_bias`, which names its submodule).
-    selection = selection_bias(period_returns, best, n_tried=len(results))
+    # The best is picked by a mean (pooled top-bucket return): PBO ranks by the mean too.
+    selection = selection_bias(period_returns, best, n_tried=len(results), metric="mean")
     baseline = None
     if baselines:
         scores = results[ENSEMBLE].predictions.to_numpy(dtype=np.float64)[oos_rows]
@@ -606,15 +609,21 @@ def _months(frame: pd.DataFrame, times: Any, folds: CheckedFolds) -> npt.NDArray
 
 def _top_bucket_by_period(
     result: WalkForwardResult,
+    oos_rows: npt.NDArray[np.intp],
     months: npt.NDArray[np.str_],
     returns: npt.NDArray[np.float64],
     n_buckets: int,
 ) -> dict[str, float | None]:
-    """Mean return of the pooled out-of-sample top-bucket rows, per calendar month.
+    """Mean return of each month's own top bucket of the candidate's out-of-sample scores.
 
-    The rows are those of ``result.oos.top_bucket_return`` (bucket ``n_buckets - 1``),
-    so the count-weighted mean over months is the pooled top-bucket return.
+    The rows of every month are bucketed among themselves: the return of a strategy
+    that buys the top ``1/n_buckets`` of each month's trades. Pooled buckets would
+    leave a month without top-bucket rows whenever a candidate's best scores cluster
+    in a few months (a model of daily market features scores every trade of a day
+    alike), and the complete months the statistics need would be few. A month whose
+    top bucket is empty (fewer rows than buckets, or ties) is NaN.
     """
-    top = np.asarray(result.oos.buckets) == n_buckets - 1
+    scores = result.predictions.to_numpy(dtype=np.float64)[oos_rows]
+    top = np.asarray(assign_buckets(scores, n_buckets, groups=months)) == n_buckets - 1
     means = pd.Series(returns[top]).groupby(months[top]).mean()
     return {str(p): float(v) for p, v in means.items()}

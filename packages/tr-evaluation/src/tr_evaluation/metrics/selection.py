@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -107,7 +107,11 @@ class SelectionBias:
 
 
 def selection_bias(
-    period_returns: pd.DataFrame, best: Any, *, n_tried: int | None = None
+    period_returns: pd.DataFrame,
+    best: Any,
+    *,
+    n_tried: int | None = None,
+    metric: Literal["sharpe", "mean", "sortino"] = "sharpe",
 ) -> SelectionBias:
     """DSR of the best trial and PBO across trials, from per-period returns.
 
@@ -123,6 +127,10 @@ def selection_bias(
         that lost, so it counts in the deflated Sharpe ratio's ``N`` (counting only
         completed trials would make the DSR optimistic); its partial returns stay out
         of the Sharpe-ratio variance and of PBO. Default: the completed trials.
+    metric : {"sharpe", "mean", "sortino"}, default "sharpe"
+        How PBO ranks the trials in and out of sample: it should be the criterion the
+        best was picked by (a mean return: ``"mean"``). Passed to
+        :func:`~tr_evaluation.metrics.probability_of_backtest_overfitting`.
 
     Returns
     -------
@@ -163,7 +171,7 @@ def selection_bias(
         reasons.append(f"DSR: {exc}")
     partitions = min(MAX_PARTITIONS, n_periods - n_periods % 2)
     try:
-        pbo = float(probability_of_backtest_overfitting(complete, partitions).pbo)
+        pbo = float(probability_of_backtest_overfitting(complete, partitions, metric=metric).pbo)
     except TrError as exc:
         pbo, partitions = math.nan, 0
         reasons.append(f"PBO: {exc}")
