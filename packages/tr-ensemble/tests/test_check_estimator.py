@@ -10,6 +10,11 @@ from sklearn.model_selection import KFold
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.utils.estimator_checks import check_estimator
 
+from tr_ensemble.blending import (
+    EXPECTED_FAILED_CHECKS_CLASSIFIER,
+    EXPECTED_FAILED_CHECKS_REGRESSOR,
+    Blender,
+)
 from tr_ensemble.stacking import (
     EXPECTED_FAILED_CHECKS,
     TimeSeriesStackingClassifier,
@@ -65,3 +70,27 @@ def test_regressor_passes_every_check() -> None:
     results = _results(stack)
     assert [r["check_name"] for r in results if r["status"] == "failed"] == []
     assert sum(r["status"] == "passed" for r in results) > 40
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["classifier", "regressor"])
+def test_blender_passes_every_check_but_the_listed_ones(kind: str) -> None:
+    if kind == "classifier":
+        blender = Blender(
+            [
+                ("linear", LogisticRegression()),
+                ("tree", DecisionTreeClassifier(max_depth=3, random_state=0)),
+            ],
+            verbose=False,
+        )
+        expected = EXPECTED_FAILED_CHECKS_CLASSIFIER
+    else:
+        blender = Blender(
+            [("ridge", Ridge()), ("tree", DecisionTreeRegressor(max_depth=3, random_state=0))],
+            objective="top_bucket_return",
+            verbose=False,
+        )
+        expected = EXPECTED_FAILED_CHECKS_REGRESSOR
+    results = _results(blender, expected_failed_checks=expected)
+    assert [r["check_name"] for r in results if r["status"] == "failed"] == []
+    assert {r["check_name"] for r in results if r["status"] == "xfail"} == set(expected)

@@ -62,7 +62,13 @@ from tr_ensemble.objectives import (
 from tr_evaluation.buckets import check_n_buckets
 from tr_evaluation.parallel import check_n_jobs
 
-__all__ = ["OBJECTIVES", "WEIGHTINGS", "Blender"]
+__all__ = [
+    "EXPECTED_FAILED_CHECKS_CLASSIFIER",
+    "EXPECTED_FAILED_CHECKS_REGRESSOR",
+    "OBJECTIVES",
+    "WEIGHTINGS",
+    "Blender",
+]
 
 FloatArray = npt.NDArray[np.float64]
 Positions = npt.NDArray[np.intp]
@@ -74,6 +80,42 @@ WEIGHTINGS = ("optimize", "equal", "rank_average")
 """The named forms of :class:`Blender`'s ``weights`` (an array of weights is the fourth)."""
 
 _MINIMIZED = {"logloss": True, "auc": False, "top_bucket_return": False}
+
+_REPEATS_MOVE_THE_SLICE = (
+    "the check repeats rows to compare with integer weights; repeated rows lengthen the "
+    "timeline, so the last fraction of rows (the blend slice) is another set of rows and "
+    "the weights are fitted elsewhere"
+)
+_SLICE_WITHOUT_A_CLASS = (
+    "the check's 10-30 rows, in the order given, leave the blend slice (the last 20 %) "
+    "without one class, where log loss cannot tell the models apart: the fit is refused"
+)
+
+EXPECTED_FAILED_CHECKS_REGRESSOR: dict[str, str] = {
+    "check_sample_weight_equivalence_on_dense_data": _REPEATS_MOVE_THE_SLICE,
+}
+"""The scikit-learn estimator checks a regressor :class:`Blender` fails, with the reason
+(pass it as ``check_estimator(..., expected_failed_checks=...)``)."""
+
+EXPECTED_FAILED_CHECKS_CLASSIFIER: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "check_classifier_data_not_an_array",
+            "check_estimators_nan_inf",
+            "check_positive_only_tag_during_fit",
+            "check_sample_weights_not_an_array",
+            "check_sample_weights_not_overwritten",
+            "check_sample_weights_pandas_series",
+            "check_sample_weights_shape",
+        ),
+        _SLICE_WITHOUT_A_CLASS,
+    ),
+    "check_sample_weight_equivalence_on_dense_data": (
+        _REPEATS_MOVE_THE_SLICE + "; here the moved slice also lacks a class"
+    ),
+}
+"""The scikit-learn estimator checks a classifier :class:`Blender` fails with
+``objective="logloss"``, each with its reason."""
 
 # Labels of candidates_ (rows and columns) that an estimator name would collide with.
 _RESERVED = frozenset(
@@ -310,6 +352,11 @@ class Blender(_BaseComposition):  # type: ignore[misc]
 
     Notes
     -----
+    ``sklearn.utils.estimator_checks.check_estimator`` passes except for the checks in
+    :data:`EXPECTED_FAILED_CHECKS_CLASSIFIER` / :data:`EXPECTED_FAILED_CHECKS_REGRESSOR`,
+    each with its reason (the checks' tiny, class-ordered data leave the blend slice
+    without a class; repeated rows move the slice).
+
     Fitting ``weights`` on the blend slice and reporting ``objective_value_`` on
     the same rows is optimistic (the weights were selected there); evaluate the
     Blender on later data, e.g. with :func:`tr_evaluation.evaluate_walk_forward`.
