@@ -368,7 +368,9 @@ _DOC_PARAMETERS = """
         meta rows), so a linear meta-learner weights each base model by regime
         (:mod:`tr_ensemble.meta_learner`; read the weights with
         :meth:`meta_learner_weights`). Column names of ``X``, or a DataFrame matched to
-        ``X`` by index label.
+        ``X`` by index label. A regime must be known at every decision: rows where it is
+        missing (e.g. before a trailing window fills) are refused, never filled — leave
+        them out, as ``tr_core.nan.complete_rows_by_group`` does.
     n_jobs : int, optional
         Base-model fits run in parallel through joblib (``-1``: every core).
     verbose : bool, default True
