@@ -20,6 +20,8 @@ import numpy.typing as npt
 import pandas as pd
 from joblib import delayed
 from sklearn.base import clone, is_classifier
+from sklearn.utils import Bunch
+from sklearn.utils.metaestimators import _BaseComposition
 from sklearn.utils.validation import has_fit_parameter
 
 from tr_core.errors import InsufficientDataError, InvalidParameterError, NonFiniteError
@@ -29,6 +31,7 @@ from tr_evaluation.parallel import run_parallel
 
 __all__ = [
     "STACK_METHODS",
+    "BaseModels",
     "OutOfFold",
     "check_estimators",
     "check_fold_classes",
@@ -46,6 +49,30 @@ _AUTO_ORDER = ("predict_proba", "decision_function", "predict")
 
 FloatArray = npt.NDArray[np.float64]
 Positions = npt.NDArray[np.intp]
+
+
+class BaseModels(_BaseComposition):  # type: ignore[misc]
+    """An estimator built on an ``estimators`` list of ``(name, estimator)`` pairs.
+
+    Each base model's parameters are the ensemble's, as ``<name>__<param>``, so
+    ``GridSearchCV`` can tune them; ``estimators`` must be set by ``__init__``.
+    """
+
+    estimators: list[tuple[str, Any]]
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Parameters, with each base model's as ``<name>__<param>`` when ``deep``."""
+        return self._get_params("estimators", deep=deep)  # type: ignore[no-any-return]
+
+    def set_params(self, **params: Any) -> Any:
+        """Set parameters, including a base model's (``insider__max_depth=3``)."""
+        self._set_params("estimators", **params)
+        return self
+
+    @property
+    def named_estimators(self) -> Bunch:
+        """The (unfitted) base models by name."""
+        return Bunch(**dict(self.estimators))
 
 
 def check_estimators(estimators: Any, *, classifier: bool) -> list[tuple[str, Any]]:

@@ -29,7 +29,7 @@ from sklearn.base import is_classifier, is_regressor
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.multiclass import check_classification_targets
 from sklearn.utils import Bunch, ClassifierTags, RegressorTags
-from sklearn.utils.metaestimators import _BaseComposition, available_if
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from tr_core.alignment import align_to
@@ -43,6 +43,7 @@ from tr_core.splits import CheckedFolds, time_train_test_split
 from tr_core.validation import as_float_array, as_weight_array
 from tr_core.weights import SampleWeight, resolve_sample_weight
 from tr_ensemble.base_models import (
+    BaseModels,
     check_estimators,
     check_fold_classes,
     check_weight_support,
@@ -206,7 +207,7 @@ def _is_positions(value: Any) -> bool:
     return arr.ndim == 1 and arr.size > 0 and arr.dtype.kind in "iub"
 
 
-class Blender(_BaseComposition):  # type: ignore[misc]
+class Blender(BaseModels):
     """Blend base models with weights fitted on a later time slice than their training rows.
 
     The base models are fitted on the *base rows*, predict the *blend slice* (rows
@@ -404,20 +405,6 @@ class Blender(_BaseComposition):  # type: ignore[misc]
         self.verbose = verbose
 
     # ---------------------------------------------------------------- parameters
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Parameters, with each base model's as ``<name>__<param>`` when ``deep``."""
-        return self._get_params("estimators", deep=deep)  # type: ignore[no-any-return]
-
-    def set_params(self, **params: Any) -> Any:
-        """Set parameters, including a base model's (``insider__max_depth=3``)."""
-        self._set_params("estimators", **params)
-        return self
-
-    @property
-    def named_estimators(self) -> Bunch:
-        """The (unfitted) base models by name."""
-        return Bunch(**dict(self.estimators))
 
     def _kind(self) -> str | None:
         """ "classifier" or "regressor" from the configured models; None if malformed."""

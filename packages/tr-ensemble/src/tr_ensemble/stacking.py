@@ -21,7 +21,7 @@ from sklearn.base import ClassifierMixin, RegressorMixin, TransformerMixin, clon
 from sklearn.linear_model import LogisticRegression, RidgeCV
 from sklearn.multiclass import check_classification_targets
 from sklearn.utils import Bunch
-from sklearn.utils.metaestimators import _BaseComposition, available_if
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from tr_core.errors import InsufficientDataError, InvalidParameterError
@@ -29,6 +29,7 @@ from tr_core.splits import CheckedFolds
 from tr_core.validation import as_float_array
 from tr_core.weights import SampleWeight, resolve_sample_weight
 from tr_ensemble.base_models import (
+    BaseModels,
     check_estimators,
     check_fold_classes,
     check_weight_support,
@@ -95,7 +96,7 @@ def _final_has(method: str) -> Any:
     return check
 
 
-class _TimeSeriesStacking(TransformerMixin, _BaseComposition):  # type: ignore[misc]
+class _TimeSeriesStacking(TransformerMixin, BaseModels):  # type: ignore[misc]
     """What the classifier and the regressor share."""
 
     _classifier: ClassVar[bool]
@@ -122,20 +123,6 @@ class _TimeSeriesStacking(TransformerMixin, _BaseComposition):  # type: ignore[m
 
     def _default_final(self) -> Any:
         raise NotImplementedError
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Parameters, with each base model's as ``<name>__<param>`` when ``deep``."""
-        return self._get_params("estimators", deep=deep)  # type: ignore[no-any-return]
-
-    def set_params(self, **params: Any) -> Any:
-        """Set parameters, including a base model's (``insider__max_depth=3``)."""
-        self._set_params("estimators", **params)
-        return self
-
-    @property
-    def named_estimators(self) -> Bunch:
-        """The (unfitted) base models by name."""
-        return Bunch(**dict(self.estimators))
 
     # ------------------------------------------------------------------ fitting
 
