@@ -232,3 +232,18 @@ def test_tz_aware_times(signal_frame) -> None:
     stack = _stack(WalkForward(4, times=aware)).fit(X, y)
     reference = _stack(WalkForward(4, times=times)).fit(X, y)
     np.testing.assert_array_equal(stack.meta_rows_, reference.meta_rows_)
+
+
+@pytest.mark.parametrize("unit", [1e-300, 1.0, 1e300])
+def test_regime_features_in_any_unit_give_the_same_meta_learner(signal_frame, unit) -> None:
+    X, y, times = signal_frame
+    cv = WalkForward(4, times=times)
+    reference = _stack(cv, meta_features=["regime"]).fit(X, y)
+    # The same regime in another unit, given beside X (the base models see the same X).
+    scaled = (X[["regime"]] * unit).rename(columns={"regime": "vix"})
+    stack = _stack(cv, meta_features=scaled).fit(X, y)
+    np.testing.assert_allclose(
+        stack.meta_learner_weights().to_numpy(),
+        reference.meta_learner_weights().to_numpy(),
+        rtol=1e-6,
+    )

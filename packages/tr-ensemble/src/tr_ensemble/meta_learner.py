@@ -162,8 +162,13 @@ def fit_layout(
         empty = np.empty(0, dtype=np.float64)
         return MetaLayout(prediction_names, [], empty, empty, passthrough_names)
     values, names = meta
-    center = values.mean(axis=0)
-    scale = values.std(axis=0)
+    # Moments of values / max|value|, scaled back: squares of 1e-300 underflow to 0 (a
+    # tiny-unit feature would silently become constant) and of 1e300 overflow to inf.
+    size = np.abs(values).max(axis=0)
+    size[size == 0] = 1.0
+    unit = values / size
+    center = unit.mean(axis=0) * size
+    scale = unit.std(axis=0) * size
     scale[scale == 0] = 1.0  # a constant regime feature carries no regime: z = 0
     return MetaLayout(prediction_names, names, center, scale, passthrough_names)
 
