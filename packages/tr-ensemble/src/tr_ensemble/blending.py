@@ -103,6 +103,7 @@ EXPECTED_FAILED_CHECKS_CLASSIFIER: dict[str, str] = {
         (
             "check_classifier_data_not_an_array",
             "check_estimators_nan_inf",
+            "check_n_features_in_after_fitting",  # scikit-learn 1.6's version of it
             "check_positive_only_tag_during_fit",
             "check_sample_weights_not_an_array",
             "check_sample_weights_not_overwritten",
