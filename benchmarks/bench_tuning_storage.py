@@ -83,7 +83,7 @@ def same_trials(a: TuningResult, b: TuningResult) -> None:
 
 def run(bench: Bench) -> None:
     n_rows, n_rounds, n_trials, repeat = (
-        (2_000, 10, 6, 1) if bench.quick else (20_000, 80, N_TRIALS, 1)
+        (2_000, 10, 6, 1) if bench.quick else (20_000, 80, N_TRIALS, 2)
     )
     frame, features = market(n_rows)
     results: dict[str, TuningResult] = {}
