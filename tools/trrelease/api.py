@@ -1,0 +1,86 @@
+"""The API guard: a package's public API against its last release, with griffe.
+
+A breaking change (a public name removed, a parameter removed, renamed, moved or made
+required, a default changed, ...) is allowed only with the bump that announces it: a new
+major version, or below 1.0 a new minor version (``versions.allows_breaking_changes``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import griffe
+from packaging.version import Version
+
+from trrelease.errors import ReleaseRefusedError
+from trrelease.versions import allows_breaking_changes, breaking_bump_name
+from trrelease.workspace import Package, Workspace, tag_of
+
+
+@dataclass(frozen=True)
+class ApiReport:
+    """Breaking changes of ``package`` since ``released``; whether its version allows them."""
+
+    package: str
+    released: Version | None
+    version: Version
+    breakages: tuple[str, ...]
+
+    @property
+    def allowed(self) -> bool:
+        if not self.breakages or self.released is None:
+            return True
+        return allows_breaking_changes(self.released, self.version)
+
+    def summary(self) -> str:
+        if self.released is None:
+            return f"{self.package} {self.version}: no release yet, nothing to compare"
+        head = (
+            f"{self.package} {self.version} against {tag_of(self.package, self.released)}: "
+            f"{len(self.breakages)} breaking change(s)"
+        )
+        lines = [head, *(f"  - {b}" for b in self.breakages)]
+        if not self.allowed:
+            lines.append(
+                f"refused: a breaking change needs a {breaking_bump_name(self.released)} bump "
+                f"after {self.released} (nox -s release -- {self.package} --bump "
+                f"{breaking_bump_name(self.released)}), or keep the old signature working "
+                "(a deprecation: tr_core.deprecation) until then"
+            )
+        elif self.breakages:
+            lines.append(f"allowed: {self.released} -> {self.version} announces them")
+        return "\n".join(lines)
+
+
+def _load(package: Package, workspace: Workspace, ref: str | None) -> griffe.Object:
+    src = package.folder / "src"
+    options = {"resolve_aliases": True, "resolve_external": False}
+    if ref is None:
+        loaded = griffe.load(
+            package.import_name, search_paths=[src], try_relative_path=False, **options
+        )
+    else:
+        loaded = griffe.load_git(
+            package.import_name,
+            ref=ref,
+            repo=workspace.root,
+            search_paths=[src.relative_to(workspace.root)],
+            **options,
+        )
+    if not isinstance(loaded, griffe.Object):
+        raise ReleaseRefusedError(f"griffe loaded an alias for {package.import_name}, not a module")
+    return loaded
+
+
+def check_api(workspace: Workspace, name: str) -> ApiReport:
+    """Compare ``name``'s API in the tree with its last release tag."""
+    package = workspace.package(name)
+    released = workspace.last_release(package.name)
+    if released is None:
+        return ApiReport(package.name, None, package.version, ())
+    old = _load(package, workspace, tag_of(package.name, released))
+    new = _load(package, workspace, None)
+    breakages = tuple(
+        b.explain(griffe.ExplanationStyle.ONE_LINE) for b in griffe.find_breaking_changes(old, new)
+    )
+    return ApiReport(package.name, released, package.version, breakages)

@@ -1,0 +1,49 @@
+"""The few git operations a release needs, run with the git executable."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+from pathlib import Path
+
+from trrelease.errors import ReleaseRefusedError
+
+
+def git(root: Path, *args: str) -> str:
+    """Run ``git args`` in ``root``; return its standard output, stripped."""
+    done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise ReleaseRefusedError(f"git {' '.join(args)} failed: {done.stderr.strip()}")
+    return done.stdout.strip()
+
+
+def dirty_paths(root: Path) -> list[str]:
+    """Tracked changes and untracked, not ignored files (``git status --porcelain``)."""
+    out = git(root, "status", "--porcelain", "--untracked-files=normal")
+    return [line[3:] for line in out.splitlines() if line.strip()]
+
+
+def tag_names(root: Path) -> list[str]:
+    """Every tag of the repository."""
+    out = git(root, "tag", "--list")
+    return [line for line in out.splitlines() if line]
+
+
+def tag_exists(root: Path, tag: str) -> bool:
+    return tag in tag_names(root)
+
+
+def export_tree(root: Path, ref: str, path: str, dest: Path) -> Path:
+    """Write ``path`` as it is at ``ref`` under ``dest`` (``git archive``); return it."""
+    done = subprocess.run(
+        ["git", "archive", "--format=tar", ref, path], cwd=root, capture_output=True, check=False
+    )
+    if done.returncode != 0:
+        raise ReleaseRefusedError(
+            f"git archive {ref} {path} failed: {done.stderr.decode(errors='replace').strip()}"
+        )
+    dest.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
+        archive.extractall(dest, filter="data")
+    return dest / path
