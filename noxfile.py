@@ -13,11 +13,14 @@ dependencies, its local sibling packages (tr-*) and its ``test`` dependency grou
 from __future__ import annotations
 
 import json
+import shutil
 import tomllib
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import nox
+from nox.virtualenv import find_uv
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv"
@@ -55,7 +58,10 @@ def _packages() -> list[str]:
 
 
 def _import_name(dist: str) -> str:
-    return dist.replace("-", "_")
+    """The top-level import package: hatch's wheel target (``src/<import>``)."""
+    targets = _pyproject(dist).get("tool", {}).get("hatch", {}).get("build", {}).get("targets", {})
+    packages = targets.get("wheel", {}).get("packages", [])
+    return Path(packages[0]).name if packages else dist.replace("-", "_")
 
 
 def _requirement_name(req: str) -> str:
@@ -114,27 +120,173 @@ def tests(session: nox.Session, package: str) -> None:
     )
 
 
-@nox.session(python=PYTHON, tags=["ci"])
-@nox.parametrize("resolution", ["lowest-direct", "highest"])
-@nox.parametrize("package", _packages())
-def compat(session: nox.Session, package: str, resolution: str) -> None:
-    """One package against the lowest and the highest versions its ranges allow.
+def _sibling_names(dist: str) -> list[str]:
+    """The tr-* packages ``dist`` needs to run or to test, without itself."""
+    names = [p for p in _local_closure(dist) if p != dist]
+    for req in _test_group(dist):
+        name = _requirement_name(req)
+        if (PACKAGES_DIR / name).is_dir():
+            names += [p for p in _local_closure(name) if p not in names and p != dist]
+    return names
 
-    Sibling tr-* packages are installed from the local tree (none is released
-    yet; once they are, add the released versions here as a third resolution).
+
+def _compat_params() -> list:
+    """package × third-party resolution × where the tr-* siblings come from.
+
+    CI (tag ``ci``) runs the siblings-from-the-tree column at both resolutions and the
+    released-siblings column at ``highest``; ``nox -s compat`` runs every cell
+    (docs/RELEASING.md: the matrix, its time, and why this subset).
     """
-    _install_package(session, package, f"--resolution={resolution}")
-    session.run(
-        "python",
-        "-c",
-        "import importlib.metadata as m, json, sys; "
-        "names = ['numpy', 'pandas', 'scipy', 'matplotlib', 'pyarrow', 'scikit-learn', 'xgboost']; "
-        "v = {}\n"
-        "for n in names:\n"
-        "    try: v[n] = m.version(n)\n"
-        "    except m.PackageNotFoundError: pass\n"
-        "print('resolved:', json.dumps(v))",
+    params = []
+    for package in _packages():
+        for siblings in ("tree", "released"):
+            if siblings == "released" and not _sibling_names(package):
+                continue
+            for resolution in ("lowest-direct", "highest"):
+                ci = siblings == "tree" or resolution == "highest"
+                params.append(
+                    nox.param(
+                        package,
+                        resolution,
+                        siblings,
+                        id=f"{package}, {resolution}, siblings={siblings}",
+                        tags=["ci"] if ci else [],
+                    )
+                )
+    return params
+
+
+# The release tooling (tools/trrelease) runs in one environment of its own, so that the
+# environments it builds and checks hold nothing of it.
+RELEASE_TOOLS = [
+    "hatch>=1.13",
+    "twine>=6.1",
+    "uv>=0.5",
+    "packaging>=24.2",
+    "griffe>=1.6",
+    "pypiserver>=2.3",
+]
+RELEASE_TOOLS_VENV = ROOT / ".nox" / "_release-tools"
+
+
+def _release_python(session: nox.Session) -> str:
+    """The tools' interpreter (created once, brought up to date on each use)."""
+    uv = find_uv()[1]
+    python = RELEASE_TOOLS_VENV / "bin" / "python"
+    if not python.exists():
+        session.run_install(
+            uv, "venv", "--quiet", "--python", PYTHON, str(RELEASE_TOOLS_VENV), external=True
+        )
+    session.run_install(
+        uv, "pip", "install", "--quiet", "--python", str(python), *RELEASE_TOOLS, external=True
     )
+    return str(python)
+
+
+def _trrelease(session: nox.Session, *args: str, **kwargs: Any) -> Any:
+    """``python -m trrelease args`` in the tools' environment, from the repository root."""
+    return session.run(
+        _release_python(session),
+        "-m",
+        "trrelease",
+        *args,
+        env={"PYTHONPATH": str(ROOT / "tools"), **RUN_ENV},
+        external=True,
+        **kwargs,
+    )
+
+
+def _install_released_siblings(session: nox.Session, dist: str, *extra: str) -> None:
+    """``dist`` from the tree; its tr-* siblings only as released (built from their tags)."""
+    wheelhouse = Path(session.create_tmp()) / "released"
+    shutil.rmtree(wheelhouse, ignore_errors=True)
+    _trrelease(session, "wheelhouse", "--dest", str(wheelhouse))
+    local_tests = [r for r in _test_group(dist) if (PACKAGES_DIR / _requirement_name(r)).is_dir()]
+    external = [r for r in _test_group(dist) if r not in local_tests]
+    session.install(
+        *extra,
+        "--find-links",
+        str(wheelhouse),
+        # uv caches find-links wheels by file name; a tree build of the same version must
+        # never stand in for the release.
+        *[f"--refresh-package={p}" for p in _sibling_names(dist)],
+        str(PACKAGES_DIR / dist),
+        *local_tests,
+        *external,
+    )
+    released = {p: _last_release(session, p) for p in _sibling_names(dist)}
+    check = (
+        "import importlib.metadata as m, json, sys\n"
+        f"released = {json.dumps(released)}\n"
+        "got = {n: m.version(n) for n in released}\n"
+        "print('released siblings:', json.dumps(got))\n"
+        "wrong = {n: v for n, v in got.items() if v not in released[n]}\n"
+        "assert not wrong, f'siblings not from their releases: {wrong} (released: {released})'\n"
+    )
+    session.run("python", "-c", check)
+
+
+def _last_release(session: nox.Session, dist: str) -> list[str]:
+    """Every released version of ``dist`` (its tags); refuses a package never released."""
+    tags = session.run("git", "tag", "--list", f"{dist}-v*", external=True, silent=True)
+    versions = [t.removeprefix(f"{dist}-v") for t in str(tags).split()]
+    if not versions:
+        session.error(
+            f"{dist} has no release tag ({dist}-v*) in this clone: the released-siblings "
+            "column needs the tags (git fetch --tags), or release it (docs/RELEASING.md)"
+        )
+    return versions
+
+
+def _check_floors(session: nox.Session, dist: str) -> None:
+    """At lowest-direct, each direct third-party requirement sits exactly on its floor."""
+    direct = [
+        r
+        for r in [*_pyproject(dist)["project"].get("dependencies", []), *_test_group(dist)]
+        if not (PACKAGES_DIR / _requirement_name(r)).is_dir()
+    ]
+    check = (
+        "import importlib.metadata as m, json\n"
+        "from packaging.requirements import Requirement\n"
+        "from packaging.version import Version\n"
+        f"reqs = [Requirement(r) for r in {json.dumps(direct)}]\n"
+        "off, seen = [], {}\n"
+        "for req in reqs:\n"
+        "    if req.marker is not None and not req.marker.evaluate():\n"
+        "        continue\n"
+        "    floors = [Version(s.version) for s in req.specifier if s.operator in ('>=', '==')]\n"
+        "    if not floors:\n"
+        "        continue\n"
+        "    got = Version(m.version(req.name))\n"
+        "    seen[req.name] = str(got)\n"
+        "    if got != max(floors):\n"
+        "        off.append(f'{req} installed {got}')\n"
+        "print('floors installed:', json.dumps(seen))\n"
+        "assert not off, 'declared floors that do not install as declared (raise the floor to '"
+        " 'what the lowest resolution really installs): ' + '; '.join(off)\n"
+    )
+    session.run("python", "-c", check)
+
+
+@nox.session(python=PYTHON)
+@nox.parametrize(["package", "resolution", "siblings"], _compat_params())
+def compat(session: nox.Session, package: str, resolution: str, siblings: str) -> None:
+    """One package's tests × {lowest-direct, highest} × siblings {from the tree, released}.
+
+    ``lowest-direct`` installs every direct third-party requirement at its declared floor
+    (checked: a floor that does not install as declared fails); ``released`` installs the
+    tr-* siblings only as released — built from their ``<package>-v<version>`` tags —
+    while the package itself comes from the tree (langchain's "new core against the last
+    released partners"). At lowest-direct a released sibling is the oldest release its
+    range allows; at highest, the newest.
+    """
+    resolution_flag = f"--resolution={resolution}"
+    if siblings == "released":
+        _install_released_siblings(session, package, resolution_flag)
+    else:
+        _install_package(session, package, resolution_flag)
+    if resolution == "lowest-direct":
+        _check_floors(session, package)
     session.run("pytest", f"packages/{package}/tests", "-q", *session.posargs, env=RUN_ENV)
 
 
@@ -182,7 +334,7 @@ def build(session: nox.Session) -> None:
     artifacts = sorted(str(p) for p in [*dist.glob("*.whl"), *dist.glob("*.tar.gz")])
     session.run("twine", "check", "--strict", *artifacts)
     for package in _packages():
-        wheel = next(dist.glob(f"{_import_name(package)}-*.whl"))
+        wheel = next(dist.glob(f"{package.replace('-', '_')}-*.whl"))
         venv = Path(session.create_tmp()) / f"clean-{package}"
         session.run(
             "uv",
@@ -220,6 +372,100 @@ def build(session: nox.Session) -> None:
             "print(f'{mod.__name__} {mod.__version__} imports alone; tr-* installed: {ours}')\n"
         )
         session.run(python, "-c", check, external=True)
+
+
+@nox.session(venv_backend="none")
+def release(session: nox.Session) -> None:
+    """Release one package: ``nox -s release -- <package> [--bump patch|minor|major] [--dry-run]``.
+
+    Refuses a dirty tree, an unchanged version, an existing tag, a missing CHANGELOG entry
+    and a tr-* range that excludes a sibling's current version; then bumps (hatch), builds
+    (uv), checks (twine --strict), runs the package's tests against the built wheel and its
+    released siblings, commits the bump and tags ``<package>-v<version>``. docs/RELEASING.md.
+    """
+    if not session.posargs:
+        session.error("name the package: nox -s release -- <package> [--bump patch] [--dry-run]")
+    _trrelease(session, "release", *session.posargs)
+
+
+@nox.session(venv_backend="none")
+def publish(session: nox.Session) -> None:
+    """Upload a released version: ``nox -s publish -- <package> --index URL [--version V]``.
+
+    Only a tagged version, built from its tag and checked; credentials as twine reads them
+    (``TWINE_USERNAME``/``TWINE_PASSWORD``). Never called by any other session.
+    """
+    if not session.posargs:
+        session.error("name the package and the index: nox -s publish -- <package> --index URL")
+    _trrelease(session, "publish", *session.posargs)
+
+
+@nox.session(venv_backend="none", tags=["ci"])
+def api(session: nox.Session) -> None:
+    """The API guard (griffe): each package's public API against its last release tag.
+
+    ``nox -s api -- <package>`` for one. A breaking change fails unless the tree's
+    version is the bump that announces it (major; below 1.0, minor).
+    """
+    _trrelease(session, "api", *session.posargs)
+
+
+@nox.session(venv_backend="none")
+def wheelhouse(session: nox.Session) -> None:
+    """Every released version of every package, built from its tag, in dist/wheelhouse/.
+
+    ``pip install --find-links dist/wheelhouse tr-sample-weighting==0.1.0`` then installs a
+    release exactly as tagged (the README's install line).
+    """
+    _trrelease(session, "wheelhouse", *session.posargs)
+
+
+def _third_party_wheelhouse(session: nox.Session, requirements: list[str]) -> Path:
+    """Wheels of ``requirements`` (and what they need) downloaded once, for offline installs."""
+    wheelhouse = Path(session.create_tmp()) / "third-party"
+    session.install("pip>=24")
+    session.run(
+        "python",
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--only-binary=:all:",
+        "--dest",
+        str(wheelhouse),
+        *requirements,
+        env={"PIP_FIND_LINKS": "", "PIP_CONFIG_FILE": "/dev/null"},
+    )
+    return wheelhouse
+
+
+@nox.session(python=PYTHON, tags=["ci"])
+def release_tools(session: nox.Session) -> None:
+    """The release tooling's tests (tools/tests): a real pypiserver on loopback, twine
+    uploads, clean venvs, the strategy repo's pinned install, the API guard.
+
+    Third-party wheels are downloaded here, before the tests, so the tests reach nothing
+    but loopback.
+    """
+    session.install(*RELEASE_TOOLS, "pytest>=8")
+    consumer = ["tr-core", "tr-evaluation", "tr-sample-weighting"]
+    third_party = sorted(
+        {
+            req
+            for dist in consumer
+            for req in _pyproject(dist)["project"].get("dependencies", [])
+            if not (PACKAGES_DIR / _requirement_name(req)).is_dir()
+        }
+    )
+    wheelhouse = _third_party_wheelhouse(
+        session, [*third_party, "hatchling>=1.25", "pytest>=8", "setuptools>=70"]
+    )
+    session.run(
+        "pytest",
+        "tools/tests",
+        *session.posargs,
+        env={**RUN_ENV, "PYTHONPATH": str(ROOT / "tools"), "TR_WHEELHOUSE": str(wheelhouse)},
+    )
 
 
 @nox.session(python=PYTHON)

@@ -7,6 +7,7 @@ major version, or below 1.0 a new minor version (``versions.allows_breaking_chan
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import griffe
@@ -15,6 +16,8 @@ from packaging.version import Version
 from trrelease.errors import ReleaseRefusedError
 from trrelease.versions import allows_breaking_changes, breaking_bump_name
 from trrelease.workspace import Package, Workspace, tag_of
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ def check_api(workspace: Workspace, name: str) -> ApiReport:
     old = _load(package, workspace, tag_of(package.name, released))
     new = _load(package, workspace, None)
     breakages = tuple(
-        b.explain(griffe.ExplanationStyle.ONE_LINE) for b in griffe.find_breaking_changes(old, new)
+        _ANSI.sub("", b.explain(griffe.ExplanationStyle.ONE_LINE))
+        for b in griffe.find_breaking_changes(old, new)
     )
     return ApiReport(package.name, released, package.version, breakages)

@@ -10,17 +10,17 @@ from pathlib import Path
 from trrelease.errors import ReleaseRefusedError
 
 
-def git(root: Path, *args: str) -> str:
-    """Run ``git args`` in ``root``; return its standard output, stripped."""
+def git(root: Path, *args: str, strip: bool = True) -> str:
+    """Run ``git args`` in ``root``; return its standard output (stripped unless told)."""
     done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise ReleaseRefusedError(f"git {' '.join(args)} failed: {done.stderr.strip()}")
-    return done.stdout.strip()
+    return done.stdout.strip() if strip else done.stdout
 
 
 def dirty_paths(root: Path) -> list[str]:
     """Tracked changes and untracked, not ignored files (``git status --porcelain``)."""
-    out = git(root, "status", "--porcelain", "--untracked-files=normal")
+    out = git(root, "status", "--porcelain", "--untracked-files=normal", strip=False)
     return [line[3:] for line in out.splitlines() if line.strip()]
 
 

@@ -103,17 +103,22 @@ def plan_release(workspace: Workspace, name: str, bump: Part | None = None) -> R
         )
     current = package.version
     new = bumped(current, bump) if bump else current
-    last = workspace.last_release(package.name)
-    if last is not None and new <= last:
-        hint = "pass --bump patch|minor|major" if bump is None else "bump past it"
-        raise ReleaseRefusedError(
-            f"unchanged version: {package.name} {new} is not newer than the last release "
-            f"{last} (tag {tag_of(package.name, last)}); {hint}"
-        )
     tag = tag_of(package.name, new)
     if tag_exists(workspace.root, tag):
+        if bump is None:
+            raise ReleaseRefusedError(
+                f"unchanged version: {package.name} {new} is already released (tag {tag}); "
+                "pass --bump patch|minor|major"
+            )
         raise ReleaseRefusedError(
-            f"tag {tag} exists already: a release is never re-made; bump again"
+            f"tag {tag} exists already: {package.name} {new} was released; a release is "
+            "never re-made — bump past it"
+        )
+    last = workspace.last_release(package.name)
+    if last is not None and new < last:
+        raise ReleaseRefusedError(
+            f"{package.name} {new} is older than its last release {last} "
+            f"(tag {tag_of(package.name, last)}): bump past it"
         )
     entry = changelog_entry(package.changelog, new)
     if entry is None:
