@@ -311,9 +311,15 @@ def imports(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, tags=["ci"])
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict (settings in the root pyproject.toml) on every package's src/."""
-    session.install("mypy>=1.10", "pandas-stubs", *[str(PACKAGES_DIR / p) for p in _packages()])
-    session.run("mypy", *[f"packages/{p}/src" for p in _packages()])
+    """mypy --strict (settings in the root pyproject.toml) on every package's src/ and the tools."""
+    session.install(
+        "mypy>=1.10",
+        "pandas-stubs",
+        "griffe>=1.6",
+        "packaging>=24.2",
+        *[str(PACKAGES_DIR / p) for p in _packages()],
+    )
+    session.run("mypy", *[f"packages/{p}/src" for p in _packages()], "tools/trrelease")
 
 
 @nox.session(python=PYTHON, tags=["ci"])
@@ -327,7 +333,7 @@ def build(session: nox.Session) -> None:
     session.install("uv", "twine>=5")
     dist = Path(session.create_tmp()) / "dist"
     dist.mkdir(exist_ok=True)
-    for old in dist.glob("tr_*"):
+    for old in dist.glob("*"):
         old.unlink()
     for package in _packages():
         session.run("uv", "build", "--quiet", "--out-dir", str(dist), f"packages/{package}")
@@ -364,9 +370,10 @@ def build(session: nox.Session) -> None:
         check = (
             "import importlib, importlib.metadata as m, json, sys\n"
             f"expected = {json.dumps(expected)}\n"
+            f"names = {json.dumps(_packages())}\n"
             "ours = sorted(d.metadata['Name'] for d in m.distributions() "
-            "if d.metadata['Name'].startswith('tr-'))\n"
-            "assert ours == expected, f'installed tr-* {ours} != declared closure {expected}'\n"
+            "if d.metadata['Name'] in names)\n"
+            "assert ours == expected, f'installed {ours} != declared closure {expected}'\n"
             f"mod = importlib.import_module({_import_name(package)!r})\n"
             f"assert mod.__version__ == m.version({package!r}), mod.__version__\n"
             "print(f'{mod.__name__} {mod.__version__} imports alone; tr-* installed: {ours}')\n"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from release_helpers import git, write_file, write_package
+
 from trrelease.index import LocalIndex, local_index
 
 ROOT = Path(__file__).resolve().parents[2]

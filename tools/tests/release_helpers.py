@@ -64,7 +64,11 @@ def write_package(repo: Path, name: str, *, requires: list[str], test_body: str)
         packages = ["src/{module}"]
         """,
     )
-    write_file(folder / "README.md", f"# {name}\n\nA package of the release tests.\n")
+    readme = (
+        f"# {name}\n\nA package of the release tests.\n\n| version | changelog |\n|---|---|\n"
+        f"| 0.1.0 | [CHANGELOG.md](CHANGELOG.md) |\n\n    pip install {name}==0.1.0\n"
+    )
+    write_file(folder / "README.md", readme)
     changelog = f"# Changelog — {name}\n\n## 0.1.0 — 2026-12-03\n\n- First.\n"
     write_file(folder / "CHANGELOG.md", changelog)
     write_file(folder / "src" / module / "__about__.py", '__version__ = "0.1.0"\n')

@@ -10,6 +10,7 @@ import urllib.request
 from pathlib import Path
 
 from release_helpers import git, trrelease
+
 from trrelease.index import LocalIndex, free_port
 
 
@@ -72,6 +73,10 @@ def test_bump_needs_a_changelog_entry_and_then_commits_and_tags(mini_repo, offli
     done = trrelease(mini_repo, offline_env, "release", "tr-mini", "--bump", "patch")
     assert done.returncode == 0, done.stdout + done.stderr
     assert _version(mini_repo, "tr-mini") == '__version__ = "0.1.1"'
+    readme = (mini_repo / "packages/tr-mini/README.md").read_text()
+    assert "| 0.1.1 | [CHANGELOG.md](CHANGELOG.md) |" in readme
+    assert "pip install tr-mini==0.1.1" in readme
+    assert "0.1.0" not in readme
     assert _tags(mini_repo, offline_env) == ["tr-mini-v0.1.0", "tr-mini-v0.1.1"]
     assert git(mini_repo, offline_env, "log", "-1", "--format=%s") == "release: tr-mini 0.1.1"
     assert git(mini_repo, offline_env, "rev-list", "-n1", "tr-mini-v0.1.1") == git(
@@ -141,6 +146,7 @@ def test_failing_tests_undo_the_bump_and_tag_nothing(mini_repo, offline_env):
     assert "nothing was tagged" in refused.stderr
     assert _tags(mini_repo, offline_env) == ["tr-mini-v0.1.0"]
     assert _version(mini_repo, "tr-mini") == '__version__ = "0.1.0"'
+    assert "pip install tr-mini==0.1.0" in (mini_repo / "packages/tr-mini/README.md").read_text()
     assert git(mini_repo, offline_env, "rev-parse", "HEAD") == head
     assert git(mini_repo, offline_env, "status", "--porcelain") == ""
     assert not (mini_repo / "dist/releases/tr-mini-v0.1.1").exists()

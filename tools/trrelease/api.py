@@ -57,10 +57,13 @@ class ApiReport:
 
 def _load(package: Package, workspace: Workspace, ref: str | None) -> griffe.Object:
     src = package.folder / "src"
-    options = {"resolve_aliases": True, "resolve_external": False}
     if ref is None:
         loaded = griffe.load(
-            package.import_name, search_paths=[src], try_relative_path=False, **options
+            package.import_name,
+            search_paths=[src],
+            try_relative_path=False,
+            resolve_aliases=True,
+            resolve_external=False,
         )
     else:
         loaded = griffe.load_git(
@@ -68,7 +71,8 @@ def _load(package: Package, workspace: Workspace, ref: str | None) -> griffe.Obj
             ref=ref,
             repo=workspace.root,
             search_paths=[src.relative_to(workspace.root)],
-            **options,
+            resolve_aliases=True,
+            resolve_external=False,
         )
     if not isinstance(loaded, griffe.Object):
         raise ReleaseRefusedError(f"griffe loaded an alias for {package.import_name}, not a module")

@@ -8,6 +8,7 @@ tag is only ever made for a version whose wheel and sdist were built, passed
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,29 @@ from trrelease.errors import ReleaseRefusedError
 from trrelease.gitrepo import dirty_paths, git, tag_exists
 from trrelease.versions import Part, bumped, changelog_entry
 from trrelease.workspace import Package, Workspace, tag_of
+
+
+def sync_readme(package: Package, old: Version, new: Version) -> bool:
+    """Move the README's install pins and release table from ``old`` to ``new``.
+
+    The README states the package's version (``<name>==<version>`` in its install lines,
+    ``| <version> | [CHANGELOG.md]`` in its release table or ``**Version <version>**``);
+    a bump keeps it true.
+    """
+    readme = package.folder / "README.md"
+    if not readme.is_file():
+        return False
+    text = readme.read_text(encoding="utf-8")
+    pins = re.compile(
+        rf"(?<![\w.-]){re.escape(package.name)}(\[[^\]]*\])?=={re.escape(str(old))}(?![\w.])"
+    )
+    moved = pins.sub(lambda m: f"{package.name}{m.group(1) or ''}=={new}", text)
+    moved = moved.replace(f"| {old} | [CHANGELOG.md]", f"| {new} | [CHANGELOG.md]")
+    moved = moved.replace(f"**Version {old}**", f"**Version {new}**")
+    if moved == text:
+        return False
+    readme.write_text(moved, encoding="utf-8")
+    return True
 
 
 @dataclass(frozen=True)
@@ -56,6 +80,7 @@ class ReleasePlan:
         steps = []
         if self.new != self.current:
             steps.append(f"hatch version {self.new} in {rel} ({self.current} -> {self.new})")
+            steps.append(f"{rel}/README.md: {self.package.name}=={self.current} -> =={self.new}")
         steps += [
             f"uv build {rel} -> dist/releases/{self.tag}/ (wheel + sdist)",
             "twine check --strict on both files",
@@ -199,16 +224,18 @@ def execute_release(workspace: Workspace, plan: ReleasePlan, out: Path) -> list[
     """Carry out ``plan``; undo the bump and drop the artifacts if any step fails."""
     package = plan.package
     target = out / plan.tag
-    version_file = package.version_file.relative_to(workspace.root).as_posix()
+    changed = [package.version_file.relative_to(workspace.root).as_posix()]
     try:
         if plan.new != plan.current:
             run_tool(tool("hatch"), "version", str(plan.new), cwd=package.folder)
             if package.version != plan.new:
                 raise ReleaseRefusedError(f"hatch version left {package.version}, not {plan.new}")
+            if sync_readme(package, plan.current, plan.new):
+                changed.append(f"{package.relative}/README.md")
         files = build(package.folder, target, name=package.name, version=plan.new)
         _test_wheel(workspace, plan, wheel_of(files), out)
     except BaseException:
-        git(workspace.root, "checkout", "--", version_file)
+        git(workspace.root, "checkout", "--", *changed)
         shutil.rmtree(target, ignore_errors=True)
         raise
     if plan.new != plan.current:
@@ -219,7 +246,7 @@ def execute_release(workspace: Workspace, plan: ReleasePlan, out: Path) -> list[
             "-m",
             f"release: {package.name} {plan.new}",
             "--",
-            version_file,
+            *changed,
         )
     git(workspace.root, "tag", "-a", plan.tag, "-m", f"{package.name} {plan.new}")
     return files

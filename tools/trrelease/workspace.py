@@ -62,7 +62,7 @@ class Package:
                 f"{self.relative}/pyproject.toml has no [tool.hatch.version] path: the release "
                 "flow bumps hatch's version file; add one (src/<import>/__about__.py)"
             )
-        return self.folder / path
+        return self.folder / str(path)
 
     @property
     def version(self) -> Version:
