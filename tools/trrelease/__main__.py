@@ -9,7 +9,7 @@ from pathlib import Path
 from packaging.version import Version
 
 from trrelease.api import check_api
-from trrelease.artifacts import build_all_releases, flat_wheelhouse
+from trrelease.artifacts import build_all_releases, build_release, flat_wheelhouse
 from trrelease.errors import ReleaseRefusedError
 from trrelease.publish import publish
 from trrelease.release import execute_release, plan_release
@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
 
     house = commands.add_parser("wheelhouse", help="every release, built from its tag")
     house.add_argument("--dest", type=Path, default=None, help="default: <root>/dist/wheelhouse")
+    house.add_argument(
+        "--tag", default=None, help="only this release (<package>-v<version>), into <out>/<tag>/"
+    )
     return parser
 
 
@@ -69,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(report.summary())
             if not all(r.allowed for r in reports):
                 return 1
+        elif args.tag:
+            files = build_release(workspace, *workspace.parse_tag(args.tag), out)
+            print(f"{args.tag}: {', '.join(f.name for f in files)} in {out / args.tag}")
         else:
             files = build_all_releases(workspace, out)
             dest = flat_wheelhouse(files, args.dest or workspace.root / "dist" / "wheelhouse")

@@ -143,6 +143,22 @@ class Workspace:
                     continue
         return sorted(versions)
 
+    def parse_tag(self, tag: str) -> tuple[Package, Version]:
+        """The package and version of a release tag; refused unless it is a release."""
+        for package in self.packages.values():
+            prefix = f"{package.name}-v"
+            if tag.startswith(prefix):
+                try:
+                    version = Version(tag[len(prefix) :])
+                except InvalidVersion:
+                    continue
+                if version in self.releases(package.name):
+                    return package, version
+        raise ReleaseRefusedError(
+            f"{tag!r} is not a release tag of this repository (<package>-v<version>, "
+            "made by nox -s release)"
+        )
+
     def last_release(self, name: str) -> Version | None:
         released = self.releases(name)
         return released[-1] if released else None
