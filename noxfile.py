@@ -209,7 +209,7 @@ def _trrelease(session: nox.Session, *args: str, **kwargs: Any) -> Any:
 
 def _install_released_siblings(session: nox.Session, dist: str, *extra: str) -> None:
     """``dist`` from the tree; its tr-* siblings only as released (built from their tags)."""
-    wheelhouse = Path(session.create_tmp()) / "released"
+    wheelhouse = Path(session.create_tmp()).resolve() / "released"
     shutil.rmtree(wheelhouse, ignore_errors=True)
     _trrelease(session, "wheelhouse", "--dest", str(wheelhouse))
     local_tests = [r for r in _test_group(dist) if (PACKAGES_DIR / _requirement_name(r)).is_dir()]
@@ -440,7 +440,7 @@ def wheelhouse(session: nox.Session) -> None:
 
 def _third_party_wheelhouse(session: nox.Session, requirements: list[str]) -> Path:
     """Wheels of ``requirements`` (and what they need) downloaded once, for offline installs."""
-    wheelhouse = Path(session.create_tmp()) / "third-party"
+    wheelhouse = Path(session.create_tmp()).resolve() / "third-party"
     session.install("pip>=24")
     session.run(
         "python",
@@ -476,13 +476,17 @@ def release_tools(session: nox.Session) -> None:
         }
     )
     wheelhouse = _third_party_wheelhouse(
-        session, [*third_party, "hatchling>=1.25", "pytest>=8", "setuptools>=70"]
+        session, [*third_party, "hatchling>=1.25", "pytest>=8", "pip>=24", "setuptools>=70"]
     )
     session.run(
         "pytest",
         "tools/tests",
         *session.posargs,
-        env={**RUN_ENV, "PYTHONPATH": str(ROOT / "tools"), "TR_WHEELHOUSE": str(wheelhouse)},
+        env={
+            **RUN_ENV,
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "tools"), str(ROOT / "tools" / "tests")]),
+            "TR_WHEELHOUSE": str(wheelhouse),
+        },
     )
 
 
