@@ -232,6 +232,9 @@ def _install_released_siblings(session: nox.Session, dist: str, *extra: str) -> 
         "got = {n: m.version(n) for n in released}\n"
         "print('released siblings:', json.dumps(got))\n"
         "wrong = {n: v for n, v in got.items() if v not in released[n]}\n"
+        "# a path or source install records a direct_url.json; one from an index does not\n"
+        "wrong.update({n: 'from source' for n in got "
+        "if m.distribution(n).read_text('direct_url.json') is not None})\n"
         "assert not wrong, f'siblings not from their releases: {wrong} (released: {released})'\n"
     )
     session.run("python", "-c", check)
