@@ -58,15 +58,7 @@ _SUBMODULES = (
     "sample_weighting",
 )
 
-__all__ = [
-    "__version__",
-    "core",
-    "ensemble",
-    "feature_selection",
-    "hyperparameter_tuning",
-    "model_evaluation",
-    "sample_weighting",
-]
+__all__ = ["__version__", *_SUBMODULES]
 
 
 def __getattr__(name: str) -> ModuleType:
