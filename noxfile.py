@@ -209,7 +209,9 @@ def _trrelease(session: nox.Session, *args: str, **kwargs: Any) -> Any:
 
 def _install_released_siblings(session: nox.Session, dist: str, *extra: str) -> None:
     """``dist`` from the tree; its tr-* siblings only as released (built from their tags)."""
-    wheelhouse = Path(session.create_tmp()).resolve() / "released"
+    # Not session.create_tmp(): that also points TMPDIR into .nox, where tr-tuning's
+    # PostgreSQL server (run as the postgres user) cannot create its socket.
+    wheelhouse = ROOT / ".nox" / "_released-siblings"
     shutil.rmtree(wheelhouse, ignore_errors=True)
     _trrelease(session, "wheelhouse", "--dest", str(wheelhouse))
     local_tests = [r for r in _test_group(dist) if (PACKAGES_DIR / _requirement_name(r)).is_dir()]
