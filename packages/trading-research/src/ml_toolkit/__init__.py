@@ -58,7 +58,15 @@ _SUBMODULES = (
     "sample_weighting",
 )
 
-__all__ = ["__version__", *_SUBMODULES]
+__all__ = [
+    "__version__",
+    "core",
+    "ensemble",
+    "feature_selection",
+    "hyperparameter_tuning",
+    "model_evaluation",
+    "sample_weighting",
+]
 
 
 def __getattr__(name: str) -> ModuleType:
