@@ -23,10 +23,9 @@ import json
 import os
 import re
 import shutil
+import sys
 import tarfile
-import tomllib
 import urllib.request
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -58,21 +57,24 @@ DEFAULT_COVERAGE_FLOOR = 90
 RUN_ENV = {"MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": ""}
 
 
-@cache
+# The one reading of the packages (names, import names, tr-* closures, release tags) is the
+# release tooling's; nox only needs `packaging`, which it depends on itself.
+sys.path.insert(0, str(ROOT / "tools"))
+from trrelease.workspace import Workspace  # noqa: E402
+
+WORKSPACE = Workspace(ROOT)
+
+
 def _pyproject(dist: str) -> dict:
-    with (PACKAGES_DIR / dist / "pyproject.toml").open("rb") as fh:
-        return tomllib.load(fh)
+    return WORKSPACE.package(dist).pyproject
 
 
 def _packages() -> list[str]:
-    return sorted(p.parent.name for p in PACKAGES_DIR.glob("*/pyproject.toml"))
+    return sorted(WORKSPACE.packages)
 
 
 def _import_name(dist: str) -> str:
-    """The top-level import package: hatch's wheel target (``src/<import>``)."""
-    targets = _pyproject(dist).get("tool", {}).get("hatch", {}).get("build", {}).get("targets", {})
-    packages = targets.get("wheel", {}).get("packages", [])
-    return Path(packages[0]).name if packages else dist.replace("-", "_")
+    return WORKSPACE.package(dist).import_name
 
 
 def _requirement_name(req: str) -> str:
@@ -83,18 +85,7 @@ def _requirement_name(req: str) -> str:
 
 def _local_closure(dist: str) -> list[str]:
     """``dist`` and the tr-* packages it needs, dependencies first."""
-    order: list[str] = []
-
-    def visit(name: str) -> None:
-        for req in _pyproject(name)["project"].get("dependencies", []):
-            dep = _requirement_name(req)
-            if (PACKAGES_DIR / dep).is_dir() and dep not in order:
-                visit(dep)
-        if name not in order:
-            order.append(name)
-
-    visit(dist)
-    return order
+    return [package.name for package in WORKSPACE.closure(dist)]
 
 
 def _test_group(dist: str) -> list[str]:
@@ -244,8 +235,7 @@ def _install_released_siblings(session: nox.Session, dist: str, *extra: str) -> 
 
 def _last_release(session: nox.Session, dist: str) -> list[str]:
     """Every released version of ``dist`` (its tags); refuses a package never released."""
-    tags = session.run("git", "tag", "--list", f"{dist}-v*", external=True, silent=True)
-    versions = [t.removeprefix(f"{dist}-v") for t in str(tags).split()]
+    versions = [str(v) for v in WORKSPACE.releases(dist)]
     if not versions:
         session.error(
             f"{dist} has no release tag ({dist}-v*) in this clone: the released-siblings "
