@@ -167,20 +167,18 @@ def plan_release(workspace: Workspace, name: str, bump: Part | None = None) -> R
 def _test_wheel(workspace: Workspace, plan: ReleasePlan, wheel: Path, out: Path) -> None:
     """The package's tests against its installed wheel and its released siblings."""
     package = plan.package
+    pins = (*plan.siblings, *plan.test_siblings)
+    pinned = {pin.name for pin in pins}
     sibling_wheels = []
-    for pin in (*plan.siblings, *plan.test_siblings):
+    for pin in pins:
         sibling = workspace.package(pin.name)
         sibling_wheels.append(wheel_of(build_release(workspace, sibling, pin.released, out)))
+        # A sibling's own tr-* needs that the package does not pin itself: their last release.
         for dep in workspace.closure(pin.name)[:-1]:
             released = workspace.last_release(dep.name)
-            if released is not None:
+            if dep.name not in pinned and released is not None:
                 sibling_wheels.append(wheel_of(build_release(workspace, dep, released, out)))
-    third_party = [
-        str(req)
-        for req in package.test_requirements()
-        if req.name not in {s.name for s in (*plan.siblings, *plan.test_siblings)}
-        and workspace.siblings([req]) == []
-    ]
+    third_party = [str(req) for req in package.test_requirements() if not workspace.siblings([req])]
     with tempfile.TemporaryDirectory(prefix=f"release-{package.name}-") as tmp:
         venv = Path(tmp) / "venv"
         run_tool(tool("uv"), "venv", "--quiet", "--python", sys.executable, str(venv))
