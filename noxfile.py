@@ -169,6 +169,7 @@ RELEASE_TOOLS = [
     "pypiserver>=2.3",
 ]
 RELEASE_TOOLS_VENV = ROOT / ".nox" / "_release-tools"
+STRATEGY_REQUIREMENTS = "examples/strategy-insider-trading/requirements.txt"
 
 
 def _release_python(session: nox.Session) -> str:
@@ -461,13 +462,22 @@ def release_tools(session: nox.Session) -> None:
     but loopback.
     """
     session.install(*RELEASE_TOOLS, "pytest>=8")
-    consumer = ["tr-core", "tr-evaluation", "tr-sample-weighting"]
+    # What the strategy repository's requirements need besides our packages: their
+    # third-party requirements and those of the tr-* packages it pins.
+    requirements = [
+        line.split("#", 1)[0].strip()
+        for line in (ROOT / STRATEGY_REQUIREMENTS).read_text().splitlines()
+        if line.split("#", 1)[0].strip()
+    ]
+    names = {_requirement_name(r) for r in requirements}
+    closure = {dep for dist in names & set(WORKSPACE.packages) for dep in _local_closure(dist)}
     third_party = sorted(
-        {
+        {r for r in requirements if _requirement_name(r) not in WORKSPACE.packages}
+        | {
             req
-            for dist in consumer
+            for dist in closure
             for req in _pyproject(dist)["project"].get("dependencies", [])
-            if not (PACKAGES_DIR / _requirement_name(req)).is_dir()
+            if _requirement_name(req) not in WORKSPACE.packages
         }
     )
     wheelhouse = _third_party_wheelhouse(
