@@ -60,6 +60,7 @@ RUN_ENV = {"MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": ""}
 # The one reading of the packages (names, import names, tr-* closures, release tags) is the
 # release tooling's; nox only needs `packaging`, which it depends on itself.
 sys.path.insert(0, str(ROOT / "tools"))
+from trrelease.errors import ReleaseRefusedError  # noqa: E402
 from trrelease.workspace import Workspace  # noqa: E402
 
 WORKSPACE = Workspace(ROOT)
@@ -200,18 +201,14 @@ def _trrelease(session: nox.Session, *args: str, **kwargs: Any) -> Any:
 
 
 def _install_released_siblings(session: nox.Session, dist: str, *extra: str) -> None:
-    """``dist`` from the tree; its tr-* siblings only as released (built from their tags)."""
-    # Not session.create_tmp(): that also points TMPDIR into .nox, where tr-tuning's
-    # PostgreSQL server (run as the postgres user) cannot create its socket.
-    wheelhouse = ROOT / ".nox" / "_released-siblings"
-    shutil.rmtree(wheelhouse, ignore_errors=True)
-    _trrelease(session, "wheelhouse", "--dest", str(wheelhouse))
+    """``dist`` from the tree; its tr-* siblings only as released (the ledger's wheels)."""
+    WORKSPACE.ledger.verify()
     local_tests = [r for r in _test_group(dist) if (PACKAGES_DIR / _requirement_name(r)).is_dir()]
     external = [r for r in _test_group(dist) if r not in local_tests]
     session.install(
         *extra,
         "--find-links",
-        str(wheelhouse),
+        str(WORKSPACE.ledger.folder),
         # uv caches find-links wheels by file name; a tree build of the same version must
         # never stand in for the release.
         *[f"--refresh-package={p}" for p in _sibling_names(dist)],
@@ -235,12 +232,12 @@ def _install_released_siblings(session: nox.Session, dist: str, *extra: str) -> 
 
 
 def _last_release(session: nox.Session, dist: str) -> list[str]:
-    """Every released version of ``dist`` (its tags); refuses a package never released."""
+    """Every released version of ``dist`` (the ledger's); refuses a package never released."""
     versions = [str(v) for v in WORKSPACE.releases(dist)]
     if not versions:
         session.error(
-            f"{dist} has no release tag ({dist}-v*) in this clone: the released-siblings "
-            "column needs the tags (git fetch --tags), or release it (docs/RELEASING.md)"
+            f"{dist} is not in the release ledger (releases/SHA256SUMS): the released-siblings "
+            f"column needs a release of it (nox -s release -- {dist}, docs/RELEASING.md)"
         )
     return versions
 
@@ -424,14 +421,18 @@ def api(session: nox.Session) -> None:
     _trrelease(session, "api", *session.posargs)
 
 
-@nox.session(venv_backend="none")
-def wheelhouse(session: nox.Session) -> None:
-    """Every released version of every package, built from its tag, in dist/wheelhouse/.
+@nox.session(venv_backend="none", tags=["ci"])
+def ledger(session: nox.Session) -> None:
+    """The release ledger (releases/): every release's wheel and sdist, as SHA256SUMS lists.
 
-    ``pip install --find-links dist/wheelhouse tr-sample-weighting==0.1.0`` then installs a
-    release exactly as tagged (the README's install line).
+    A file changed, added by hand, or a release missing its wheel or its sdist fails.
     """
-    _trrelease(session, "wheelhouse", *session.posargs)
+    try:
+        releases = WORKSPACE.ledger.verify()
+    except ReleaseRefusedError as refusal:
+        session.error(str(refusal))
+    for release in releases:
+        session.log(f"{release.name} {release.version}: {release.wheel.name}, {release.sdist.name}")
 
 
 def _third_party_wheelhouse(session: nox.Session, requirements: list[str]) -> Path:

@@ -1,7 +1,8 @@
 """The release flow end to end on a mini monorepo, with the real tools (offline).
 
 hatch bumps, uv builds, twine checks and uploads, pytest runs against the built wheel,
-git commits and tags: nothing is mocked. Every refusal leaves no tag and no change.
+the ledger takes the files, git commits and tags: nothing is mocked. Every refusal leaves
+no tag and no change.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import urllib.request
 from pathlib import Path
 
-from release_helpers import git, trrelease
+from release_helpers import git, run, trrelease
 
 from trrelease.index import LocalIndex, free_port
 
@@ -21,6 +22,11 @@ def _tags(repo: Path, env: dict[str, str]) -> list[str]:
 def _version(repo: Path, name: str) -> str:
     module = name.replace("-", "_")
     return (repo / "packages" / name / "src" / module / "__about__.py").read_text().strip()
+
+
+def _ledger(repo: Path) -> list[str]:
+    folder = repo / "releases"
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
 def _changelog(repo: Path, env: dict[str, str], name: str, heading: str) -> None:
@@ -41,17 +47,28 @@ def test_dry_run_shows_the_plan_and_changes_nothing(mini_repo, offline_env):
     assert _tags(mini_repo, offline_env) == []
     assert git(mini_repo, offline_env, "rev-parse", "HEAD") == head
     assert not (mini_repo / "dist").exists()
+    assert _ledger(mini_repo) == []
 
 
-def test_first_release_builds_checks_tests_and_tags(mini_repo, offline_env):
+def test_first_release_builds_checks_tests_ledgers_and_tags(mini_repo, offline_env):
     head = git(mini_repo, offline_env, "rev-parse", "HEAD")
     done = trrelease(mini_repo, offline_env, "release", "tr-mini")
     assert done.returncode == 0, done.stdout + done.stderr
     assert _tags(mini_repo, offline_env) == ["tr-mini-v0.1.0"]
-    # The version was not bumped: the tag is on the commit that was checked, no new commit.
-    assert git(mini_repo, offline_env, "rev-list", "-n1", "tr-mini-v0.1.0") == head
-    files = sorted(p.name for p in (mini_repo / "dist/releases/tr-mini-v0.1.0").glob("tr_mini-*"))
-    assert files == ["tr_mini-0.1.0-py3-none-any.whl", "tr_mini-0.1.0.tar.gz"]
+    # One commit on top of the checked one, adding the ledger's files; the tag marks it.
+    assert git(mini_repo, offline_env, "rev-parse", "HEAD~1") == head
+    assert git(mini_repo, offline_env, "rev-list", "-n1", "tr-mini-v0.1.0") == git(
+        mini_repo, offline_env, "rev-parse", "HEAD"
+    )
+    added = git(mini_repo, offline_env, "show", "--name-only", "--format=", "HEAD").split()
+    assert added == [
+        "releases/SHA256SUMS",
+        "releases/tr_mini-0.1.0-py3-none-any.whl",
+        "releases/tr_mini-0.1.0.tar.gz",
+    ]
+    # The checksums are sha256sum's own format.
+    run(["sha256sum", "--check", "--quiet", "SHA256SUMS"], mini_repo / "releases", offline_env)
+    assert not (mini_repo / "dist/releases/tr-mini-v0.1.0").exists()
     assert git(mini_repo, offline_env, "status", "--porcelain") == ""
 
 
@@ -78,6 +95,13 @@ def test_bump_needs_a_changelog_entry_and_then_commits_and_tags(mini_repo, offli
     assert "pip install tr-mini==0.1.1" in readme
     assert "0.1.0" not in readme
     assert _tags(mini_repo, offline_env) == ["tr-mini-v0.1.0", "tr-mini-v0.1.1"]
+    assert _ledger(mini_repo) == [
+        "SHA256SUMS",
+        "tr_mini-0.1.0-py3-none-any.whl",
+        "tr_mini-0.1.0.tar.gz",
+        "tr_mini-0.1.1-py3-none-any.whl",
+        "tr_mini-0.1.1.tar.gz",
+    ]
     assert git(mini_repo, offline_env, "log", "-1", "--format=%s") == "release: tr-mini 0.1.1"
     assert git(mini_repo, offline_env, "rev-list", "-n1", "tr-mini-v0.1.1") == git(
         mini_repo, offline_env, "rev-parse", "HEAD"
@@ -150,6 +174,7 @@ def test_failing_tests_undo_the_bump_and_tag_nothing(mini_repo, offline_env):
     assert git(mini_repo, offline_env, "rev-parse", "HEAD") == head
     assert git(mini_repo, offline_env, "status", "--porcelain") == ""
     assert not (mini_repo / "dist/releases/tr-mini-v0.1.1").exists()
+    assert "tr_mini-0.1.1.tar.gz" not in _ledger(mini_repo)
 
 
 def test_unknown_package_is_refused_with_the_choices(mini_repo, offline_env):
@@ -161,7 +186,7 @@ def test_unknown_package_is_refused_with_the_choices(mini_repo, offline_env):
 def test_publish_uploads_a_release_to_the_index(mini_repo, offline_env, index: LocalIndex):
     unreleased = trrelease(mini_repo, offline_env, "publish", "tr-mini", "--index", index.url)
     assert unreleased.returncode == 2
-    assert "tr-mini 0.1.0 is not released (no tag tr-mini-v0.1.0)" in unreleased.stderr
+    assert "tr-mini 0.1.0 is not released (not in releases/)" in unreleased.stderr
 
     assert trrelease(mini_repo, offline_env, "release", "tr-mini").returncode == 0
     env = {**offline_env, "TWINE_USERNAME": "ci", "TWINE_PASSWORD": "ci"}
@@ -187,3 +212,42 @@ def test_publish_refuses_an_unreachable_index(mini_repo, offline_env):
     bad = trrelease(mini_repo, offline_env, "publish", "tr-mini", "--index", "pypi.internal")
     assert bad.returncode == 2
     assert "--index must be an http(s) URL" in bad.stderr
+
+
+def test_a_clone_without_tags_or_history_has_every_release(mini_repo, offline_env, tmp_path):
+    """The ledger is in the tree: a shallow clone with no tags tests against releases."""
+    assert trrelease(mini_repo, offline_env, "release", "tr-mini").returncode == 0
+    clone = tmp_path / "shallow"
+    url = f"file://{mini_repo}"
+    git(tmp_path, offline_env, "clone", "--quiet", "--depth=1", "--no-tags", url, str(clone))
+    assert _tags(clone, offline_env) == []
+    listed = trrelease(clone, offline_env, "ledger")
+    assert listed.returncode == 0, listed.stdout + listed.stderr
+    assert "tr-mini 0.1.0: tr_mini-0.1.0-py3-none-any.whl, tr_mini-0.1.0.tar.gz" in listed.stdout
+    again = trrelease(clone, offline_env, "release", "tr-mini")
+    assert again.returncode == 2
+    assert "unchanged version: tr-mini 0.1.0 is already released" in again.stderr
+    done = trrelease(clone, offline_env, "release", "tr-mini-b")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "released tr-mini==0.1.0" in done.stdout
+
+
+def test_a_changed_or_unlisted_ledger_file_is_refused(mini_repo, offline_env, index: LocalIndex):
+    assert trrelease(mini_repo, offline_env, "release", "tr-mini").returncode == 0
+    wheel = mini_repo / "releases" / "tr_mini-0.1.0-py3-none-any.whl"
+    original = wheel.read_bytes()
+    wheel.write_bytes(original + b"\0")
+    refused = trrelease(mini_repo, offline_env, "ledger")
+    assert refused.returncode == 2
+    assert "tr_mini-0.1.0-py3-none-any.whl does not match its SHA-256" in refused.stderr
+    env = {**offline_env, "TWINE_USERNAME": "ci", "TWINE_PASSWORD": "ci"}
+    publish = trrelease(mini_repo, env, "publish", "tr-mini", "--index", index.url)
+    assert publish.returncode == 2
+    assert "does not match its SHA-256" in publish.stderr
+    assert not list(index.folder.iterdir())
+
+    wheel.write_bytes(original)
+    (mini_repo / "releases" / "tr_mini-0.2.0.tar.gz").write_bytes(b"not a release")
+    unlisted = trrelease(mini_repo, offline_env, "ledger")
+    assert unlisted.returncode == 2
+    assert "holds files SHA256SUMS does not list: ['tr_mini-0.2.0.tar.gz']" in unlisted.stderr

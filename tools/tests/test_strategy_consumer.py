@@ -1,10 +1,10 @@
 """A strategy repository installs exactly what it pins, from a real index on loopback.
 
-Every package's releases are built from their tags and uploaded with twine to a
-pypiserver; ``examples/strategy-insider-trading`` then installs its ``requirements.txt``
-into a clean venv with pip — tr-* only from that index, third-party wheels only from the
-local wheelhouse — and trains its model. A new tr-evaluation release then reaches the
-index, and the pinned repository still installs the version it pinned.
+Every release in the ledger (``releases/``) is uploaded with twine to a pypiserver;
+``examples/strategy-insider-trading`` then installs its ``requirements.txt`` into a clean
+venv with pip — tr-* only from that index, third-party wheels only from the local
+wheelhouse — and trains its model. A newer tr-evaluation then reaches the index, and
+the pinned repository still installs the version it pinned.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from release_helpers import git, run, trrelease
+from release_helpers import run
 
-from trrelease.artifacts import build_all_releases, tool
+from trrelease.artifacts import tool
 from trrelease.index import LocalIndex
 from trrelease.versions import bumped
 from trrelease.workspace import Workspace
@@ -79,6 +79,22 @@ def _pip_install(
     return {item["metadata"]["name"]: item for item in items}
 
 
+def _upload(index: LocalIndex, env: dict[str, str], files: list[Path]) -> None:
+    run(
+        [
+            tool("twine"),
+            "upload",
+            "--non-interactive",
+            "--disable-progress-bar",
+            "--repository-url",
+            index.url,
+            *map(str, files),
+        ],
+        index.folder,
+        env,
+    )
+
+
 def _installed(python: Path, env: dict[str, str]) -> dict[str, str]:
     code = (
         "import importlib.metadata as m, json; "
@@ -97,25 +113,10 @@ def test_pinned_strategy_repo_installs_its_pins_from_the_index(
     workspace = Workspace(ROOT)
     for name, version in pins.items():
         released = [str(v) for v in workspace.releases(name)]
-        assert version in released, (
-            f"{name} {version} has no tag {name}-v{version} in this clone (released: "
-            f"{released}); the strategy pins a release, so the tags must be here"
-        )
-    files = build_all_releases(workspace, tmp_path / "built")
+        assert version in released, f"the strategy pins {name} {version}; released: {released}"
+    files = [f for release in workspace.ledger.verify() for f in release.files]
     upload = {**offline_env, "TWINE_USERNAME": "ci", "TWINE_PASSWORD": "ci"}
-    run(
-        [
-            tool("twine"),
-            "upload",
-            "--non-interactive",
-            "--disable-progress-bar",
-            "--repository-url",
-            index.url,
-            *map(str, files),
-        ],
-        tmp_path,
-        upload,
-    )
+    _upload(index, upload, files)
     for name in workspace.packages:
         assert f"{name.replace('-', '_')}-" in " ".join(p.name for p in index.folder.iterdir())
 
@@ -151,15 +152,20 @@ def test_pinned_strategy_repo_installs_its_pins_from_the_index(
     assert (out / "summary.json").is_file()
     assert (out / "model.pkl").is_file()
 
-    # tr-evaluation moves on: a new release reaches the index ...
-    clone = tmp_path / "clone"
-    run(["git", "clone", "--quiet", str(ROOT), str(clone)], tmp_path, offline_env)
+    # tr-evaluation moves on: a newer version reaches the index ...
+    copy = tmp_path / "tr-evaluation"
+    shutil.copytree(
+        ROOT / "packages" / "tr-evaluation", copy, ignore=shutil.ignore_patterns("tests")
+    )
     newer = bumped(workspace.last_release("tr-evaluation"), "patch")
-    run([tool("hatch"), "version", str(newer)], clone / "packages" / "tr-evaluation", offline_env)
-    git(clone, offline_env, "commit", "--quiet", "-am", f"release: tr-evaluation {newer}")
-    git(clone, offline_env, "tag", f"tr-evaluation-v{newer}")
-    published = trrelease(clone, upload, "publish", "tr-evaluation", "--index", index.url)
-    assert published.returncode == 0, published.stdout + published.stderr
+    run([tool("hatch"), "version", str(newer)], copy, offline_env)
+    built = tmp_path / "newer"
+    run([tool("uv"), "build", "--quiet", "--out-dir", str(built), str(copy)], tmp_path, offline_env)
+    assert sorted(p.name for p in built.glob("tr_evaluation-*")) == [
+        f"tr_evaluation-{newer}-py3-none-any.whl",
+        f"tr_evaluation-{newer}.tar.gz",
+    ]
+    _upload(index, upload, sorted(built.glob("tr_evaluation-*")))
     listed = run(
         [
             str(python),

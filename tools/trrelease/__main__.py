@@ -1,15 +1,15 @@
-"""``python -m trrelease``: the command line behind ``nox -s release|publish|api|wheelhouse``."""
+"""``python -m trrelease``: the command line behind ``nox -s release|publish|api|ledger``."""
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
 from trrelease.api import check_api
-from trrelease.artifacts import build_all_releases, build_release, flat_wheelhouse
 from trrelease.errors import ReleaseRefusedError
 from trrelease.publish import publish
 from trrelease.release import execute_release, plan_release
@@ -38,11 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     api = commands.add_parser("api", help="the API guard against the last release tag")
     api.add_argument("packages", nargs="*", help="default: every package")
 
-    house = commands.add_parser("wheelhouse", help="every release, built from its tag")
-    house.add_argument("--dest", type=Path, default=None, help="default: <root>/dist/wheelhouse")
-    house.add_argument(
-        "--tag", default=None, help="only this release (<package>-v<version>), into <out>/<tag>/"
-    )
+    ledger = commands.add_parser("ledger", help="verify the release ledger (releases/)")
+    ledger.add_argument("--release", nargs=2, metavar=("PACKAGE", "VERSION"), default=None)
+    ledger.add_argument("--dest", type=Path, default=None, help="copy --release's files here")
     return parser
 
 
@@ -63,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"released {plan.tag}: {', '.join(f.name for f in files)}")
             print(f"publish with: python3 -m nox -s publish -- {plan.package.name} --index URL")
         elif args.command == "publish":
-            files = publish(workspace, args.package, args.index, out, args.version)
+            files = publish(workspace, args.package, args.index, args.version)
             print(f"uploaded to {args.index}: {', '.join(f.name for f in files)}")
         elif args.command == "api":
             names = args.packages or list(workspace.packages)
@@ -72,13 +70,23 @@ def main(argv: list[str] | None = None) -> int:
                 print(report.summary())
             if not all(r.allowed for r in reports):
                 return 1
-        elif args.tag:
-            files = build_release(workspace, *workspace.parse_tag(args.tag), out)
-            print(f"{args.tag}: {', '.join(f.name for f in files)} in {out / args.tag}")
+        elif args.release is None:
+            releases = workspace.ledger.verify()
+            for one in releases:
+                print(f"{one.name} {one.version}: {one.wheel.name}, {one.sdist.name}")
+            print(f"{len(releases)} releases, every file as {workspace.ledger.sums} lists it")
         else:
-            files = build_all_releases(workspace, out)
-            dest = flat_wheelhouse(files, args.dest or workspace.root / "dist" / "wheelhouse")
-            print(f"{len(files)} files of {len(files) // 2} releases in {dest}")
+            name, text = args.release
+            try:
+                version = Version(text)
+            except InvalidVersion:
+                raise ReleaseRefusedError(f"--release {name} {text!r}: not a version") from None
+            files = workspace.ledger.release(workspace.package(name).name, version).files
+            if args.dest is not None:
+                args.dest.mkdir(parents=True, exist_ok=True)
+                for file in files:
+                    shutil.copyfile(file, args.dest / file.name)
+            print(f"{name} {version}: {', '.join(f.name for f in files)} (checksums match)")
     except ReleaseRefusedError as refusal:
         print(f"refused: {refusal}", file=sys.stderr)
         return 2

@@ -8,14 +8,17 @@ major version, or below 1.0 a new minor version (``versions.allows_breaking_chan
 from __future__ import annotations
 
 import re
+import tarfile
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import griffe
 from packaging.version import Version
 
 from trrelease.errors import ReleaseRefusedError
 from trrelease.versions import allows_breaking_changes, breaking_bump_name
-from trrelease.workspace import Package, Workspace, tag_of
+from trrelease.workspace import Package, Workspace
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -39,7 +42,7 @@ class ApiReport:
         if self.released is None:
             return f"{self.package} {self.version}: no release yet, nothing to compare"
         head = (
-            f"{self.package} {self.version} against {tag_of(self.package, self.released)}: "
+            f"{self.package} {self.version} against its release {self.released}: "
             f"{len(self.breakages)} breaking change(s)"
         )
         lines = [head, *(f"  - {b}" for b in self.breakages)]
@@ -55,40 +58,34 @@ class ApiReport:
         return "\n".join(lines)
 
 
-def _load(package: Package, workspace: Workspace, ref: str | None) -> griffe.Object:
-    src = package.folder / "src"
-    if ref is None:
-        loaded = griffe.load(
-            package.import_name,
-            search_paths=[src],
-            try_relative_path=False,
-            resolve_aliases=True,
-            resolve_external=False,
-        )
-    else:
-        loaded = griffe.load_git(
-            package.import_name,
-            ref=ref,
-            repo=workspace.root,
-            search_paths=[src.relative_to(workspace.root)],
-            resolve_aliases=True,
-            resolve_external=False,
-        )
+def _load(package: Package, src: Path) -> griffe.Object:
+    loaded = griffe.load(
+        package.import_name,
+        search_paths=[src],
+        try_relative_path=False,
+        resolve_aliases=True,
+        resolve_external=False,
+    )
     if not isinstance(loaded, griffe.Object):
         raise ReleaseRefusedError(f"griffe loaded an alias for {package.import_name}, not a module")
     return loaded
 
 
 def check_api(workspace: Workspace, name: str) -> ApiReport:
-    """Compare ``name``'s API in the tree with its last release tag."""
+    """Compare ``name``'s API in the tree with its last release (the ledger's sdist)."""
     package = workspace.package(name)
     released = workspace.last_release(package.name)
     if released is None:
         return ApiReport(package.name, None, package.version, ())
-    old = _load(package, workspace, tag_of(package.name, released))
-    new = _load(package, workspace, None)
-    breakages = tuple(
-        _ANSI.sub("", b.explain(griffe.ExplanationStyle.ONE_LINE))
-        for b in griffe.find_breaking_changes(old, new)
-    )
+    sdist = workspace.ledger.release(package.name, released).sdist
+    with tempfile.TemporaryDirectory(prefix="trrelease-api-") as tmp:
+        with tarfile.open(sdist) as archive:
+            archive.extractall(tmp, filter="data")
+        (top,) = Path(tmp).iterdir()
+        old = _load(package, top / "src")
+        new = _load(package, package.folder / "src")
+        breakages = tuple(
+            _ANSI.sub("", b.explain(griffe.ExplanationStyle.ONE_LINE))
+            for b in griffe.find_breaking_changes(old, new)
+        )
     return ApiReport(package.name, released, package.version, breakages)

@@ -1,19 +1,16 @@
-"""Built distributions: a package from the tree or from a release tag, checked by twine."""
+"""Built distributions: a package built from the tree and checked by twine."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from packaging.utils import parse_sdist_filename, parse_wheel_filename
 from packaging.version import Version
 
 from trrelease.errors import ReleaseRefusedError
-from trrelease.gitrepo import export_tree
-from trrelease.workspace import Package, Workspace, tag_of
 
 
 def run_tool(*args: str, cwd: Path | None = None) -> None:
@@ -67,34 +64,3 @@ def build(folder: Path, out: Path, *, name: str, version: Version) -> list[Path]
 
 def wheel_of(files: list[Path]) -> Path:
     return next(f for f in files if f.suffix == ".whl")
-
-
-def build_release(
-    workspace: Workspace, package: Package, version: Version, out: Path
-) -> list[Path]:
-    """The artifacts of a release, built from its tag (cached: a tag never moves)."""
-    tag = tag_of(package.name, version)
-    target = out / tag
-    cached = sorted([*target.glob("*.whl"), *target.glob("*.tar.gz")]) if target.is_dir() else []
-    if len(cached) == 2:
-        return cached
-    with tempfile.TemporaryDirectory(prefix="trrelease-") as tmp:
-        folder = export_tree(workspace.root, tag, package.relative, Path(tmp))
-        return build(folder, target, name=package.name, version=version)
-
-
-def build_all_releases(workspace: Workspace, out: Path) -> list[Path]:
-    """Every released version of every package, built from its tag into ``out/<tag>/``."""
-    files: list[Path] = []
-    for name in workspace.packages:
-        for version in workspace.releases(name):
-            files += build_release(workspace, workspace.package(name), version, out)
-    return files
-
-
-def flat_wheelhouse(files: list[Path], dest: Path) -> Path:
-    """Copy ``files`` into one flat folder (``pip install --find-links dest``)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for file in files:
-        shutil.copy2(file, dest / file.name)
-    return dest

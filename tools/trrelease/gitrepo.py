@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import subprocess
-import tarfile
 from pathlib import Path
 
 from trrelease.errors import ReleaseRefusedError
@@ -32,18 +30,3 @@ def tag_names(root: Path) -> list[str]:
 
 def tag_exists(root: Path, tag: str) -> bool:
     return tag in tag_names(root)
-
-
-def export_tree(root: Path, ref: str, path: str, dest: Path) -> Path:
-    """Write ``path`` as it is at ``ref`` under ``dest`` (``git archive``); return it."""
-    done = subprocess.run(
-        ["git", "archive", "--format=tar", ref, path], cwd=root, capture_output=True, check=False
-    )
-    if done.returncode != 0:
-        raise ReleaseRefusedError(
-            f"git archive {ref} {path} failed: {done.stderr.decode(errors='replace').strip()}"
-        )
-    dest.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
-        archive.extractall(dest, filter="data")
-    return dest / path

@@ -1,4 +1,4 @@
-"""Upload a released version's wheel and sdist to a package index with twine."""
+"""Upload a released version's wheel and sdist — the ledger's files — to an index with twine."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pathlib import Path
 
 from packaging.version import Version
 
-from trrelease.artifacts import build_release, run_tool, tool
+from trrelease.artifacts import run_tool, tool
 from trrelease.errors import ReleaseRefusedError
-from trrelease.workspace import Workspace, tag_of
+from trrelease.ledger import FOLDER
+from trrelease.workspace import Workspace
 
 
 def check_reachable(url: str, timeout: float = 10.0) -> None:
@@ -29,23 +30,23 @@ def check_reachable(url: str, timeout: float = 10.0) -> None:
 
 
 def publish(
-    workspace: Workspace, name: str, index: str, out: Path, version: Version | None = None
+    workspace: Workspace, name: str, index: str, version: Version | None = None
 ) -> list[Path]:
     """Upload ``name`` at ``version`` (default: the tree's version) to ``index``.
 
-    Only a released version is published — its tag must exist — and its files are the
-    ones built from that tag (the release flow's, or rebuilt from the tag when this
-    clone has none), so what reaches the index is what was tested and tagged.
+    Only a released version is published, and its files are the ledger's — the bytes
+    the release flow built, checked and tested, verified against ``SHA256SUMS`` — so
+    what reaches the index is exactly what was released.
     """
     package = workspace.package(name)
     version = version or package.version
     if version not in workspace.releases(package.name):
         raise ReleaseRefusedError(
-            f"{package.name} {version} is not released (no tag {tag_of(package.name, version)}): "
-            f"run nox -s release -- {package.name} first; publish never releases implicitly"
+            f"{package.name} {version} is not released (not in {FOLDER}/): run nox -s "
+            f"release -- {package.name} first; publish never releases implicitly"
         )
+    files = workspace.ledger.release(package.name, version).files
     check_reachable(index)
-    files = build_release(workspace, package, version, out)
     run_tool(
         tool("twine"),
         "upload",

@@ -1,8 +1,9 @@
-"""The release flow of one package: checks, bump, build, check, test, commit, tag.
+"""The release flow of one package: checks, bump, build, check, test, ledger, commit, tag.
 
-Every check runs before anything changes; a failure after the bump undoes it, so a
-tag is only ever made for a version whose wheel and sdist were built, passed
-``twine check --strict`` and passed the package's tests installed from the wheel.
+Every check runs before anything changes; a failure after the bump undoes it, so the
+release ledger (``releases/``) only ever receives — and a tag only ever marks — a
+version whose wheel and sdist were built, passed ``twine check --strict`` and passed the
+package's tests installed from that wheel beside its released siblings.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-from trrelease.artifacts import build, build_release, run_tool, tool, wheel_of
+from trrelease.artifacts import build, run_tool, tool, wheel_of
 from trrelease.errors import ReleaseRefusedError
 from trrelease.gitrepo import dirty_paths, git, tag_exists
+from trrelease.ledger import FOLDER, SUMS
 from trrelease.versions import Part, bumped, changelog_entry
 from trrelease.workspace import Package, Workspace, tag_of
 
@@ -85,13 +87,10 @@ class ReleasePlan:
             f"uv build {rel} -> dist/releases/{self.tag}/ (wheel + sdist)",
             "twine check --strict on both files",
             f"a clean venv: the wheel, {self._pins()}, the test group; pytest {rel}/tests",
+            f"both files into the ledger: {FOLDER}/ and {FOLDER}/{SUMS}",
+            f"git commit: release: {self.package.name} {self.new}",
+            f"git tag -a {self.tag}",
         ]
-        if self.new != self.current:
-            steps.append(
-                f"git commit {self.package.version_file.name}: release: "
-                f"{self.package.name} {self.new}"
-            )
-        steps.append(f"git tag -a {self.tag}")
         return steps
 
     def _pins(self) -> str:
@@ -129,12 +128,15 @@ def plan_release(workspace: Workspace, name: str, bump: Part | None = None) -> R
     current = package.version
     new = bumped(current, bump) if bump else current
     tag = tag_of(package.name, new)
+    if new in workspace.releases(package.name):
+        raise ReleaseRefusedError(
+            f"unchanged version: {package.name} {new} is already released (in {FOLDER}/"
+            f"{SUMS}); pass --bump patch|minor|major"
+            if bump is None
+            else f"{package.name} {new} is in the release ledger already: a release is never "
+            "re-made — bump past it"
+        )
     if tag_exists(workspace.root, tag):
-        if bump is None:
-            raise ReleaseRefusedError(
-                f"unchanged version: {package.name} {new} is already released (tag {tag}); "
-                "pass --bump patch|minor|major"
-            )
         raise ReleaseRefusedError(
             f"tag {tag} exists already: {package.name} {new} was released; a release is "
             "never re-made — bump past it"
@@ -143,7 +145,7 @@ def plan_release(workspace: Workspace, name: str, bump: Part | None = None) -> R
     if last is not None and new < last:
         raise ReleaseRefusedError(
             f"{package.name} {new} is older than its last release {last} "
-            f"(tag {tag_of(package.name, last)}): bump past it"
+            "(in the release ledger): bump past it"
         )
     entry = changelog_entry(package.changelog, new)
     if entry is None:
@@ -164,20 +166,19 @@ def plan_release(workspace: Workspace, name: str, bump: Part | None = None) -> R
     return ReleasePlan(package, current, new, last, entry, siblings, test_siblings)
 
 
-def _test_wheel(workspace: Workspace, plan: ReleasePlan, wheel: Path, out: Path) -> None:
+def _test_wheel(workspace: Workspace, plan: ReleasePlan, wheel: Path) -> None:
     """The package's tests against its installed wheel and its released siblings."""
     package = plan.package
     pins = (*plan.siblings, *plan.test_siblings)
     pinned = {pin.name for pin in pins}
     sibling_wheels = []
     for pin in pins:
-        sibling = workspace.package(pin.name)
-        sibling_wheels.append(wheel_of(build_release(workspace, sibling, pin.released, out)))
+        sibling_wheels.append(workspace.ledger.release(pin.name, pin.released).wheel)
         # A sibling's own tr-* needs that the package does not pin itself: their last release.
         for dep in workspace.closure(pin.name)[:-1]:
             released = workspace.last_release(dep.name)
             if dep.name not in pinned and released is not None:
-                sibling_wheels.append(wheel_of(build_release(workspace, dep, released, out)))
+                sibling_wheels.append(workspace.ledger.release(dep.name, released).wheel)
     third_party = [str(req) for req in package.test_requirements() if not workspace.siblings([req])]
     with tempfile.TemporaryDirectory(prefix=f"release-{package.name}-") as tmp:
         venv = Path(tmp) / "venv"
@@ -219,10 +220,14 @@ def _test_wheel(workspace: Workspace, plan: ReleasePlan, wheel: Path, out: Path)
 
 
 def execute_release(workspace: Workspace, plan: ReleasePlan, out: Path) -> list[Path]:
-    """Carry out ``plan``; undo the bump and drop the artifacts if any step fails."""
+    """Carry out ``plan``; undo the bump and drop the artifacts if any step fails.
+
+    Returns the release's files as the ledger holds them.
+    """
     package = plan.package
     target = out / plan.tag
     changed = [package.version_file.relative_to(workspace.root).as_posix()]
+    copies: list[Path] = []
     try:
         if plan.new != plan.current:
             run_tool(tool("hatch"), "version", str(plan.new), cwd=package.folder)
@@ -231,12 +236,10 @@ def execute_release(workspace: Workspace, plan: ReleasePlan, out: Path) -> list[
             if sync_readme(package, plan.current, plan.new):
                 changed.append(f"{package.relative}/README.md")
         files = build(package.folder, target, name=package.name, version=plan.new)
-        _test_wheel(workspace, plan, wheel_of(files), out)
-    except BaseException:
-        git(workspace.root, "checkout", "--", *changed)
-        shutil.rmtree(target, ignore_errors=True)
-        raise
-    if plan.new != plan.current:
+        _test_wheel(workspace, plan, wheel_of(files))
+        copies = workspace.ledger.add(files)
+        ledger = [p.relative_to(workspace.root).as_posix() for p in copies]
+        git(workspace.root, "add", "--", *ledger, f"{FOLDER}/{SUMS}")
         git(
             workspace.root,
             "commit",
@@ -245,6 +248,17 @@ def execute_release(workspace: Workspace, plan: ReleasePlan, out: Path) -> list[
             f"release: {package.name} {plan.new}",
             "--",
             *changed,
+            *ledger,
+            f"{FOLDER}/{SUMS}",
         )
+    except BaseException:
+        if copies:
+            # remove() writes SHA256SUMS back as it was; the reset unstages the files.
+            git(workspace.root, "reset", "--quiet", "--", *map(str, copies), f"{FOLDER}/{SUMS}")
+            workspace.ledger.remove(copies)
+        git(workspace.root, "checkout", "--", *changed)
+        raise
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
     git(workspace.root, "tag", "-a", plan.tag, "-m", f"{package.name} {plan.new}")
-    return files
+    return copies

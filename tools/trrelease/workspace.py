@@ -2,7 +2,8 @@
 
 A package is a folder ``packages/<name>/`` with a ``pyproject.toml`` whose version is
 hatch's (``[tool.hatch.version] path``, a ``__version__ = "..."`` line). A release of
-``<name>`` at version ``V`` is the git tag ``<name>-v<V>``; nothing else records it.
+``<name>`` at version ``V`` is its wheel and sdist in the release ledger (``releases/``,
+:mod:`trrelease.ledger`); the git tag ``<name>-v<V>`` marks the commit that added them.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from trrelease.errors import ReleaseRefusedError
-from trrelease.gitrepo import tag_names
+from trrelease.ledger import Ledger
 
 _VERSION_LINE = re.compile(r"""^__version__\s*=\s*["']([^"']+)["']""", re.MULTILINE)
 
@@ -87,7 +88,7 @@ class Package:
 
 
 class Workspace:
-    """The packages of the repository at ``root`` and their release tags."""
+    """The packages of the repository at ``root`` and their releases (its ledger)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
@@ -99,6 +100,7 @@ class Workspace:
             with pyproject.open("rb") as fh:
                 name = canonicalize_name(tomllib.load(fh)["project"]["name"])
             self.packages[name] = Package(name=name, folder=pyproject.parent)
+        self.ledger = Ledger(self.root)
 
     def package(self, name: str) -> Package:
         """The package called ``name``, or a refusal that lists the known ones."""
@@ -132,32 +134,8 @@ class Workspace:
         return order
 
     def releases(self, name: str) -> list[Version]:
-        """The released versions of ``name`` (its ``<name>-v<version>`` tags), ascending."""
-        prefix = f"{self.package(name).name}-v"
-        versions = []
-        for tag in tag_names(self.root):
-            if tag.startswith(prefix):
-                try:
-                    versions.append(Version(tag[len(prefix) :]))
-                except InvalidVersion:
-                    continue
-        return sorted(versions)
-
-    def parse_tag(self, tag: str) -> tuple[Package, Version]:
-        """The package and version of a release tag; refused unless it is a release."""
-        for package in self.packages.values():
-            prefix = f"{package.name}-v"
-            if tag.startswith(prefix):
-                try:
-                    version = Version(tag[len(prefix) :])
-                except InvalidVersion:
-                    continue
-                if version in self.releases(package.name):
-                    return package, version
-        raise ReleaseRefusedError(
-            f"{tag!r} is not a release tag of this repository (<package>-v<version>, "
-            "made by nox -s release)"
-        )
+        """The released versions of ``name`` (in the ledger), ascending."""
+        return self.ledger.releases(self.package(name).name)
 
     def last_release(self, name: str) -> Version | None:
         released = self.releases(name)
