@@ -1,19 +1,21 @@
-"""The API guard on a clone of this repository: a deliberate break is caught.
+"""The API guard on a shallow, tag-less clone of this repository: a deliberate break is caught.
 
-The clone's last release of tr-sample-weighting is made a tag of its HEAD, so the test
-does not depend on which releases this repository has had.
+The clone's tr-sample-weighting source is set to its last release (the ledger's sdist),
+so the test does not depend on what changed in the tree since.
 """
 
 from __future__ import annotations
 
-import re
+import shutil
+import tarfile
 from pathlib import Path
 
 import pytest
 from packaging.version import Version
-from release_helpers import git, run, trrelease
+from release_helpers import run, trrelease
 
-from trrelease.versions import allows_breaking_changes
+from trrelease.versions import allows_breaking_changes, bumped
+from trrelease.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "tr-sample-weighting"
@@ -23,15 +25,29 @@ SOURCE = "packages/tr-sample-weighting/src/tr_sample_weighting"
 @pytest.fixture
 def clone(tmp_path: Path, offline_env: dict[str, str]) -> Path:
     repo = tmp_path / "clone"
-    run(["git", "clone", "--quiet", str(ROOT), str(repo)], tmp_path, offline_env)
-    for tag in git(repo, offline_env, "tag", "--list", f"{PACKAGE}-v*").split():
-        git(repo, offline_env, "tag", "-d", tag)
-    version = re.search(r'"(.+)"', (repo / SOURCE / "__about__.py").read_text()).group(1)
-    git(repo, offline_env, "tag", f"{PACKAGE}-v{version}")
+    url = f"file://{ROOT}"
+    run(
+        ["git", "clone", "--quiet", "--depth=1", "--no-tags", url, str(repo)], tmp_path, offline_env
+    )
+    workspace = Workspace(repo)
+    released = workspace.last_release(PACKAGE)
+    assert released is not None
+    assert released < Version("1")  # the bumps below are the pre-1.0 ones
+    with tarfile.open(workspace.ledger.release(PACKAGE, released).sdist) as sdist:
+        sdist.extractall(tmp_path / "sdist", filter="data")
+    (top,) = (tmp_path / "sdist").iterdir()
+    shutil.rmtree(repo / "packages" / PACKAGE / "src")
+    shutil.copytree(top / "src", repo / "packages" / PACKAGE / "src")
     return repo
 
 
-def _set_version(repo: Path, version: str) -> None:
+def _released(clone: Path) -> Version:
+    released = Workspace(clone).last_release(PACKAGE)
+    assert released is not None
+    return released
+
+
+def _set_version(repo: Path, version: Version) -> None:
     (repo / SOURCE / "__about__.py").write_text(f'__version__ = "{version}"\n')
 
 
@@ -53,15 +69,35 @@ def test_a_broken_signature_fails_until_the_breaking_bump(clone, offline_env):
     assert caught.returncode == 1
     assert "alpha_power_weights(prices): Parameter was added as required" in caught.stdout
     assert "alpha_power_weights(alpha): Positional parameter was moved" in caught.stdout
-    assert "refused: a breaking change needs a minor bump after 0.1.0" in caught.stdout
+    released = _released(clone)
+    assert f"refused: a breaking change needs a minor bump after {released}" in caught.stdout
 
-    _set_version(clone, "0.1.1")  # a patch does not announce a break
+    _set_version(clone, bumped(released, "patch"))  # a patch does not announce a break
     assert trrelease(clone, offline_env, "api", PACKAGE).returncode == 1
 
-    _set_version(clone, "0.2.0")  # below 1.0 the minor bump does
+    minor = bumped(released, "minor")  # below 1.0 the minor bump does
+    _set_version(clone, minor)
     allowed = trrelease(clone, offline_env, "api", PACKAGE)
     assert allowed.returncode == 0, allowed.stdout + allowed.stderr
-    assert "allowed: 0.1.0 -> 0.2.0 announces them" in allowed.stdout
+    assert f"allowed: {released} -> {minor} announces them" in allowed.stdout
+
+
+def test_previous_compares_with_the_release_before_the_trees_version(clone, offline_env):
+    """On a release's own commit (tree version == last release) the announced change is
+    checked against the release before it; this package has none before its first."""
+    released = _released(clone)
+    minor = bumped(released, "minor")
+    _set_version(clone, minor)
+    (clone / SOURCE / "__init__.py").write_text("")  # every public name gone
+    assert trrelease(clone, offline_env, "api", PACKAGE, "--previous").returncode == 0
+    assert trrelease(clone, offline_env, "api", PACKAGE).returncode == 0
+
+    _set_version(clone, released)
+    same = trrelease(clone, offline_env, "api", PACKAGE)
+    assert same.returncode == 1
+    first = trrelease(clone, offline_env, "api", PACKAGE, "--previous")
+    assert first.returncode == 0
+    assert f"{PACKAGE} {released}: no release to compare with" in first.stdout
 
 
 def test_a_removed_public_name_is_caught(clone, offline_env):

@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
 
     api = commands.add_parser("api", help="the API guard against the last release tag")
     api.add_argument("packages", nargs="*", help="default: every package")
+    api.add_argument(
+        "--previous", action="store_true", help="against the release before the tree's version"
+    )
 
     ledger = commands.add_parser("ledger", help="verify the release ledger (releases/)")
     ledger.add_argument("--release", nargs=2, metavar=("PACKAGE", "VERSION"), default=None)
@@ -65,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"uploaded to {args.index}: {', '.join(f.name for f in files)}")
         elif args.command == "api":
             names = args.packages or list(workspace.packages)
-            reports = [check_api(workspace, name) for name in names]
+            reports = [check_api(workspace, name, previous=args.previous) for name in names]
             for report in reports:
                 print(report.summary())
             if not all(r.allowed for r in reports):

@@ -40,7 +40,7 @@ class ApiReport:
 
     def summary(self) -> str:
         if self.released is None:
-            return f"{self.package} {self.version}: no release yet, nothing to compare"
+            return f"{self.package} {self.version}: no release to compare with"
         head = (
             f"{self.package} {self.version} against its release {self.released}: "
             f"{len(self.breakages)} breaking change(s)"
@@ -71,10 +71,15 @@ def _load(package: Package, src: Path) -> griffe.Object:
     return loaded
 
 
-def check_api(workspace: Workspace, name: str) -> ApiReport:
-    """Compare ``name``'s API in the tree with its last release (the ledger's sdist)."""
+def check_api(workspace: Workspace, name: str, *, previous: bool = False) -> ApiReport:
+    """Compare ``name``'s API in the tree with its last release (the ledger's sdist).
+
+    ``previous``: with the last release *older than the tree's version* instead — on a
+    release's own commit, the check of the change that the release announces.
+    """
     package = workspace.package(name)
-    released = workspace.last_release(package.name)
+    older = [v for v in workspace.releases(package.name) if not previous or v < package.version]
+    released = older[-1] if older else None
     if released is None:
         return ApiReport(package.name, None, package.version, ())
     sdist = workspace.ledger.release(package.name, released).sdist
