@@ -1,0 +1,18 @@
+"""TR002: (being written)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from tr_lint.context import ModuleContext
+from tr_lint.rule import Rule
+
+
+class UnshiftedWindow(Rule):
+    code = "TR002"
+    name = "todo"
+    summary = "todo"
+
+    def check(self, module: ModuleContext) -> Iterator[tuple[ast.AST, str]]:
+        yield from ()
