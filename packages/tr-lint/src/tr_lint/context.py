@@ -33,8 +33,9 @@ def number(node: ast.AST) -> float | None:
         if inner is None:
             return None
         return -inner if isinstance(node.op, ast.USub) else inner
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return float(node.value)
+    value = node.value if isinstance(node, ast.Constant) else None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
     return None
 
 
@@ -55,7 +56,7 @@ def argument(call: ast.Call, position: int, name: str) -> ast.expr | None:
     return keyword(call, name)
 
 
-def method(call: ast.AST) -> str | None:
+def method(call: ast.AST | None) -> str | None:
     """The method or function a call calls, by its last name (``fillna``, ``KFold``)."""
     if not isinstance(call, ast.Call):
         return None
@@ -99,6 +100,22 @@ def target_names(target: ast.AST) -> list[str]:
     if isinstance(target, ast.Starred):
         return target_names(target.value)
     return []
+
+
+_TIME_ATTRIBUTES = frozenset(
+    {"dt", "to_datetime", "DatetimeIndex", "Timestamp", "date_range", "TimeSeriesSplit"}
+)
+
+
+def _says_time(node: ast.AST) -> bool:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
+        return len(text) < 40 and " " not in text and bool(_TIME.search(text))
+    if isinstance(node, ast.keyword):
+        return node.arg in {"parse_dates", "index_col"}
+    if isinstance(node, ast.Attribute):
+        return node.attr in _TIME_ATTRIBUTES
+    return isinstance(node, ast.Name) and node.id in {"to_datetime", "TimeSeriesSplit"}
 
 
 @dataclass
@@ -212,7 +229,7 @@ class ModuleContext:
                 if method(call) == "assign":
                     return [ancestor.arg]
             if isinstance(ancestor, ast.Dict) and child in ancestor.values:
-                key = ancestor.keys[ancestor.values.index(child)]  # type: ignore[arg-type]
+                key = ancestor.keys[ancestor.values.index(child)]
                 if key is not None and string_keys(key):
                     return string_keys(key)
             if isinstance(ancestor, ast.stmt):
@@ -253,21 +270,4 @@ class ModuleContext:
         """Whether the module handles time-ordered data: a time-like column name
         (``"date"``, ``"filing_time"``), ``pd.to_datetime``, ``parse_dates=``,
         ``.dt.`` accessors, ``DatetimeIndex``/``Timestamp``, or a time-series splitter."""
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if len(node.value) < 40 and _TIME.search(node.value) and " " not in node.value:
-                    return True
-            elif isinstance(node, ast.keyword) and node.arg in {"parse_dates", "index_col"}:
-                return True
-            elif isinstance(node, ast.Attribute) and node.attr in {
-                "dt",
-                "to_datetime",
-                "DatetimeIndex",
-                "Timestamp",
-                "date_range",
-                "TimeSeriesSplit",
-            }:
-                return True
-            elif isinstance(node, ast.Name) and node.id in {"to_datetime", "TimeSeriesSplit"}:
-                return True
-        return False
+        return any(_says_time(node) for node in ast.walk(self.tree))
