@@ -48,6 +48,8 @@ def read_notebook(path: Path) -> Source:
     try:
         notebook = json.loads(path.read_text(encoding="utf-8"))
         cells = notebook["cells"]
+        if not isinstance(cells, list):
+            raise TypeError(f"'cells' is {type(cells).__name__}, not a list")
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
         raise SourceError(f"{path}: not a Jupyter notebook (nbformat 4 JSON): {exc}") from None
     lines: list[str] = []
