@@ -54,7 +54,7 @@ def test_bad_settings_are_refused_with_the_fix(tmp_path, body, message):
 
 
 def test_an_unknown_code_on_the_command_line_names_the_rules():
-    with pytest.raises(ConfigError, match="--select: 'TR999' is not a rule code.*TR001"):
+    with pytest.raises(ConfigError, match=r"--select: 'TR999' is not a rule code.*TR001"):
         codes(["TR999"], "--select")
 
 

@@ -45,7 +45,7 @@ def test_a_syntax_error_in_a_cell_is_reported_in_that_cell(tmp_path, write_noteb
 def test_a_broken_notebook_is_a_read_error_naming_the_file(tmp_path, text):
     path = tmp_path / "broken.ipynb"
     path.write_text(text)
-    with pytest.raises(SourceError, match="broken.ipynb: not a Jupyter notebook"):
+    with pytest.raises(SourceError, match=r"broken\.ipynb: not a Jupyter notebook"):
         read_source(path)
     assert lint_paths([path]).errors
 
