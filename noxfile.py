@@ -47,6 +47,7 @@ COVERAGE_FLOOR = {
     "tr-evaluation": 90,
     "tr-sample-weighting": 95,
     "tr-feature-selection": 90,
+    "tr-lint": 95,
 }
 DEFAULT_COVERAGE_FLOOR = 90
 
@@ -119,8 +120,17 @@ def tests(session: nox.Session, package: str) -> None:
         "--cov-report=term-missing",
         f"--cov-fail-under={floor}",
         *session.posargs,
-        env=RUN_ENV,
+        env=_test_env(session, package),
     )
+
+
+def _test_env(session: nox.Session, package: str) -> dict[str, str]:
+    """What a package's tests run under. tr-lint's pre-commit test installs the hook
+    offline: its build backend's wheels are downloaded here, before the tests."""
+    if package != "tr-lint":
+        return RUN_ENV
+    wheelhouse = _third_party_wheelhouse(session, ["hatchling>=1.21"])
+    return {**RUN_ENV, "TR_LINT_WHEELHOUSE": str(wheelhouse)}
 
 
 def _sibling_names(dist: str) -> list[str]:
@@ -291,7 +301,23 @@ def compat(session: nox.Session, package: str, resolution: str, siblings: str) -
         _install_package(session, package, resolution_flag)
     if resolution == "lowest-direct":
         _check_floors(session, package)
-    session.run("pytest", f"packages/{package}/tests", "-q", *session.posargs, env=RUN_ENV)
+    session.run(
+        "pytest",
+        f"packages/{package}/tests",
+        "-q",
+        *session.posargs,
+        env=_test_env(session, package),
+    )
+
+
+@nox.session(python=PYTHON, tags=["ci"])
+def research_lint(session: nox.Session) -> None:
+    """tr-lint on the repository's research code: experiments/, examples/ and every
+    notebook. They must be clean, or carry ``# noqa: TRxxx <reason>``."""
+    session.install(str(PACKAGES_DIR / "tr-lint"))
+    tracked = session.run("git", "ls-files", "*.ipynb", external=True, silent=True)
+    notebooks = str(tracked or "").split()
+    session.run("tr-lint", "experiments", "examples", *notebooks, *session.posargs)
 
 
 @nox.session(python=PYTHON, tags=["ci"])
@@ -597,6 +623,7 @@ def bench(session: nox.Session) -> None:
         *[str(PACKAGES_DIR / p) for p in _packages()],
         "scikit-learn>=1.4",
         "alphalens-reloaded>=0.4",
+        "ruff>=0.5",
     )
     session.run("python", "benchmarks/run.py", *session.posargs, env=RUN_ENV)
 
