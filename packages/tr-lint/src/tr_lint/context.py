@@ -72,6 +72,33 @@ def receiver(call: ast.Call) -> ast.expr | None:
     return call.func.value if isinstance(call.func, ast.Attribute) else None
 
 
+def call_text(call: ast.Call) -> str:
+    """A method call as a message names it, without its receiver: ``shift(-5)``,
+    ``rolling(20, center=True)``."""
+    parts = [ast.unparse(a) for a in call.args] + [
+        f"{kw.arg}={ast.unparse(kw.value)}" if kw.arg else f"**{ast.unparse(kw.value)}"
+        for kw in call.keywords
+    ]
+    return f"{method(call)}({', '.join(parts)})"
+
+
+def is_negative(periods: ast.expr) -> bool:
+    """Whether a ``periods`` argument is negative: a negative literal, or a minus sign on
+    a name or expression (``-horizon``) whose value the linter cannot see."""
+    value = number(periods)
+    if value is not None:
+        return value < 0
+    return isinstance(periods, ast.UnaryOp) and isinstance(periods.op, ast.USub)
+
+
+def along_columns(call: ast.Call) -> bool:
+    """Whether a call works across columns (``axis=1``), not along time."""
+    axis = keyword(call, "axis")
+    return axis is not None and (
+        number(axis) == 1 or (isinstance(axis, ast.Constant) and axis.value == "columns")
+    )
+
+
 def string_keys(node: ast.AST) -> list[str]:
     """The string constants of a subscript key: ``"x"``, ``["a", "b"]``, ``(:, "x")``."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
