@@ -298,3 +298,16 @@ class ModuleContext:
         (``"date"``, ``"filing_time"``), ``pd.to_datetime``, ``parse_dates=``,
         ``.dt.`` accessors, ``DatetimeIndex``/``Timestamp``, or a time-series splitter."""
         return any(_says_time(node) for node in ast.walk(self.tree))
+
+    def library_name(self, node: ast.AST, package: str) -> str | None:
+        """The last name of what ``node`` calls or names when it comes from ``package``
+        through the imports, or is a bare name no import explains (a star import, a
+        snippet): ``KFold`` for ``ms.KFold(...)`` after
+        ``from sklearn import model_selection as ms`` and for a bare ``KFold(...)``;
+        ``None`` for ``mylib.KFold(...)``."""
+        name = self.callee(node) if isinstance(node, ast.Call) else self.qualified(node)
+        if name is None:
+            return None
+        if "." not in name or name.startswith(f"{package}."):
+            return name.rsplit(".", 1)[-1]
+        return None
