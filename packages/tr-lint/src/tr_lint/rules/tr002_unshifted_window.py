@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from itertools import takewhile
 
 from tr_lint.context import (
     ModuleContext,
@@ -149,9 +150,7 @@ class UnshiftedWindow(Rule):
         ):
             return True
         child: ast.AST = call
-        for ancestor in module.ancestors(call):
-            if isinstance(ancestor, ast.stmt):
-                break
+        for ancestor in _within_statement(module, call):
             if isinstance(ancestor, ast.Call) and child is ancestor.func and is_lag(ancestor):
                 return True
             child = ancestor
@@ -170,10 +169,17 @@ class UnshiftedWindow(Rule):
                 if isinstance(node, ast.Name):
                     words.add(node.id)
                 elif isinstance(node, ast.Attribute):
-                    words.add(node.attr)
+                    holder = module.parent(node)
+                    # ``mean`` in ``s.rolling(5).mean().shift(1)`` is a method, not a column.
+                    if not (isinstance(holder, ast.Call) and holder.func is node):
+                        words.add(node.attr)
                 elif isinstance(node, ast.Constant) and isinstance(node.value, str):
                     words.add(node.value)
         return words
+
+
+def _within_statement(module: ModuleContext, node: ast.AST) -> Iterator[ast.AST]:
+    return takewhile(lambda a: not isinstance(a, ast.stmt), module.ancestors(node))
 
 
 def _position(node: ast.expr) -> tuple[int, int, int, int]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from itertools import takewhile
 
 from tr_lint.context import (
     ModuleContext,
@@ -63,9 +64,8 @@ class NegativeShift(Rule):
 
     def _label_argument(self, module: ModuleContext, call: ast.Call) -> bool:
         """Whether ``call`` feeds a label keyword argument (``fit(X, y=...)``)."""
-        for ancestor in module.ancestors(call):
+        within = takewhile(lambda a: not isinstance(a, ast.stmt), module.ancestors(call))
+        for ancestor in within:
             if isinstance(ancestor, ast.keyword) and ancestor.arg is not None:
                 return is_label_name(ancestor.arg)
-            if isinstance(ancestor, ast.stmt):
-                break
         return False
