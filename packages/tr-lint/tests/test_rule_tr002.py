@@ -51,6 +51,9 @@ def test_the_rule_names_itself() -> None:
         'df["ma"] += df.c.rolling(5).mean()',
         'df["r"] = df.c.shift(1) / df.c.rolling(5).mean()',
         'df["r"] = df.c.rolling(5, closed="right").mean()',
+        # A lead is unshifted too (and TR003's negative shift).
+        'df["d"] = df.close.pct_change(-5)',
+        'df["d"] = df.close.diff(periods=-1)',
     ],
 )
 def test_an_unshifted_window_feature_is_found(line: str) -> None:
@@ -86,8 +89,6 @@ def test_an_unshifted_window_feature_is_found(line: str) -> None:
         'df["m"] = df.c.groupby(df.t).mean()',
         'df["m"] = mean(df.c)',
         'df["x"] = df.diff(axis=1)',
-        # Negative periods are TR003's.
-        'df["d"] = df.close.pct_change(-5)',
         # A centred window is TR007's: no shift repairs it.
         'df["t"] = df.c.rolling(5, center=True).mean()',
     ],

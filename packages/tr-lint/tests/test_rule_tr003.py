@@ -98,6 +98,15 @@ def test_a_function_that_makes_labels_may_look_ahead() -> None:
     assert found(source) == [(9, "TR003")]
 
 
+def test_a_label_column_named_by_an_f_string_may_look_ahead() -> None:
+    source = """\
+        for h in (5, 21):
+            px[f"fwd_ret_{h}d"] = g.shift(-h) / px["close"] - 1
+            px[f"mom_{h}d"] = g.shift(-h) / px["close"] - 1
+        """
+    assert found(source) == [(3, "TR003")]
+
+
 def test_the_message_names_the_call_and_the_fix() -> None:
     (message,) = messages('df["momentum"] = df.close.shift(-5)')
     assert "shift(-5)" in message

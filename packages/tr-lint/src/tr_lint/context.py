@@ -100,9 +100,17 @@ def along_columns(call: ast.Call) -> bool:
 
 
 def string_keys(node: ast.AST) -> list[str]:
-    """The string constants of a subscript key: ``"x"``, ``["a", "b"]``, ``(:, "x")``."""
+    """The string constants of a subscript key: ``"x"``, ``["a", "b"]``, ``(:, "x")``; an
+    f-string gives its literal text with ``{}`` for each field (``f"fwd_ret_{h}d"`` ->
+    ``fwd_ret_{}d``): a column name built in a loop still says what it holds."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
+    if isinstance(node, ast.JoinedStr):
+        return [
+            "".join(
+                str(part.value) if isinstance(part, ast.Constant) else "{}" for part in node.values
+            )
+        ]
     if isinstance(node, ast.List | ast.Tuple):
         return [key for element in node.elts for key in string_keys(element)]
     return []

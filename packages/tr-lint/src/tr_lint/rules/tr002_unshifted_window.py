@@ -88,12 +88,7 @@ def window_text(module: ModuleContext, call: ast.Call) -> str | None:
     if found is None:
         return None
     if name in _CHANGES:
-        periods = argument(call, 0, "periods")
-        if (
-            (isinstance(found, ast.Name) and found.id in module.imports)
-            or along_columns(call)
-            or (periods is not None and is_negative(periods))
-        ):
+        if (isinstance(found, ast.Name) and found.id in module.imports) or along_columns(call):
             return None
         return call_text(call)
     if name not in _AGGREGATIONS:
