@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from itertools import takewhile
 
 from tr_lint.context import ModuleContext, argument, method, number, receiver
 from tr_lint.rule import Rule
@@ -97,13 +98,17 @@ def _is_date_cut(node: ast.AST) -> bool:
     """``df[df["date"] < cutoff]``, ``df.loc[:split_date]``, ``X.iloc[:n_train]``,
     ``X[n_train:]``, ``mask = df["date"] < cutoff`` or ``df.query("date < @cutoff")``."""
     if isinstance(node, ast.Subscript):
-        if isinstance(node.slice, ast.Slice):
-            by_label = isinstance(node.value, ast.Attribute) and node.value.attr in {"loc", "iloc"}
-            bounds = (node.slice.lower, node.slice.upper)
+        rows = node.slice
+        # ``.loc[rows, columns]``: the rows decide whether it is a cut.
+        if isinstance(rows, ast.Tuple) and rows.elts:
+            rows = rows.elts[0]
+        if isinstance(rows, ast.Slice):
+            indexer = isinstance(node.value, ast.Attribute) and node.value.attr in {"loc", "iloc"}
             return any(
-                b is not None and number(b) is None and (by_label or _says_cut(b)) for b in bounds
+                bound is not None and number(bound) is None and (indexer or _says_cut(bound))
+                for bound in (rows.lower, rows.upper)
             )
-        return _is_time_mask(node.slice)
+        return _is_time_mask(rows)
     if isinstance(node, ast.Assign) and isinstance(node.value, ast.Compare | ast.BinOp):
         return _is_time_mask(node.value)
     if method(node) == "query" and isinstance(node, ast.Call) and node.args:
@@ -176,9 +181,8 @@ class FitBeforeSplit(Rule):
     def _split_after(self, module: ModuleContext, call: ast.Call) -> int | None:
         """The line of the first split that runs after ``call`` in its scope: one that
         takes the fitted output as an argument, or one in a later statement."""
-        for ancestor in module.ancestors(call):
-            if isinstance(ancestor, ast.stmt):
-                break
+        inside = takewhile(lambda node: not isinstance(node, ast.stmt), module.ancestors(call))
+        for ancestor in inside:
             if self._splits(module, ancestor):
                 return getattr(ancestor, "lineno", call.lineno)
         for stmt in module.later_statements(module.statement(call)):
