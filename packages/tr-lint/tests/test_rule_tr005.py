@@ -112,6 +112,11 @@ def test_an_inplace_dropna_is_found() -> None:
             fitted[group] = LGBMRegressor().fit(data[cols], data["label"])
         """,
         """
+        for name, cols in FEATURE_GROUPS.items():
+            dtrain = lgb.Dataset(data[cols], label=data["label"])
+            boosters[name] = lgb.train(params, dtrain, num_boost_round=200)
+        """,
+        """
         with mlflow.start_run():
             for group, cols in FEATURE_GROUPS.items():
                 if not cols:

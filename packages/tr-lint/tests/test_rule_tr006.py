@@ -65,6 +65,8 @@ def test_every_fitted_transformer_before_a_split_is_found(kind: str, fit: str) -
         "test = frame[frame.date >= '2020-01-01']",
         "train = frame[(frame.trade_date >= start) & (frame.trade_date < split_date)]",
         "is_train = frame['date'] < cutoff",
+        "is_train = (frame['date'].dt.year < 2021).to_numpy()",
+        "in_sample = np.where(frame.index <= split_date, 1, 0)",
         "train = frame.loc[:split_date]",
         "test = frame.loc['2020-01-01':]",
         "train = Z.iloc[:n_train]",

@@ -36,6 +36,10 @@ from tr_lint.rule import Rule
 _ALL_FEATURES = re.compile(r"^(?!.*group).*feat|^columns$", re.I)
 
 
+# ``model.fit(X, y)``, and the native boosting APIs: ``xgb.train(params, DMatrix(X))``.
+_TRAINING = frozenset({"fit", "train"})
+
+
 def _names(node: ast.AST) -> set[str]:
     return {inner.id for inner in ast.walk(node) if isinstance(inner, ast.Name)}
 
@@ -134,8 +138,9 @@ class GlobalDropna(Rule):
         return set(module.assigned_names(call) or ())
 
     def _groups_trained(self, later: list[ast.stmt], dropped: set[str]) -> int | None:
-        """The line where ``dropped`` is fitted on by feature group: a loop that fits on
-        a column list that changes with each pass, or two fits on different columns."""
+        """The line where ``dropped`` is trained on by feature group: a loop that trains
+        (``fit``, ``xgb.train``) on a column list that changes with each pass, or two
+        fits on different columns."""
         if not dropped:
             return None
         for stmt in later:
@@ -165,7 +170,7 @@ class GlobalDropna(Rule):
 
     def _fits_per_pass(self, loop: ast.For | ast.AsyncFor, dropped: set[str]) -> bool:
         body = [node for stmt in loop.body for node in ast.walk(stmt)]
-        if not any(method(node) == "fit" for node in body):
+        if not any(method(node) in _TRAINING for node in body):
             return False
         varying = _loop_names(loop)
         return any(

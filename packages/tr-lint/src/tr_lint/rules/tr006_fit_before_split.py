@@ -96,7 +96,8 @@ def _is_time_mask(node: ast.AST) -> bool:
 
 def _is_date_cut(node: ast.AST) -> bool:
     """``df[df["date"] < cutoff]``, ``df.loc[:split_date]``, ``X.iloc[:n_train]``,
-    ``X[n_train:]``, ``mask = df["date"] < cutoff`` or ``df.query("date < @cutoff")``."""
+    ``X[n_train:]``, ``mask = (df["date"] < cutoff).to_numpy()`` or
+    ``df.query("date < @cutoff")``."""
     if isinstance(node, ast.Subscript):
         rows = node.slice
         # ``.loc[rows, columns]``: the rows decide whether it is a cut.
@@ -109,7 +110,7 @@ def _is_date_cut(node: ast.AST) -> bool:
                 for bound in (rows.lower, rows.upper)
             )
         return _is_time_mask(rows)
-    if isinstance(node, ast.Assign) and isinstance(node.value, ast.Compare | ast.BinOp):
+    if isinstance(node, ast.Assign):
         return _is_time_mask(node.value)
     if method(node) == "query" and isinstance(node, ast.Call) and node.args:
         text = node.args[0]
