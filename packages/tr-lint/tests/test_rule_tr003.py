@@ -44,6 +44,10 @@ def test_the_rule_names_itself() -> None:
         "model.fit(X, df.close.shift(-1))",
         "model.fit(X=df.close.shift(-1).to_frame(), y=y)",
         "df['m'] = df.close.shift(-1, axis=0)",
+        'check(lambda f: f["price"].pct_change(-5).rename("momentum"))',
+        'check(lambda f: f["price"].pct_change(-5).rename(columns={"price": "fwd"}))',
+        'check(lambda f: f["price"].rename("fwd").pct_change(-5))',
+        'check(lambda f: f["price"].pct_change(-5).abs())',
     ],
 )
 def test_negative_periods_in_a_feature_are_found(line: str) -> None:
@@ -56,6 +60,8 @@ def test_negative_periods_in_a_feature_are_found(line: str) -> None:
         'df["fwd_ret"] = df.close.shift(-21) / df.close - 1',
         'df["fwd_ret_21d"] = df.groupby("ticker")["close"].shift(-21) / df["close"] - 1',
         'df["target"] = df.close.pct_change(-5)',
+        'df["fwd5"] = df.close.pct_change(-5)',
+        'df["ret_fwd21"] = df.close.pct_change(-21)',
         'df["label"] = (df.close.shift(-1) > df.close).astype(int)',
         'df["future_vol"] = df.ret.rolling(5).std().shift(-5)',
         "y = df.close.shift(-1)",
@@ -64,6 +70,8 @@ def test_negative_periods_in_a_feature_are_found(line: str) -> None:
         'df.loc[:, "target_5d"] = df.close.shift(-5)',
         "model.fit(X, y=df.close.shift(-1))",
         "model.fit(X, target=df.close.shift(-1))",
+        'check(lambda f: f["price"].pct_change(-5).rename("fwd5"))',
+        'frames.append(df.close.shift(-1).to_frame("target").dropna())',
         # Positive, unknown or zero periods look back or nowhere.
         'df["lag"] = df.close.shift(5)',
         'df["lag"] = df.close.shift()',

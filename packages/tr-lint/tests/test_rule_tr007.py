@@ -104,6 +104,10 @@ def test_a_whole_sample_feature_is_found(line: str) -> None:
         # Scaled with another sample's moments (the training set's), or another column.
         "X_test_s = (X_test - X_train.mean()) / X_train.std()",
         'df["d"] = df.a - df.b.mean()',
+        # Time elapsed since the first date.
+        'df["age"] = (df["date"] - df["date"].min()).dt.days',
+        'df["age"] = df.listing_date - df.listing_date.min()',
+        "day_code = day - day.min()",
         # A ratio of statistics is not a scaled feature.
         "sharpe = r.mean() / r.std() * np.sqrt(252)",
         "spread = x.max() - x.min()",

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 # A name that says the value is a label, not a feature: looking ahead is what a label does.
-_LABEL = re.compile(r"(^|_|\b)(y|labels?|targets?|forward|fwd|future|outcomes?)($|_|\b)", re.I)
+# A horizon may follow the word directly (``fwd5``, ``target21``).
+_LABEL = re.compile(r"(^|_|\b)(y|labels?|targets?|forward|fwd|future|outcomes?)($|_|\b|\d)", re.I)
 # A name or string that says "a time column".
 _TIME = re.compile(r"(date|time|timestamp|datetime|period|month|day)", re.I)
 

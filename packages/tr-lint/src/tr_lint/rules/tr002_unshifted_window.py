@@ -97,11 +97,8 @@ def window_text(module: ModuleContext, call: ast.Call) -> str | None:
         found = found.value
     if not isinstance(found, ast.Call) or method(found) not in _WINDOWS:
         return None
-    closed, center = keyword(found, "closed"), keyword(found, "center")
-    if (isinstance(closed, ast.Constant) and closed.value in {"left", "neither"}) or (
-        # A centred window reads later rows, which no shift(1) repairs: TR007's finding.
-        isinstance(center, ast.Constant) and center.value
-    ):
+    closed = keyword(found, "closed")
+    if isinstance(closed, ast.Constant) and closed.value in {"left", "neither"}:
         return None
     return f"{call_text(found)}.{call_text(call)}"
 

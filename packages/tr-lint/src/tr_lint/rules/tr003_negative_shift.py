@@ -14,8 +14,8 @@ Good::
 label does that on purpose (it is what the model predicts); a feature that does it knows
 the future, backtests beautifully and loses money live, where that row does not exist yet.
 Negative shifts are allowed in assignments to label-like names (``fwd_``, ``target``,
-``label``, ``future``, ``y``), in ``y=``/``target=`` arguments, and in functions whose name
-says they make labels.
+``label``, ``future``, ``y``), in ``y=``/``target=`` arguments, in a series renamed to such a
+name (``.rename("fwd_5d")``), and in functions whose name says they make labels.
 """
 
 from __future__ import annotations
@@ -33,10 +33,13 @@ from tr_lint.context import (
     is_negative,
     method,
     receiver,
+    string_keys,
 )
 from tr_lint.rule import Rule
 
 _SHIFTS = frozenset({"shift", "pct_change", "diff"})
+# Methods that name a series by their first argument.
+_NAMERS = frozenset({"rename", "to_frame", "alias"})
 
 
 class NegativeShift(Rule):
@@ -63,9 +66,19 @@ class NegativeShift(Rule):
             )
 
     def _label_argument(self, module: ModuleContext, call: ast.Call) -> bool:
-        """Whether ``call`` feeds a label keyword argument (``fit(X, y=...)``)."""
+        """Whether ``call`` feeds a label keyword argument (``fit(X, y=...)``) or is
+        renamed to a label (``.rename("fwd_5d")``, ``.to_frame("target")``)."""
+        child: ast.AST = call
         within = takewhile(lambda a: not isinstance(a, ast.stmt), module.ancestors(call))
         for ancestor in within:
             if isinstance(ancestor, ast.keyword) and ancestor.arg is not None:
                 return is_label_name(ancestor.arg)
+            if (
+                isinstance(ancestor, ast.Call)
+                and child is ancestor.func
+                and method(ancestor) in _NAMERS
+                and any(is_label_name(key) for arg in ancestor.args for key in string_keys(arg))
+            ):
+                return True
+            child = ancestor
         return False

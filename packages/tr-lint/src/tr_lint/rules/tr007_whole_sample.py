@@ -38,6 +38,7 @@ from tr_lint.context import (
     keyword,
     method,
     receiver,
+    string_keys,
 )
 from tr_lint.rule import Rule
 
@@ -72,6 +73,16 @@ def _group_key_is_entity(group: ast.Call) -> bool | None:
     if any(_TIME_KEY.search(word) for word in strings + words):
         return False
     return True if strings else None
+
+
+def _time_column(node: ast.expr | None) -> bool:
+    """Whether a moment's receiver is a time column (``day`` in ``day - day.min()``):
+    the time elapsed since the first date leaks nothing."""
+    if isinstance(node, ast.Subscript):
+        return any(_TIME_KEY.search(key) for key in string_keys(node.slice))
+    if isinstance(node, ast.Attribute):
+        return bool(_TIME_KEY.search(node.attr))
+    return isinstance(node, ast.Name) and bool(_TIME_KEY.search(node.id))
 
 
 class WholeSampleStatistic(Rule):
@@ -138,7 +149,9 @@ class WholeSampleStatistic(Rule):
         return [
             moment
             for moment in self._moments(right)
-            if ast.dump(receiver(moment) or moment) in seen and self._whole(module, moment)
+            if ast.dump(receiver(moment) or moment) in seen
+            and not _time_column(receiver(moment))
+            and self._whole(module, moment)
         ]
 
     def _data(self, node: ast.AST) -> Iterator[ast.AST]:
