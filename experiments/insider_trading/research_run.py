@@ -270,7 +270,8 @@ def engineered_features(contract: DataContract) -> dict[str, Callable[[pd.DataFr
     def ticker_alpha_momentum(f: pd.DataFrame) -> pd.Series:
         # mean alpha of the ticker's last 5 trades: those alphas are only known at label_end
         order = f.sort_values(t, kind="stable")
-        means = order.groupby(ent, sort=False)[tgt].rolling(5, min_periods=1).mean()
+        # A deliberate leak: this run shows assert_no_lookahead catching it.
+        means = order.groupby(ent, sort=False)[tgt].rolling(5, min_periods=1).mean()  # noqa: TR002
         return means.reset_index(level=0, drop=True).rename("ticker_alpha_last5")
 
     return {
