@@ -47,7 +47,7 @@ def afml_uniqueness(close_idx: pd.DatetimeIndex, t1: pd.Series) -> pd.Series:
     num_co_events = num_co_events.loc[~num_co_events.index.duplicated(keep="last")]
     # AFML's own line: a bar no label covers has a concurrency count of exactly 0 — a count,
     # not a missing feature value — so this fill is correct (and it is the peer's code).
-    num_co_events = num_co_events.reindex(close_idx).fillna(0)  # noqa: zero count, not missing
+    num_co_events = num_co_events.reindex(close_idx).fillna(0)  # noqa: TR001 a zero count, not missing
     return afml_sample_tw(t1, num_co_events, molecule)
 
 
