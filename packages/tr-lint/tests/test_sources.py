@@ -77,3 +77,22 @@ def test_a_percent_format_script_is_plain_python(tmp_path):
     (finding,) = lint_paths([path]).findings
     assert (finding.cell, finding.line) == (None, 7)
     assert lint_source(read_source(path)) == list(lint_paths([path]).findings)
+
+
+def test_a_utf8_bom_is_not_code(tmp_path):
+    path = tmp_path / "bom.py"
+    path.write_bytes(b"\xef\xbb\xbfimport pandas as pd\ndf = df.fillna(0)\n")
+    (finding,) = lint_paths([path]).findings
+    assert (finding.line, finding.code) == (2, "TR001")
+
+
+def test_crlf_line_endings_and_null_bytes(tmp_path):
+    crlf = tmp_path / "crlf.py"
+    crlf.write_bytes(b"x = 1\r\ndf = df.fillna(0)\r\n")
+    nul = tmp_path / "nul.py"
+    nul.write_bytes(b"x = 1\n\x00\n")
+    findings = lint_paths([tmp_path]).findings
+    assert [(f.path.rsplit("/", 1)[1], f.line, f.code) for f in findings] == [
+        ("crlf.py", 2, "TR001"),
+        ("nul.py", 1, "TR000"),
+    ]

@@ -46,7 +46,7 @@ def _blank_magics(lines: list[str]) -> list[str]:
 def read_notebook(path: Path) -> Source:
     """The code cells of an ``.ipynb`` file (nbformat 4), joined in order."""
     try:
-        notebook = json.loads(path.read_text(encoding="utf-8"))
+        notebook = json.loads(path.read_text(encoding="utf-8-sig"))
         cells = notebook["cells"]
         if not isinstance(cells, list):
             raise TypeError(f"'cells' is {type(cells).__name__}, not a list")
@@ -71,6 +71,6 @@ def read_source(path: Path) -> Source:
     if path.suffix == ".ipynb":
         return read_notebook(path)
     try:
-        return Source(str(path), path.read_text(encoding="utf-8"))
+        return Source(str(path), path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise SourceError(f"{path}: not UTF-8 text ({exc.reason})") from None
