@@ -118,8 +118,18 @@ def test_statement_of_a_node_and_of_a_statement():
         module.statement(module.tree)
 
 
-def test_noqa_on_code_that_does_not_tokenize():
-    assert suppressions("x = '''never closed\n") == {}
+def _noqa(source: str) -> dict[int, frozenset[str]]:
+    return suppressions(source, ModuleContext.parse(source).nodes)
+
+
+def test_noqa_inside_strings_is_not_a_comment():
+    source = (
+        'doc = """\n# noqa: TR001\n"""\n'
+        "s = f'{x} # noqa'  # noqa: TR002\n"
+        "t = b'# noqa'\n"
+        "u = 'é'; v = 1  # noqa: TR003, tr004 why\n"
+    )
+    assert _noqa(source) == {4: frozenset({"TR002"}), 6: frozenset({"TR003", "TR004"})}
 
 
 def test_no_pyproject_above_the_root():

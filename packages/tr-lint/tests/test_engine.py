@@ -9,6 +9,7 @@ import pytest
 
 from tr_lint import RULES, Config, Finding, Report, SourceError, lint_paths, lint_source
 from tr_lint.checker import iter_files
+from tr_lint.context import ModuleContext
 from tr_lint.noqa import suppressions
 
 FILL = "import pandas as pd\ndf = pd.read_csv('x.csv')\ndf['f'] = df['f'].fillna(0)\n"
@@ -68,7 +69,7 @@ def test_noqa_on_the_last_line_of_a_multi_line_call():
 def test_noqa_inside_a_string_is_not_a_comment():
     source = "df['f'] = df['f'].fillna(0); s = '# noqa: TR001'\n"
     assert [f.code for f in lint_source(source)] == ["TR001"]
-    assert suppressions(source) == {}
+    assert suppressions(source, ModuleContext.parse(source).nodes) == {}
 
 
 def test_invalid_python_is_one_tr000_finding_not_an_exception():

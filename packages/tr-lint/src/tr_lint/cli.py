@@ -14,7 +14,7 @@ from pathlib import Path
 from tr_lint.__about__ import __version__
 from tr_lint.checker import Report, lint_paths
 from tr_lint.config import find_pyproject, load_config
-from tr_lint.errors import TrLintError
+from tr_lint.errors import ConfigError, TrLintError
 from tr_lint.rules import RULES
 
 
@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--exclude", action="append", help="skip files matching a glob")
     parser.add_argument("--format", choices=("text", "json", "github"), default="text")
     parser.add_argument("--statistics", action="store_true", help="counts per rule only")
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="worker processes (default: one per CPU; 1: none)"
+    )
     parser.add_argument(
         "--config", type=Path, default=None, help="a pyproject.toml (default: the nearest)"
     )
@@ -75,7 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"tr-lint: --config {args.config}: no such file", file=sys.stderr)
             return 2
         config = load_config(pyproject).with_options(args.select, args.ignore, args.exclude)
-        report = lint_paths(args.paths, config)
+        if args.jobs is not None and args.jobs < 1:
+            raise ConfigError(f"--jobs must be at least 1, got {args.jobs}")
+        report = lint_paths(args.paths, config, jobs=args.jobs)
     except TrLintError as exc:
         print(f"tr-lint: {exc}", file=sys.stderr)
         return 2

@@ -154,6 +154,9 @@ def _says_time(node: ast.AST) -> bool:
     return isinstance(node, ast.Name) and node.id in {"to_datetime", "TimeSeriesSplit"}
 
 
+_TOKENS = (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
+
+
 @dataclass
 class ModuleContext:
     """One parsed source file (or the code cells of one notebook)."""
@@ -163,12 +166,30 @@ class ModuleContext:
     path: str = "<string>"
     parents: dict[ast.AST, ast.AST] = field(default_factory=dict, repr=False)
     imports: dict[str, str] = field(default_factory=dict, repr=False)
+    # Every node, in ast.walk's order, and every call: walked once here, because the
+    # rules ask for them again and again (walking is most of a lint's time).
+    nodes: list[ast.AST] = field(default_factory=list, repr=False)
+    all_calls: list[ast.Call] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
-        for node in ast.walk(self.tree):
-            for child in ast.iter_child_nodes(node):
-                self.parents[child] = node
-            if isinstance(node, ast.Import):
+        # One breadth-first pass, in ast.walk's order, recording each node's parent on the
+        # way. Operators and load/store contexts are shared singletons, not places in the
+        # code: they are left out (and this pass is most of a lint's time).
+        self.nodes = [self.tree]
+        for node in self.nodes:
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, ast.AST) and not isinstance(item, _TOKENS):
+                            self.parents[item] = node
+                            self.nodes.append(item)
+                elif isinstance(value, ast.AST) and not isinstance(value, _TOKENS):
+                    self.parents[value] = node
+                    self.nodes.append(value)
+            if isinstance(node, ast.Call):
+                self.all_calls.append(node)
+            elif isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:
                         self.imports[alias.asname] = alias.name
@@ -200,7 +221,11 @@ class ModuleContext:
         return self.qualified(call.func) if isinstance(call, ast.Call) else None
 
     def calls(self, root: ast.AST | None = None) -> Iterator[ast.Call]:
-        for node in ast.walk(root or self.tree):
+        """The calls of the module (its cached list), or of the subtree at ``root``."""
+        if root is None or root is self.tree:
+            yield from self.all_calls
+            return
+        for node in ast.walk(root):
             if isinstance(node, ast.Call):
                 yield node
 
@@ -306,7 +331,7 @@ class ModuleContext:
         """Whether the module handles time-ordered data: a time-like column name
         (``"date"``, ``"filing_time"``), ``pd.to_datetime``, ``parse_dates=``,
         ``.dt.`` accessors, ``DatetimeIndex``/``Timestamp``, or a time-series splitter."""
-        return any(_says_time(node) for node in ast.walk(self.tree))
+        return any(_says_time(node) for node in self.nodes)
 
     def library_name(self, node: ast.AST, package: str) -> str | None:
         """The last name of what ``node`` calls or names when it comes from ``package``

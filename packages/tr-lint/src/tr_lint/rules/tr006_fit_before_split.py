@@ -171,7 +171,7 @@ class FitBeforeSplit(Rule):
     def _instances(self, module: ModuleContext) -> dict[str, str]:
         """Assignment target -> the class it holds: ``scaler`` -> ``StandardScaler``."""
         found: dict[str, str] = {}
-        for node in ast.walk(module.tree):
+        for node in module.nodes:
             if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Call):
                 kind = module.library_name(node.value, "sklearn")
                 if kind in _FITTED:

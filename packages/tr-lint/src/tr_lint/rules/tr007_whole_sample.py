@@ -92,7 +92,7 @@ class WholeSampleStatistic(Rule):
 
     def check(self, module: ModuleContext) -> Iterator[tuple[ast.AST, str]]:
         scaled: dict[ast.expr, list[ast.Call]] = {}
-        for node in ast.walk(module.tree):
+        for node in module.nodes:
             if not isinstance(node, ast.expr):
                 continue
             moments = self._whole_moments(module, node)
@@ -145,10 +145,13 @@ class WholeSampleStatistic(Rule):
         if self._moment(left):
             # A ratio of statistics (a Sharpe ratio, a range) is not a scaled feature.
             return []
+        moments = list(self._moments(right))
+        if not moments:
+            return []
         seen = {ast.dump(part) for part in self._data(left)}
         return [
             moment
-            for moment in self._moments(right)
+            for moment in moments
             if ast.dump(receiver(moment) or moment) in seen
             and not _time_column(receiver(moment))
             and self._whole(module, moment)
