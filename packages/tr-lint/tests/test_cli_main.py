@@ -103,3 +103,9 @@ def test_python_dash_m_runs_main(project, monkeypatch, capsys):
         runpy.run_module("tr_lint", run_name="__main__", alter_sys=True)
     assert exited.value.code == 1
     assert "TR001" in capsys.readouterr().out
+
+
+def test_jobs_below_one_is_refused(project, capsys):
+    assert main(["src", "--jobs", "0"]) == 2
+    assert "--jobs must be at least 1, got 0" in capsys.readouterr().err
+    assert main(["src", "--jobs", "2"]) == 1

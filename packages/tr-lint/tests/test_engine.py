@@ -132,3 +132,21 @@ def test_findings_are_sorted_and_unique():
         """
     )
     assert [(f.line, f.code) for f in lint_source(source)] == [(3, "TR001"), (4, "TR001")]
+
+
+def test_worker_processes_find_the_same_as_one_process(tmp_path):
+    for i in range(70):
+        body = FILL if i % 3 else "x = 1\n"
+        (tmp_path / f"f{i:02d}.py").write_text(body)
+    (tmp_path / "broken.ipynb").write_text("{")
+    serial = lint_paths([tmp_path], jobs=1)
+    parallel = lint_paths([tmp_path], jobs=2)
+    assert parallel == serial
+    assert parallel.files == 71
+    assert len(parallel.findings) == 46
+    assert len(parallel.errors) == 1
+
+
+def test_jobs_must_be_positive(tmp_path):
+    with pytest.raises(ValueError, match="jobs must be at least 1"):
+        lint_paths([tmp_path], jobs=0)

@@ -220,14 +220,9 @@ class ModuleContext:
         """The dotted name of what ``call`` calls (``sklearn.model_selection.KFold``)."""
         return self.qualified(call.func) if isinstance(call, ast.Call) else None
 
-    def calls(self, root: ast.AST | None = None) -> Iterator[ast.Call]:
-        """The calls of the module (its cached list), or of the subtree at ``root``."""
-        if root is None or root is self.tree:
-            yield from self.all_calls
-            return
-        for node in ast.walk(root):
-            if isinstance(node, ast.Call):
-                yield node
+    def calls(self) -> Iterator[ast.Call]:
+        """Every call of the module (walked once, when the module was read)."""
+        yield from self.all_calls
 
     # ---------------------------------------------------------------- structure
 
