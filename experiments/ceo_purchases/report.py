@@ -1,4 +1,4 @@
-"""Write the study's tables to ``results.md``, its figures to ``output/`` and record the run."""
+"""Write the study's tables and figures to ``output/`` and record the run."""
 
 from __future__ import annotations
 

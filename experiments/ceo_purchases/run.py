@@ -13,9 +13,9 @@ Run from the repository root::
     python3 -m nox -s experiment -- experiments/ceo_purchases/run.py
     .venv/bin/python experiments/ceo_purchases/run.py        # dev venv
 
-Writes ``results.md`` next to this file and figures, the experiment store and an
-HTML report under ``output/``. Data are read from ``../shared/data/`` beside the
-repository, never copied into it.
+Writes ``results.md``, figures, the experiment store and an HTML report under
+``output/`` (ignored by git: a run never rewrites a tracked file). Data are read from
+``../shared/data/`` beside the repository, never copied into it.
 """
 
 from __future__ import annotations
@@ -225,9 +225,10 @@ def main(argv: list[str] | None = None) -> int:
 
     section("6. Record and write results")
     res.runtime_s = time.perf_counter() - started
-    write_results(res, HERE / "results.md", args)
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_results(res, args.out / "results.md", args)
     run_id, report = record(res, args, WEIGHTINGS)
-    print(f"results: {HERE / 'results.md'}\nrun {run_id}; report: {report}")
+    print(f"results: {args.out / 'results.md'}\nrun {run_id}; report: {report}")
     print(f"total {time.perf_counter() - started:.0f} s")
     return 0
 

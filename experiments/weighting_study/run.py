@@ -11,7 +11,8 @@ Run from the repository root::
     .venv/bin/python experiments/weighting_study/run.py
 
 It prints a markdown table (mean ± sd over seeds; each seed draws a new market and
-seeds the model) and writes it to ``experiments/weighting_study/results.md``.
+seeds the model) and writes it to ``experiments/weighting_study/output/results.md``
+(ignored by git: a run never rewrites a tracked file).
 """
 
 from __future__ import annotations
@@ -113,7 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--n-trades", type=int, default=DEFAULT_TRADES, help="trades per market")
     parser.add_argument("--n-jobs", type=int, default=1, help="XGBoost threads")
-    parser.add_argument("--out", type=Path, default=HERE / "results.md", help="markdown output")
+    parser.add_argument(
+        "--out", type=Path, default=HERE / "output" / "results.md", help="markdown output"
+    )
     args = parser.parse_args(argv)
     rows = {}
     for seed in range(args.seeds):
@@ -127,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     if (args.seeds, args.n_trades) != (DEFAULT_SEEDS, DEFAULT_TRADES):
         command += f" --seeds {args.seeds} --n-trades {args.n_trades}"
     text = table(results, command, args.n_trades)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print("\n" + text)
     return 0
