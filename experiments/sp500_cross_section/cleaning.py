@@ -137,8 +137,9 @@ def drop_bad_prints(frame: pd.DataFrame, log: CleaningLog) -> pd.DataFrame:
     """Set to NaN a close that jumps > 20 % and is undone >= 80 % the next day."""
     log_close = np.log(frame["close"])
     by_name = log_close.groupby(frame["Name"], sort=False)
-    into = by_name.diff()
-    out_of = -by_name.diff(-1)  # noqa: TR003 cleaning: the next close tells a bad print
+    # cleaning, not a feature: a print is judged bad by the next close (noqa reasons)
+    into = by_name.diff()  # noqa: TR002 cleaning step, not a model input
+    out_of = -by_name.diff(-1)  # noqa: TR002,TR003 cleaning: the next close tells a bad print
     bad = (
         (into.abs() > BAD_PRINT_MOVE)
         & (np.sign(into) != np.sign(out_of))
@@ -167,9 +168,11 @@ def mark_corporate_actions(frame: pd.DataFrame, log: CleaningLog) -> pd.DataFram
 def daily_returns(frame: pd.DataFrame) -> pd.DataFrame:
     """Per-ticker close-to-close log returns (NaN across gaps and on flagged days)."""
     log_close = np.log(frame["close"])
-    r = log_close.groupby(frame["Name"], sort=False).diff()
+    # raw daily returns, not features: every feature built on them is shifted by a day
+    r = log_close.groupby(frame["Name"], sort=False).diff()  # noqa: TR002 input, shifted later
     r = r.where(~frame["corporate_action"])
-    r_index = np.log(frame["index_close"]).groupby(frame["Name"], sort=False).diff()
+    index_close = np.log(frame["index_close"]).groupby(frame["Name"], sort=False)
+    r_index = index_close.diff()  # noqa: TR002 input of the beta window, shifted there
     return frame.assign(r=r, r_index=r_index)
 
 

@@ -32,7 +32,7 @@ from tr_evaluation.metrics import (
 )
 from tr_evaluation.walk_forward import WalkForwardResult, evaluate_walk_forward
 from tr_sample_weighting import AlphaPowerWeighter
-from tr_tuning import TuningResult, XGBoostOptimizer
+from tr_tuning import DEFAULT_XGBOOST_REGRESSION_SPACE, TuningResult, XGBoostOptimizer
 
 TIME, ENTITY, TARGET, LABEL_END = "date", "Name", "fwd_excess_20d", "label_end"
 N_BUCKETS = 10
@@ -55,6 +55,7 @@ class Settings:
     inner_folds: int
     trials: int
     n_estimators: int
+    max_rounds: int
     n_jobs: int
 
 
@@ -95,6 +96,7 @@ def xgb(seed: int, settings: Settings) -> XGBRegressor:
         min_child_weight=50,
         reg_lambda=5.0,
         tree_method="hist",
+        max_bin=64,
         n_jobs=settings.n_jobs,
         random_state=seed,
     )
@@ -247,12 +249,13 @@ def tune(frame: pd.DataFrame, features: list[str], settings: Settings) -> Tuning
     )
     train, holdout = frame.iloc[train_at], frame.iloc[test_at]
     optimizer = XGBoostOptimizer(
+        {**DEFAULT_XGBOOST_REGRESSION_SPACE, "max_bin": 64},
         cv=splitter(settings.inner_folds),
         metric="ic",
         n_trials=settings.trials,
         random_state=0,
         n_buckets=N_BUCKETS,
-        max_rounds=300,
+        max_rounds=settings.max_rounds,
         early_stopping_rounds=30,
         n_jobs=settings.n_jobs,
         verbose=False,
@@ -315,7 +318,9 @@ def variant_returns(
 
     Dates where some variant has no spread are dropped for all (counted), never filled.
     """
-    columns = {f"xgb {name} / seed {seed}": r.oos.periods["spread"] for (name, seed), r in variants.items()}
+    columns = {
+        f"xgb {name} / seed {seed}": r.oos.periods["spread"] for (name, seed), r in variants.items()
+    }
     columns |= {
         name: r.periods["spread"] for name, r in baselines.items() if not name.startswith("XGBoost")
     }

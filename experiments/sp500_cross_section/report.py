@@ -91,7 +91,9 @@ PCT_COLUMNS = ("top decile", "bottom decile", "top - bottom", "spread vs unweigh
 
 def decile_fmt(columns: Any) -> dict[str, str]:
     """Percent for returns, 3 decimals for the rest."""
-    return {str(c): (".2%" if str(c) in PCT_COLUMNS or "spread sd" in str(c) else ".3f") for c in columns}
+    fmt = {str(c): ".3f" for c in columns}
+    fmt |= {str(c): ".2%" for c in columns if str(c) in PCT_COLUMNS or "spread sd" in str(c)}
+    return fmt | {"rows": ",.0f", "seeds better": ".0f"}
 
 
 def command(res: Results) -> str:
@@ -109,7 +111,7 @@ def data_section(res: Results) -> list[str]:
         "",
         "Every step, in order (drops are rows; NaN steps count values set to missing):",
         "",
-        markdown(res.cleaning, {"count": ",d"}, index=False),
+        markdown(res.cleaning, {"count": ",d", "rows_left": ",.0f"}, index=False),
         "",
         "## 2. Features and the lookahead check",
         "",
@@ -119,8 +121,9 @@ def data_section(res: Results) -> list[str]:
         "",
         f"Sample: {v.n_rows:,} rows, {v.n_entities} tickers, "
         f"{res.frame['date'].nunique()} rebalance dates {v.start.date()} .. {v.end.date()}; "
-        f"mean {LABEL_TEXT} {pct(float(res.frame['fwd_excess_20d'].mean()))} (survivors: the "
-        "average name beats the index). Missing feature values, left to XGBoost: "
+        f"mean {LABEL_TEXT} {pct(float(res.frame['fwd_excess_20d'].mean()))}, median "
+        f"{pct(float(res.frame['fwd_excess_20d'].median()))}. "
+        "Missing feature values, left to XGBoost: "
         + (", ".join(f"{k} {pct(float(x), 1)}" for k, x in nan.items()) or "none")
         + ".",
         "",
@@ -162,12 +165,24 @@ def model_section(res: Results) -> list[str]:
     ]
 
 
+TRIAL_FMT = {
+    "value": ".4f",
+    "learning_rate": ".3f",
+    "min_child_weight": ".2f",
+    "subsample": ".2f",
+    "colsample_bytree": ".2f",
+    "reg_alpha": ".3g",
+    "reg_lambda": ".3g",
+}
+
+
 def tuning_section(res: Results) -> list[str]:
     """Markdown: the tuning study and the stack."""
-    assert res.tuning is not None and res.stack is not None
+    assert res.tuning is not None
+    assert res.stack is not None
     t = res.tuning
     trials = t.trials
-    keep = [c for c in trials.columns if c in ("number", "state", "value") or c.startswith("params_")]
+    keep = [c for c in trials.columns if c in ("state", "value") or c.startswith("param_")]
     stack = res.stack.to_frame()
     sel = t.summary()["selection_bias"]
     params = ", ".join(
@@ -180,7 +195,7 @@ def tuning_section(res: Results) -> list[str]:
         f"{t.best_value:.4f}, holdout {_cell(t.holdout_value, '.4f')}; best: {params}. "
         f"Selection: {sel['reading']}.",
         "",
-        markdown(trials[keep], {"value": ".4f"}, index=False),
+        markdown(trials[keep].rename(columns=lambda c: c.removeprefix("param_")), TRIAL_FMT),
         "",
         "## 7. Stacking (TimeSeriesStackingRegressor: trend + risk XGBoost, RidgeCV)",
         "",
@@ -266,8 +281,10 @@ def save_figures(res: Results, out: Path) -> dict[str, Any]:
 
 def record(res: Results, args: argparse.Namespace) -> str:
     """Record the run in ``output/store``; return its id."""
-    assert res.contract is not None and res.pooled is not None
-    assert res.tuning is not None and res.stack is not None
+    assert res.contract is not None
+    assert res.pooled is not None
+    assert res.tuning is not None
+    assert res.stack is not None
     figures = save_figures(res, args.out)
     store = ExperimentStore(args.out / "store")
     experiment = Experiment(

@@ -79,15 +79,36 @@ class Clock:
     def step(self, title: str) -> None:
         """Close the previous step and open ``title``."""
         now = time.perf_counter()
-        print(
-            f"\n== {title}  [previous step {now - self.last:.1f} s, total {now - self.start:.0f} s]",
-            flush=True,
-        )
+        took, total = now - self.last, now - self.start
+        print(f"\n== {title}  [previous step {took:.1f} s, total {total:.0f} s]", flush=True)
         self.last = now
 
     def total(self) -> float:
         """Seconds since the start."""
         return time.perf_counter() - self.start
+
+
+SHOWN = {  # column: (header, percent?)
+    "top decile": ("top", True),
+    "bottom decile": ("bottom", True),
+    "top - bottom": ("top-bot", True),
+    "rank IC per date": ("IC/date", False),
+    "IC t-stat": ("IC t", False),
+    "long-short Sharpe (ann.)": ("LS Sharpe", False),
+    "top_bucket_return": ("top", True),
+    "spread": ("top-bot", True),
+    "ic": ("IC", False),
+    "overfit_gap_ic": ("IC gap", False),
+}
+
+
+def show(table: pd.DataFrame) -> None:
+    """Print the known columns of ``table`` compactly: percentages as percentages."""
+    columns = [c for c in SHOWN if c in table.columns]
+    print(f"  {'':<32}" + "".join(f"{SHOWN[c][0]:>10}" for c in columns))
+    for name, row in table.iterrows():
+        cells = [f"{100 * row[c]:>9.2f}%" if SHOWN[c][1] else f"{row[c]:>10.3f}" for c in columns]
+        print(f"  {str(name)[:32]:<32}" + "".join(cells))
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -96,7 +117,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="100 tickers, 1 seed, 2 trials")
     parser.add_argument("--stocks", type=Path, default=DATA_DIR / STOCKS_FILE)
     parser.add_argument("--index", type=Path, default=DATA_DIR / INDEX_FILE)
-    parser.add_argument("--n-jobs", type=int, default=2, help="XGBoost threads")
+    parser.add_argument(
+        "--n-jobs", type=int, default=1, help="XGBoost threads per fit (1: fastest on 2 busy cores)"
+    )
     parser.add_argument("--out", type=Path, default=HERE / "output", help="results, store")
     return parser.parse_args(argv)
 
@@ -105,9 +128,23 @@ def settings_for(args: argparse.Namespace) -> Settings:
     """Sizes of the run."""
     if args.quick:
         return Settings(
-            seeds=1, folds=4, inner_folds=3, trials=2, n_estimators=100, n_jobs=args.n_jobs
+            seeds=1,
+            folds=4,
+            inner_folds=3,
+            trials=2,
+            n_estimators=60,
+            max_rounds=100,
+            n_jobs=args.n_jobs,
         )
-    return Settings(seeds=3, folds=5, inner_folds=4, trials=8, n_estimators=200, n_jobs=args.n_jobs)
+    return Settings(
+        seeds=3,
+        folds=5,
+        inner_folds=4,
+        trials=8,
+        n_estimators=200,
+        max_rounds=300,
+        n_jobs=args.n_jobs,
+    )
 
 
 def rebalance_sample(panel: pd.DataFrame, log: CleaningLog) -> pd.DataFrame:
@@ -131,10 +168,10 @@ def rebalance_sample(panel: pd.DataFrame, log: CleaningLog) -> pd.DataFrame:
     return rows.loc[keep].sort_values(["date", "Name"], kind="stable").reset_index(drop=True)
 
 
-def lookahead(panel: pd.DataFrame) -> tuple[str, str]:
+def lookahead(panel: pd.DataFrame, n_tickers: int) -> tuple[str, str]:
     """assert_no_lookahead on the builder (label hidden until label_end), and a leak caught."""
     names = panel["Name"].drop_duplicates().sort_values()
-    subset = panel.loc[panel["Name"].isin(names.iloc[:: max(1, len(names) // LOOKAHEAD_TICKERS)])]
+    subset = panel.loc[panel["Name"].isin(names.iloc[:: max(1, len(names) // n_tickers)])]
     subset = subset.loc[subset["label_end"].notna()]  # observed_at needs a time on every row
     report = assert_no_lookahead(
         build_features,
@@ -185,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
 
     clock.step("2. Lagged features per ticker; lookahead check")
     panel = pd.concat([panel, build_features(panel)], axis=1)
-    res.lookahead, res.leak_caught = lookahead(panel)
+    res.lookahead, res.leak_caught = lookahead(panel, 25 if args.quick else LOOKAHEAD_TICKERS)
     print("  point-in-time features pass:", res.lookahead)
     print("  centered window caught ->", res.leak_caught[:160], "...")
 
@@ -205,27 +242,27 @@ def main(argv: list[str] | None = None) -> int:
     clock.step("4. Walk-forward XGBoost x weightings x seeds (purged, deciles per date)")
     res.variants = run_variants(frame, contract, settings)
     res.weighting = weighting_table(res.variants)
-    print(res.weighting.round(4).to_string(max_colwidth=12))
+    show(res.weighting)
 
     clock.step("5. Baselines on the same out-of-sample rows")
     first = res.variants[("unweighted", 0)]
     res.baselines, res.baseline_results = baseline_table(frame, first, 5 if args.quick else 20)
     res.pooled = pooled_baselines(frame, first)
-    print(res.baselines.round(4).to_string(max_colwidth=12))
+    show(res.baselines)
 
     clock.step(f"6. Tuning: {settings.trials} trials of XGBoost, purged walk-forward CV")
     res.tuning = tune(frame, FEATURES, settings)
-    print(f"  best rank IC (CV) {res.tuning.best_value:.4f}; holdout {res.tuning.holdout_value}")
+    print(
+        f"  best rank IC (CV) {res.tuning.best_value:.4f}; holdout {res.tuning.holdout_value:.4f}"
+    )
     print("  selection:", res.tuning.summary()["selection_bias"]["reading"])
 
     clock.step("7. Stacking a trend and a risk model (TimeSeriesStackingRegressor, nested)")
     res.stack = stack(frame, FEATURES, settings)
-    print(res.stack.to_frame().round(4).to_string(max_colwidth=12))
+    show(res.stack.to_frame())
 
     clock.step("8. Selection bias over every variant tried: DSR, PBO")
-    res.matrix, res.dates_dropped = variant_returns(
-        res.variants, res.baseline_results, res.stack
-    )
+    res.matrix, res.dates_dropped = variant_returns(res.variants, res.baseline_results, res.stack)
     res.overfit = overfitting_stats(res.matrix)
     o = res.overfit
     print(
