@@ -59,7 +59,7 @@ class CleaningLog:
         """Record one step and print it."""
         self.rows.append({"step": step, "what": what, "count": int(count), "rows_left": rows_left})
         left = "" if rows_left is None else f" ({rows_left:,} rows left)"
-        print(f"  {step:<44} {what:<14} {int(count):>8,}{left}", flush=True)
+        print(f"  {step[:52]:<52} {what:<12} {int(count):>8,}{left}", flush=True)
 
     def to_frame(self) -> pd.DataFrame:
         """The log as a table."""

@@ -80,7 +80,9 @@ class Clock:
         """Close the previous step and open ``title``."""
         now = time.perf_counter()
         took, total = now - self.last, now - self.start
-        print(f"\n== {title}  [previous step {took:.1f} s, total {total:.0f} s]", flush=True)
+        if total > 0.5:
+            print(f"   (step took {took:.1f} s; {total:.0f} s in all)")
+        print(f"== {title}", flush=True)
         self.last = now
 
     def total(self) -> float:
@@ -224,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     panel = pd.concat([panel, build_features(panel)], axis=1)
     res.lookahead, res.leak_caught = lookahead(panel, 25 if args.quick else LOOKAHEAD_TICKERS)
     print("  point-in-time features pass:", res.lookahead)
-    print("  centered window caught ->", res.leak_caught[:160], "...")
+    print("  centered window caught ->", res.leak_caught[:60], "...")
 
     clock.step("3. Rebalance sample (non-overlapping 20-day labels); contract")
     frame = rebalance_sample(panel, log)
@@ -239,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     res.contract, res.frame = contract, frame
 
-    clock.step("4. Walk-forward XGBoost x weightings x seeds (purged, deciles per date)")
+    clock.step("4. Walk-forward XGBoost, weightings x seeds (purged; deciles per date)")
     res.variants = run_variants(frame, contract, settings)
     res.weighting = weighting_table(res.variants)
     show(res.weighting)
@@ -255,9 +257,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"  best rank IC (CV) {res.tuning.best_value:.4f}; holdout {res.tuning.holdout_value:.4f}"
     )
-    print("  selection:", res.tuning.summary()["selection_bias"]["reading"])
+    for part in res.tuning.summary()["selection_bias"]["reading"].split("; "):
+        print("  selection:", part)
 
-    clock.step("7. Stacking a trend and a risk model (TimeSeriesStackingRegressor, nested)")
+    clock.step("7. Stacking a trend and a risk model (TimeSeriesStackingRegressor)")
     res.stack = stack(frame, FEATURES, settings)
     show(res.stack.to_frame())
 
