@@ -317,7 +317,40 @@ def research_lint(session: nox.Session) -> None:
     session.install(str(PACKAGES_DIR / "tr-lint"))
     tracked = session.run("git", "ls-files", "*.ipynb", external=True, silent=True)
     notebooks = str(tracked or "").split()
-    session.run("tr-lint", "experiments", "examples", *notebooks, *session.posargs)
+    session.run(
+        "tr-lint", "experiments", "examples", "shared_notebooks", *notebooks, *session.posargs
+    )
+
+
+@nox.session(python=PYTHON, tags=["ci"])
+def notebooks(session: nox.Session) -> None:
+    """Run every shared notebook (shared_notebooks/*.py, jupytext percent format) and
+    experiments/TEMPLATE.py at its quick default, top to bottom; then no run may have
+    left a change in the working tree (outputs go to ignored output/ folders)."""
+    session.install(
+        *[str(PACKAGES_DIR / p) for p in _packages()],
+        "scikit-learn>=1.4",
+        "xgboost>=2.0",
+        "matplotlib",
+    )
+    scripts = [
+        *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "shared_notebooks").glob("*.py")),
+        "experiments/TEMPLATE.py",
+    ]
+    # Changes someone is making by hand are not the runs' doing: only what the runs add
+    # to `git status` counts (in CI the tree starts clean, so the status must stay empty).
+    before = _git_status(session)
+    for script in scripts:
+        session.run("python", script, env=RUN_ENV)
+    left = sorted(set(_git_status(session)) - set(before))
+    if left:
+        session.error("the runs left changes in the working tree:\n" + "\n".join(left))
+
+
+def _git_status(session: nox.Session) -> list[str]:
+    """The lines of ``git status --porcelain`` (untracked files included)."""
+    status = session.run("git", "status", "--porcelain", external=True, silent=True)
+    return str(status or "").splitlines()
 
 
 @nox.session(python=PYTHON, tags=["ci"])
