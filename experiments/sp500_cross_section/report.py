@@ -185,6 +185,7 @@ def tuning_section(res: Results) -> list[str]:
     keep = [c for c in trials.columns if c in ("state", "value") or c.startswith("param_")]
     stack = res.stack.to_frame()
     sel = t.summary()["selection_bias"]
+    margin = res.stack.margin()
     params = ", ".join(
         f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in t.best_params.items()
     )
@@ -201,7 +202,9 @@ def tuning_section(res: Results) -> list[str]:
         "",
         markdown(stack, {c: ".4f" for c in stack.columns if not str(c).startswith("n_")}),
         "",
-        f"Ensemble minus best base model: {res.stack.margin()}; selection among the "
+        f"Ensemble minus the best base model ({margin['over']}): top decile "
+        f"{100 * margin['top_bucket_return']:+.2f} pp, rank IC {margin['ic']:+.4f}; "
+        "selection among the "
         f"candidates: {res.stack.selection.deflated_sharpe:.3f} DSR, "
         f"PBO {res.stack.selection.pbo:.3f}.",
         "",
