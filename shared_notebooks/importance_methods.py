@@ -191,13 +191,15 @@ ax = fig.subplots()
 ranks = scores.rank(ascending=False)
 order = ranks.mean(axis=1).sort_values().index
 for i, name in enumerate(scores.columns):
-    colors = ["tab:blue" if f in informative else "tab:gray" for f in order]
-    ax.scatter(np.arange(len(order)) + (i - 2) * 0.12, ranks.loc[order, name], c=colors, s=18)
-    ax.plot(np.arange(len(order)) + (i - 2) * 0.12, ranks.loc[order, name], lw=0.5, label=name)
+    x = np.arange(len(order)) + (i - 2) * 0.12
+    ax.plot(x, ranks.loc[order, name], marker="o", ms=4, lw=0.6, label=name)
 ax.set_xticks(range(len(order)), order, rotation=60, ha="right")
+# Noise features' names in gray: a good method keeps them on the right.
+for tick in ax.get_xticklabels():
+    tick.set_color("black" if tick.get_text() in informative else "tab:gray")
 ax.set_ylabel("rank (1 = most important)")
 ax.invert_yaxis()
-ax.legend(title="method (dots: blue informative, gray noise)")
+ax.legend(title="method (noise features in gray)")
 fig.savefig(OUT / "importance_methods.png", dpi=90)
 
 # %% [markdown]

@@ -193,7 +193,7 @@ gaps = {
     for target in (Y, "alpha_shared")
 }
 print(
-    f"Shuffled minus purged k-fold, same training size: IC {gaps[Y]:+.3f} on alpha, "
+    f"Shuffled minus purged k-fold, a similar training size: IC {gaps[Y]:+.3f} on alpha, "
     f"{gaps['alpha_shared']:+.3f} once trades share part of their outcome - skill the "
     "shuffled split finds by remembering neighbours, not by reading features."
 )
