@@ -25,8 +25,8 @@ __all__ = [
     "noise_features",
 ]
 
-#: Group names, in column order.
-GROUPS: tuple[str, ...] = ("insider", "technical", "market", "noise")
+#: Group names, in column order (the last two exist only when their lesson is planted).
+GROUPS: tuple[str, ...] = ("insider", "technical", "market", "noise", "filings", "event")
 #: Multiplier of insider weights in (calm, stressed) regimes.
 INSIDER_MULTIPLIER: tuple[float, float] = (0.6, 1.8)
 #: Multiplier of the idiosyncratic noise scale in (calm, stressed) regimes.

@@ -1,6 +1,6 @@
 """``make_insider_trades``: insider-purchase events with a known truth.
 
-The data-generating process, in order (all draws from one seeded
+The data-generating process, in order (all draws of steps 1-5 from one seeded
 :func:`numpy.random.default_rng`, fully vectorized):
 
 1. A daily regime panel (:mod:`tr_core.synthetic.regime`): latent volatility
@@ -23,6 +23,11 @@ The data-generating process, in order (all draws from one seeded
 5. Missingness, by group: not at random for ``insider`` (first-time filers)
    and ``technical`` (small names), by time for ``market``, completely at
    random for ``noise``.
+6. On request, the seed's two costly lessons (:mod:`tr_core.synthetic.planted`,
+   each from a generator of its own spawned from the seed): ``fill_collision``
+   adds the ``filings`` group, whose genuine 0 collides with a zero fill;
+   ``magnitude_signal`` adds the ``event`` group, whose scores predict small
+   wins and rare large ones.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ import pandas as pd
 from tr_core.deprecation import NOT_GIVEN, renamed_argument
 from tr_core.errors import InvalidParameterError
 from tr_core.synthetic import catalogue as cat
+from tr_core.synthetic import planted as pl
 from tr_core.synthetic.history import prior_trades, trailing_count
 from tr_core.synthetic.market import SyntheticMarket
 from tr_core.synthetic.regime import (
@@ -74,6 +80,8 @@ def make_insider_trades(
     noise_scale: float = 0.10,
     tail_df: float = 4.0,
     seed: int | None = None,
+    fill_collision: bool = False,
+    magnitude_signal: bool = False,
 ) -> SyntheticMarket:
     """Generate insider-purchase events whose alpha has a known cause.
 
@@ -106,6 +114,16 @@ def make_insider_trades(
         variance is finite; smaller means heavier tails).
     seed : int, optional
         Deprecated spelling of ``random_state`` (removed in 0.2).
+    fill_collision : bool, default False
+        Plant the ``fillna(0)`` lesson: add the ``filings`` group, counts whose
+        genuine 0 is common and earns more alpha, NaN (not at random) for
+        insiders with an unknown filing history, who earn less. A zero fill then
+        lands on the best real value instead of a value no row has.
+    magnitude_signal : bool, default False
+        Plant the ``|alpha| ** p`` weighting lesson: add the ``event`` group, one
+        score that predicts many small wins and one that predicts rare large
+        ones, so a classifier of ``alpha > 0`` ranks rows differently with and
+        without magnitude weights.
 
     Returns
     -------
@@ -122,8 +140,12 @@ def make_insider_trades(
     Notes
     -----
     The mechanisms and every weight are recorded in ``market.truth``; see
-    ``docs/tr-core/synthetic-market.md``. Student-t returns follow Praetz (1972),
-    *J. Business* 45(1), and Blattberg & Gonedes (1974), *J. Business* 47(2).
+    ``docs/tr-core/synthetic-market.md``. The planted lessons
+    (:mod:`tr_core.synthetic.planted`) draw from generators spawned from the
+    seed, never from the main stream: with both switches off the market is the
+    plain one, bit for bit, and its ``truth.planted`` is empty. Student-t
+    returns follow Praetz (1972), *J. Business* 45(1), and Blattberg & Gonedes
+    (1974), *J. Business* 47(2).
 
     Examples
     --------
@@ -149,6 +171,8 @@ def make_insider_trades(
     strength = _float_param(signal_strength, "signal_strength", 0.0, inclusive=True)
     sigma = _float_param(noise_scale, "noise_scale", 0.0, inclusive=False)
     df = _float_param(tail_df, "tail_df", 2.0, inclusive=False)
+    fill_ = _bool_param(fill_collision, "fill_collision")
+    magnitude_ = _bool_param(magnitude_signal, "magnitude_signal")
     dates = _business_days(start, n_days + horizon_)
 
     rng = np.random.default_rng(seed_)
@@ -170,7 +194,11 @@ def make_insider_trades(
 
     informative = cat.informative_features()
     noise = cat.noise_features(n_noise_)
-    features = (*informative, *noise)
+    planted_features = pl.filings_features() if fill_ else ()
+    if magnitude_:
+        # placeholders: the event weights are measured once alpha is drawn (below)
+        planted_features = (*planted_features, *pl.event_features(0.0, 0.0))
+    features = (*informative, *noise, *planted_features)
     # alpha and every feature are written straight into one float block: at a
     # million rows, fresh memory is the main cost, so nothing is stacked later.
     block = np.empty((1 + len(features), n), dtype=np.float64)
@@ -234,16 +262,47 @@ def make_insider_trades(
         noise_nan += int(missing.sum())
         _put(columns[feat.name], draws, missing)
 
+    # planted lessons: their own generators, so the plain market's draws never move
+    fill_rng, magnitude_rng = pl.planted_rngs(seed_)
+    unknown_history: npt.NDArray[np.bool_] | None = None
+    if fill_:
+        filings = pl.plant_fill_collision(fill_rng, insider, n_insiders)
+        for name, values in filings.columns.items():
+            columns[name][:] = values
+        drivers.update(filings.drivers)
+        unknown_history = filings.unknown
+
     # alpha
     signal = cat.SIZE_EFFECT * size + cat.FIRST_TIME_EFFECT * first
     for feat in informative:
         weight = np.where(stressed, feat.weight_stressed, feat.weight_calm)
         signal = signal + weight * drivers[feat.name]
+    if unknown_history is not None:
+        for feat in pl.filings_features():
+            signal = signal + feat.weight_calm * drivers[feat.name]
+        signal = signal + pl.UNKNOWN_HISTORY_EFFECT * unknown_history
     calm_mult, stressed_mult = cat.NOISE_MULTIPLIER
     scale = sigma * np.where(stressed, stressed_mult, calm_mult) * np.exp(-0.2 * size)
     shock = rng.standard_t(df, size=n) / math.sqrt(df / (df - 2.0))
     alpha = block[0]
-    np.maximum(_BASE_ALPHA + strength * signal + scale * shock, _FLOOR, out=alpha)
+    raw = _BASE_ALPHA + strength * signal + scale * shock
+    if magnitude_:
+        events = pl.draw_magnitude_signal(magnitude_rng, n, strength)
+        columns["evt_steady_score"][:] = events.steady_score
+        columns["evt_catalyst_score"][:] = events.catalyst_score
+        planted = pl.apply_magnitude_signal(raw, events)
+        # their effect on alpha is not linear in the score, so the recorded weight
+        # is the measured least-squares slope of each part of the change
+        steady_change = np.where(events.steady, events.win - raw, 0.0)
+        features = (
+            *features[:-2],
+            *pl.event_features(
+                _slope(steady_change, events.steady_score),
+                _slope(events.jump, events.catalyst_score),
+            ),
+        )
+        raw = planted
+    np.maximum(raw, _FLOOR, out=alpha)
 
     names = np.array([f"T{i:05d}" for i in range(n_tick)], dtype=object)
     frame = pd.DataFrame(block.T, columns=["alpha", *columns], copy=False)
@@ -258,7 +317,12 @@ def make_insider_trades(
         "technical": float(tech_missing.mean()),
         "market": float(market_missing.mean()),
         "noise": noise_nan / (n * n_noise_) if n_noise_ else 0.0,
+        "filings": float(unknown_history.mean()) if unknown_history is not None else 0.0,
+        "event": 0.0,
     }
+    latent = {"size": cat.SIZE_EFFECT, "first_time_filer": cat.FIRST_TIME_EFFECT}
+    if fill_:
+        latent["unknown_filing_history"] = pl.UNKNOWN_HISTORY_EFFECT
     truth = GroundTruth(
         features=features,
         groups=MappingProxyType(groups),
@@ -278,9 +342,7 @@ def make_insider_trades(
                 "sign, idiosyncratic noise is 1.3x larger, and insiders trade more often."
             ),
         ),
-        latent_effects=MappingProxyType(
-            {"size": cat.SIZE_EFFECT, "first_time_filer": cat.FIRST_TIME_EFFECT}
-        ),
+        latent_effects=MappingProxyType(latent),
         alpha_model=MappingProxyType(
             {
                 "base": _BASE_ALPHA,
@@ -294,6 +356,9 @@ def make_insider_trades(
         n_trades=n,
         n_tickers=n_tick,
         seed=seed_,
+        planted=MappingProxyType(
+            pl.planted_descriptions(fill_collision=fill_, magnitude_signal=magnitude_)
+        ),
     )
     return SyntheticMarket(frame=frame, truth=truth)
 
@@ -320,6 +385,13 @@ def _mechanisms() -> dict[str, str]:
             f"Completely at random: each cell is NaN with probability {_NOISE_MISSING:.0%}, "
             "independently."
         ),
+        "filings": (
+            f"Not at random: both columns are NaN for the {pl.FILL_MISSING_SHARE:.0%} of "
+            "insiders whose filing history is unknown, whose purchases earn "
+            f"{pl.UNKNOWN_HISTORY_EFFECT:+.0%} alpha; a genuine 0 is common and earns more, "
+            "so fillna(0) puts the worst rows into the best real value."
+        ),
+        "event": "Never missing.",
     }
 
 
@@ -340,6 +412,20 @@ def _noise_draws(rng: np.random.Generator, kind: str, n: int) -> FloatArray:
     if kind == "binary":
         return (rng.random(n) < 0.3).astype(np.float64)
     return rng.exponential(1.0, size=n)
+
+
+def _slope(y: FloatArray, x: FloatArray) -> float:
+    # least-squares slope of y on x; x is a standard-normal score, so it is alpha per sd
+    xc = x - x.mean()
+    denom = float(xc @ xc)
+    return float(xc @ (y - y.mean())) / denom if denom > 0 else 0.0
+
+
+def _bool_param(value: object, name: str) -> bool:
+    # numpy bools count: a switch read from an array or a config is still a switch
+    if not isinstance(value, bool | np.bool_):
+        raise InvalidParameterError(f"`{name}` must be True or False, got {value!r}.")
+    return bool(value)
 
 
 def _standardize(x: FloatArray) -> FloatArray:

@@ -4,12 +4,15 @@ Every number here is a parameter the generator *used*, or a share it *realized*,
 so tests and demos can check that the toolkit recovers it: informative features
 rank above noise, the insider signal is stronger in stressed markets, and
 per-group dropna beats ``fillna(0)`` because missingness is not at random.
+``GroundTruth.planted`` names the seed's lessons planted on request (see
+:mod:`tr_core.synthetic.planted`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -26,7 +29,8 @@ class FeatureTruth:
     name : str
         Column name.
     group : str
-        Feature group (``"insider"``, ``"technical"``, ``"market"``, ``"noise"``).
+        Feature group (``"insider"``, ``"technical"``, ``"market"``, ``"noise"``;
+        ``"filings"`` and ``"event"`` when a lesson is planted).
     weight_calm, weight_stressed : float
         Expected change of alpha (a fraction: 0.01 is +1 %) per one standard
         deviation of the feature's driver, in the calm and the stressed regime.
@@ -101,8 +105,10 @@ class GroundTruth:
         Regime definition and effects.
     latent_effects : mapping of str to float
         Effects on alpha of variables that are *not* columns: ``"size"``
-        (alpha per standard deviation of log market cap) and
-        ``"first_time_filer"`` (alpha shift of an insider's first purchase).
+        (alpha per standard deviation of log market cap),
+        ``"first_time_filer"`` (alpha shift of an insider's first purchase) and,
+        with ``fill_collision=True``, ``"unknown_filing_history"`` (alpha shift of
+        a trade whose ``filings`` group is NaN).
     alpha_model : mapping of str to float
         ``base`` (mean alpha before effects), ``signal_strength`` (multiplier of
         every systematic effect), ``noise_scale`` (std of the idiosyncratic
@@ -116,6 +122,12 @@ class GroundTruth:
         Rows and distinct tickers generated.
     seed : int
         Seed of :func:`numpy.random.default_rng` that produced the data.
+    planted : mapping of str to str
+        The seed's lessons planted in this market, mechanism name to what was
+        planted and why, in words: ``"fill_collision"`` (a ``fillna(0)`` that
+        lands on a real, high-alpha value) and ``"magnitude_signal"`` (features
+        that predict small wins vs. rare large ones, so ``|alpha| ** p`` weights
+        change a classifier's top bucket). Empty for the plain market.
     """
 
     features: tuple[FeatureTruth, ...]
@@ -129,6 +141,8 @@ class GroundTruth:
     n_trades: int
     n_tickers: int
     seed: int
+    # defaulted, so a truth built before the lessons were planted still constructs
+    planted: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def __repr__(self) -> str:
         return (
@@ -204,4 +218,5 @@ class GroundTruth:
             },
             "latent_effects": dict(self.latent_effects),
             "alpha_model": dict(self.alpha_model),
+            "planted": dict(self.planted),
         }
