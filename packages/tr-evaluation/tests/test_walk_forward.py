@@ -483,6 +483,27 @@ def test_times_as_values_or_from_the_splitter_reach_the_bucket_analysis() -> Non
         evaluate_walk_forward(None, frame, **common)
 
 
+def test_by_a_column_of_the_frame_groups_the_bucket_analysis() -> None:
+    # Found by the S&P 500 study: by="<column>" was refused ("pass data=<your frame>"),
+    # the frame's rows never reached the bucket analysis.
+    frame = _frame(n=300)
+    frame["week"] = frame["date"].dt.to_period("W").astype(str)
+    common: dict[str, Any] = {"features": ["x"], "target": "ret", "n_buckets": 5, "verbose": False}
+    by_name = evaluate_walk_forward(
+        LinearRegression, frame, cv=WalkForward(3, times="date"), by="week", **common
+    )
+    by_frequency = evaluate_walk_forward(
+        LinearRegression, frame, cv=WalkForward(3, times="date"), by="W", **common
+    )
+    pd.testing.assert_frame_equal(by_name.oos.table, by_frequency.oos.table)
+    assert by_name.oos.periods is not None
+    assert len(by_name.oos.periods) == len(by_frequency.oos.periods)
+    with pytest.raises(MissingColumnError, match="nope"):
+        evaluate_walk_forward(
+            LinearRegression, frame, cv=WalkForward(3, times="date"), by="nope", **common
+        )
+
+
 def test_classifier_is_ranked_by_its_probability_of_class_one() -> None:
     # Issue 12: a classifier was scored by predict (0/1), so its 20 buckets held two
     # distinct scores. It is ranked by P(class 1), as tr_evaluation.models.predict_scores.

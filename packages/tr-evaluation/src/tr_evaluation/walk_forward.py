@@ -427,6 +427,8 @@ def _analyze(
             part[target].to_numpy(),
             times=None if times is None else times.iloc[rows],
             entities=None if entities is None else part[entities].to_numpy(),
+            # ``by`` may name a column: it is read from these rows.
+            data=part,
         )
     except InsufficientDataError as exc:
         where = "the pooled out-of-sample rows" if fold is None else f"fold {fold}"
