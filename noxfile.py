@@ -347,6 +347,30 @@ def notebooks(session: nox.Session) -> None:
         session.error("the runs left changes in the working tree:\n" + "\n".join(left))
 
 
+@nox.session(python=PYTHON, tags=["ci"])
+def real_data_experiments(session: nox.Session) -> None:
+    """The two real-data studies, at CI size: CEO purchases (SEC Form 4) and the S&P 500
+    cross-section, on ../shared/data; no run may leave a change in the working tree."""
+    data = ROOT.parent / "shared" / "data"
+    if not data.is_dir():
+        message = f"{data} is missing: the real-data experiments read the public files there"
+        if os.environ.get("CI"):
+            session.error(message)
+        session.skip(message)
+    session.install(
+        *[str(PACKAGES_DIR / p) for p in _packages()],
+        "scikit-learn>=1.4",
+        "xgboost>=2.0",
+        "matplotlib",
+    )
+    before = _git_status(session)
+    session.run("python", "experiments/ceo_purchases/run.py", "--seeds", "2", env=RUN_ENV)
+    session.run("python", "experiments/sp500_cross_section/run.py", "--quick", env=RUN_ENV)
+    left = sorted(set(_git_status(session)) - set(before))
+    if left:
+        session.error("the runs left changes in the working tree:\n" + "\n".join(left))
+
+
 def _git_status(session: nox.Session) -> list[str]:
     """The lines of ``git status --porcelain`` (untracked files included)."""
     status = session.run("git", "status", "--porcelain", external=True, silent=True)
