@@ -1,7 +1,9 @@
 """Every check of the monorepo, in one place. uv is the virtualenv backend.
 
-    python3 -m nox -t ci        # everything CI runs: tests, compat, lint, typecheck, build,
-                                # release tooling, API guard, workflow lint, README install
+    python3 -m nox -t ci        # everything CI runs: tests, compat, lint, tr-lint on the
+                                # research code, notebooks, real-data studies, typecheck,
+                                # build, release tooling and ledger, API guard, workflow
+                                # lint, README install
     python3 -m nox -s demo      # the main job (the research run)
     python3 -m nox -s bench     # speed ratios against named peers
     python3 -m nox -s release -- <package> [--bump patch|minor|major] [--dry-run]
