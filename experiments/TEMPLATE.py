@@ -55,7 +55,6 @@ References
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import shlex
 import sys
@@ -70,7 +69,7 @@ from tr_core.contract import DataContract
 from tr_core.splits import WalkForward
 from tr_core.synthetic import make_insider_trades
 from tr_evaluation.baselines import BaselineEvaluator, BaselineResult
-from tr_evaluation.experiments import Experiment, ExperimentStore
+from tr_evaluation.experiments import Experiment, ExperimentStore, read_frame
 from tr_evaluation.walk_forward import WalkForwardResult, evaluate_walk_forward
 
 HERE = Path(__file__).resolve().parent
@@ -254,16 +253,8 @@ def load_data(args: argparse.Namespace) -> tuple[pd.DataFrame, DataContract, str
         return market.frame, market.contract, source
     if args.contract is None:
         raise SystemExit("--data needs --contract CONTRACT.json (DataContract arguments)")
-    reader = pd.read_parquet if args.data.suffix == ".parquet" else pd.read_csv
-    frame = reader(args.data)
-    spec = json.loads(args.contract.read_text())
-    # CSV holds dates as text; the contract's time columns are parsed once, here, with
-    # the format the contract file gives (never guessed per row).
-    for col in (spec["time"], spec.get("label_end")):
-        if col is not None and col in frame:
-            frame[col] = pd.to_datetime(frame[col], format=spec.get("time_format"))
-    spec.pop("time_format", None)
-    return frame, DataContract(**spec), str(args.data)
+    frame, contract = read_frame(args.data, args.contract)
+    return frame, contract, str(args.data)
 
 
 def make_model(seed: int) -> Any:

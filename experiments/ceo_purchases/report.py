@@ -14,6 +14,9 @@ import pandas as pd
 from tr_core.contract import DataContract, ValidationReport
 from tr_evaluation.baselines import BaselineResult
 from tr_evaluation.experiments import Experiment, ExperimentStore, write_report
+from tr_evaluation.experiments import markdown_cell as cell
+from tr_evaluation.experiments import markdown_table as markdown
+from tr_evaluation.experiments import percent as pct
 from tr_evaluation.walk_forward import WalkForwardResult
 
 if TYPE_CHECKING:
@@ -48,38 +51,6 @@ class Results:
     months_dropped: int = 0
     overfit: dict[str, Any] = field(default_factory=dict)
     runtime_s: float = float("nan")
-
-
-def markdown(table: pd.DataFrame, fmt: dict[str, str] | None = None, index: bool = True) -> str:
-    """A DataFrame as a GitHub markdown table; ``fmt`` maps columns to format specs."""
-    fmt = fmt or {}
-    frame = table.reset_index() if index else table
-    columns = [[_cell(v, fmt.get(str(c))) for v in frame[c].tolist()] for c in frame.columns]
-    lines = [
-        "| " + " | ".join(_escape(str(c)) for c in frame.columns) + " |",
-        "|" + "---|" * frame.shape[1],
-    ]
-    lines += ["| " + " | ".join(cells) + " |" for cells in zip(*columns, strict=True)]
-    return "\n".join(lines)
-
-
-def _cell(value: Any, spec: str | None) -> str:
-    """One table cell: formatted number, a dash for NaN, escaped text."""
-    if isinstance(value, float) and not np.isfinite(value):
-        return "–"
-    if spec and isinstance(value, (int, float)):
-        return format(value, spec)
-    return _escape(str(value))
-
-
-def _escape(text: str) -> str:
-    """Escape the markdown table separator."""
-    return text.replace("|", "\\|")
-
-
-def pct(x: float, digits: int = 2) -> str:
-    """A fraction as a percent string."""
-    return f"{100 * x:.{digits}f} %"
 
 
 def data_section(res: Results) -> list[str]:
@@ -211,7 +182,7 @@ def overfit_section(res: Results) -> list[str]:
         "",
         "| statistic | value |",
         "|---|---|",
-        f"| best variant (monthly Sharpe) | {_escape(o['best_variant'])} |",
+        f"| best variant (monthly Sharpe) | {cell(o['best_variant'])} |",
         f"| its mean monthly top-decile alpha | {pct(o['best_mean_monthly_alpha'])} |",
         f"| its monthly Sharpe ratio (range over variants) | {o['best_sharpe_monthly']:.3f} "
         f"({lo:.3f} .. {hi:.3f}) |",
@@ -243,7 +214,7 @@ def headline_section(res: Results) -> list[str]:
         f"{pct(low['top_bucket_return'])} (p = {low['p_value']:.4f}); pooled rank IC "
         f"{model['ic']:.4f}; top-decile median {pct(float(w.iloc[0]['top decile median']))}, "
         f"win rate {pct(float(w.iloc[0]['top decile win rate']), 1)} (mean over seeds).",
-        f"- Weighting: {_escape(str(w.index[1]))} changes the top decile by "
+        f"- Weighting: {cell(str(w.index[1]))} changes the top decile by "
         f"{weighted['vs unweighted, mean'] * 100:+.2f} pp on average (seed sd of the top decile "
         f"{weighted['sd over seeds'] * 100:.2f} pp; better in {int(weighted['seeds better'])} of "
         f"{w.attrs['n_seeds']} seeds): {pct(float(w.iloc[0]['top decile alpha, mean']))} -> "

@@ -60,7 +60,7 @@ from tr_core.splits import (
 from tr_core.synthetic import make_insider_trades
 from tr_ensemble import EnsembleComparison, TimeSeriesStackingRegressor, compare_to_base_models
 from tr_evaluation.baselines import BaselineEvaluator
-from tr_evaluation.experiments import Experiment, ExperimentStore, write_report
+from tr_evaluation.experiments import Experiment, ExperimentStore, read_frame, write_report
 from tr_evaluation.walk_forward import WalkForwardResult, evaluate_walk_forward
 from tr_feature_selection import FeatureGroupAnalyzer, mutual_information
 from tr_sample_weighting import AlphaPowerWeighter
@@ -192,14 +192,8 @@ def load_data(args: argparse.Namespace) -> tuple[pd.DataFrame, DataContract, str
         )
     if args.contract is None:
         raise SystemExit("--data needs --contract CONTRACT.json (DataContract arguments)")
-    reader = pd.read_parquet if args.data.suffix == ".parquet" else pd.read_csv
-    frame = reader(args.data)
-    spec = json.loads(args.contract.read_text())
-    for col in (spec["time"], spec.get("label_end")):
-        if col is not None and col in frame:
-            frame[col] = pd.to_datetime(frame[col], format=spec.get("time_format"))
-    spec.pop("time_format", None)
-    return frame, DataContract(**spec), str(args.data)
+    frame, contract = read_frame(args.data, args.contract)
+    return frame, contract, str(args.data)
 
 
 def section(title: str) -> None:

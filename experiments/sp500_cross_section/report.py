@@ -14,6 +14,9 @@ import pandas as pd
 from tr_core.contract import DataContract, ValidationReport
 from tr_evaluation.baselines import BaselineResult
 from tr_evaluation.experiments import Experiment, ExperimentStore
+from tr_evaluation.experiments import markdown_cell as cell
+from tr_evaluation.experiments import markdown_table as markdown
+from tr_evaluation.experiments import percent as pct
 
 if TYPE_CHECKING:
     from evaluation import Settings
@@ -52,38 +55,6 @@ class Results:
     dates_dropped: int = 0
     overfit: dict[str, Any] = field(default_factory=dict)
     runtime_s: float = float("nan")
-
-
-def markdown(table: pd.DataFrame, fmt: dict[str, str] | None = None, index: bool = True) -> str:
-    """A DataFrame as a GitHub markdown table; ``fmt`` maps columns to format specs."""
-    fmt = fmt or {}
-    frame = table.reset_index() if index else table
-    columns = [[_cell(v, fmt.get(str(c))) for v in frame[c].tolist()] for c in frame.columns]
-    lines = [
-        "| " + " | ".join(_escape(str(c)) for c in frame.columns) + " |",
-        "|" + "---|" * frame.shape[1],
-    ]
-    lines += ["| " + " | ".join(cells) + " |" for cells in zip(*columns, strict=True)]
-    return "\n".join(lines)
-
-
-def _cell(value: Any, spec: str | None) -> str:
-    """One table cell: formatted number, a dash for NaN/None, escaped text."""
-    if value is None or (isinstance(value, float) and not np.isfinite(value)):
-        return "–"
-    if spec and isinstance(value, (int, float, np.integer, np.floating)):
-        return format(value, spec)
-    return _escape(str(value))
-
-
-def _escape(text: str) -> str:
-    """Escape the markdown table separator."""
-    return text.replace("|", "\\|")
-
-
-def pct(x: float, digits: int = 2) -> str:
-    """A fraction as a percent string."""
-    return f"{100 * x:.{digits}f} %"
 
 
 PCT_COLUMNS = ("top decile", "bottom decile", "top - bottom", "spread vs unweighted")
@@ -193,7 +164,7 @@ def tuning_section(res: Results) -> list[str]:
         f"## 6. Tuning ({len(trials)} trials, tr-tuning, rank IC of purged walk-forward folds)",
         "",
         f"Earlier 70 % of dates tuned, later 30 % the holdout (scored once). Best CV rank IC "
-        f"{t.best_value:.4f}, holdout {_cell(t.holdout_value, '.4f')}; best: {params}. "
+        f"{t.best_value:.4f}, holdout {cell(t.holdout_value, '.4f')}; best: {params}. "
         f"Selection: {sel['reading']}.",
         "",
         markdown(trials[keep].rename(columns=lambda c: c.removeprefix("param_")), TRIAL_FMT),
@@ -225,7 +196,7 @@ def overfit_section(res: Results) -> list[str]:
         "",
         "| statistic | value |",
         "|---|---|",
-        f"| best variant (per-date Sharpe) | {_escape(o['best_variant'])} |",
+        f"| best variant (per-date Sharpe) | {cell(o['best_variant'])} |",
         f"| its mean top-bottom per 20 days | {pct(o['best_mean_spread'])} |",
         f"| its annualized Sharpe (per-date range {lo:.3f} .. {hi:.3f}) | "
         f"{o['best_sharpe_annual']:.2f} |",

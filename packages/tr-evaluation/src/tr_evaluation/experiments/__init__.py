@@ -6,16 +6,22 @@ tables (parquet) and figures (PNG) in a local directory, atomically; the
 self-contained HTML.
 """
 
+from tr_evaluation.experiments.inputs import read_frame
 from tr_evaluation.experiments.record import Experiment
 from tr_evaluation.experiments.report import render_comparison_html, render_run_html, write_report
 from tr_evaluation.experiments.run import Run
 from tr_evaluation.experiments.store import ExperimentStore, LoadedRun
+from tr_evaluation.experiments.tables import markdown_cell, markdown_table, percent
 
 __all__ = [
     "Experiment",
     "ExperimentStore",
     "LoadedRun",
     "Run",
+    "markdown_cell",
+    "markdown_table",
+    "percent",
+    "read_frame",
     "render_comparison_html",
     "render_run_html",
     "write_report",
