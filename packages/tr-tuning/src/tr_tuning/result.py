@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -99,11 +99,11 @@ class TuningResult:
         InsufficientDataError
             The study has no completed trial yet.
         """
-        complete = [
-            t
-            for t in study.get_trials(deepcopy=False)
-            if t.state == optuna.trial.TrialState.COMPLETE
-        ]
+        # One read of the trials for everything below: other workers keep writing to a
+        # shared study, and a best picked from one read beside a table from another
+        # could disagree (a trial completed in between).
+        snapshot = study.get_trials(deepcopy=False)
+        complete = [t for t in snapshot if t.state == optuna.trial.TrialState.COMPLETE]
         if not complete:
             raise InsufficientDataError(
                 f"study {study.study_name!r} has no completed trial yet; run more trials "
@@ -120,7 +120,7 @@ class TuningResult:
         if rounds:
             params["n_estimators"] = boosting_rounds(rounds)
         records = {t.number: trial_record(t).get("period_returns", {}) for t in complete}
-        n_tried = len(study.get_trials(deepcopy=False, states=_FINISHED))
+        n_tried = sum(t.state in _FINISHED for t in snapshot)
         bias = selection_bias(period_matrix(records), best.number, n_tried=n_tried)
         return cls(
             study_name=study.study_name,
@@ -131,7 +131,7 @@ class TuningResult:
             best_value=float(best.value if best.value is not None else math.nan),
             best_trial=best.number,
             n_folds=int(study.user_attrs.get(ATTR_PREFIX + "n_folds", 0)),
-            trials=trials_frame(study),
+            trials=_frame_of(snapshot),
             selection=bias,
             holdout_value=holdout_value,
             study=study,
@@ -246,8 +246,12 @@ def boosting_rounds(rounds: list[int | None]) -> int:
 
 def trials_frame(study: optuna.Study) -> pd.DataFrame:
     """One row per trial of ``study``: state, value, parameters, per-fold scores and more."""
+    return _frame_of(study.get_trials(deepcopy=False))
+
+
+def _frame_of(trials: Sequence[optuna.trial.FrozenTrial]) -> pd.DataFrame:
     rows = []
-    for t in study.get_trials(deepcopy=False):
+    for t in trials:
         attrs = trial_record(t)
         row: dict[str, Any] = {
             "trial": t.number,
