@@ -13,6 +13,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
+from tr_core.errors import InvalidParameterError
 from tr_core.jsonable import plain
 
 if TYPE_CHECKING:
@@ -173,6 +174,51 @@ class BucketResult:
         turnover = turnover[np.isfinite(turnover)]
         return float(turnover.mean()) if turnover.size else float("nan")
 
+    def period_returns(self) -> pd.DataFrame:
+        """Mean return of every bucket in every period.
+
+        The same means as ``periods["top_return"]``/``["bottom_return"]`` (weighted
+        by the sample weights when they were given), for every bucket.
+
+        Returns
+        -------
+        DataFrame
+            Index: the periods of :attr:`periods` (name ``period``); columns:
+            buckets ``0 .. n_buckets - 1`` (name ``bucket``); values: the mean
+            return of the bucket's rows in that period, NaN where the bucket has
+            no row in that period.
+
+        Raises
+        ------
+        InvalidParameterError
+            The result has no periods (analyzed without ``times`` or ``by``).
+
+        Examples
+        --------
+        >>> r = BucketAnalyzer(n_buckets=2).analyze(scores, returns, times=times)  # doctest: +SKIP
+        >>> r.period_returns().cumsum()  # cumulative return of each bucket  # doctest: +SKIP
+        """
+        inputs = self._inputs
+        if inputs.codes is None or inputs.labels is None:
+            raise InvalidParameterError(
+                "this BucketResult has no periods (it was analyzed without `times` or "
+                "`by`), so there are no per-period bucket returns; pass times=<decision "
+                "times> to BucketAnalyzer.analyze (or use BucketAnalyzer(by=...))."
+            )
+        n_groups, n_buckets = len(inputs.labels), self.n_buckets
+        key = inputs.codes * n_buckets + inputs.buckets
+        size = n_groups * n_buckets
+        w = inputs.weights
+        with np.errstate(invalid="ignore", divide="ignore"):
+            total = np.bincount(key, w, minlength=size)
+            value = inputs.returns if w is None else w * inputs.returns
+            means = np.bincount(key, value, minlength=size) / total
+        return pd.DataFrame(
+            means.reshape(n_groups, n_buckets),
+            index=pd.Index(inputs.labels, name="period"),
+            columns=pd.RangeIndex(n_buckets, name="bucket"),
+        )
+
     def to_frame(self) -> pd.DataFrame:
         """The per-bucket table (a copy)."""
         return self.table.copy()
@@ -209,3 +255,12 @@ class BucketResult:
         from tr_evaluation.buckets.plots import plot_bucket_result
 
         return plot_bucket_result(self)
+
+    def plot_tear_sheet(self, *, baseline: float | None = None, window: int = 6) -> Figure:
+        """Tear sheet: bucket means, cumulative bucket returns, spread, IC and turnover.
+
+        See :func:`tr_evaluation.buckets.tearsheet.plot_tear_sheet`.
+        """
+        from tr_evaluation.buckets.tearsheet import plot_tear_sheet
+
+        return plot_tear_sheet(self, baseline=baseline, window=window)

@@ -8,7 +8,12 @@ self-contained HTML.
 
 from tr_evaluation.experiments.inputs import read_frame
 from tr_evaluation.experiments.record import Experiment
-from tr_evaluation.experiments.report import render_comparison_html, render_run_html, write_report
+from tr_evaluation.experiments.report import (
+    render_comparison_html,
+    render_run_html,
+    write_report,
+    write_run_report,
+)
 from tr_evaluation.experiments.run import Run
 from tr_evaluation.experiments.store import ExperimentStore, LoadedRun
 from tr_evaluation.experiments.tables import markdown_cell, markdown_table, percent
@@ -25,4 +30,5 @@ __all__ = [
     "render_comparison_html",
     "render_run_html",
     "write_report",
+    "write_run_report",
 ]

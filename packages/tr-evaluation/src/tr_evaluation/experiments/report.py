@@ -23,7 +23,7 @@ from tr_evaluation.experiments._files import atomic_write_bytes
 if TYPE_CHECKING:
     from tr_evaluation.experiments.store import ExperimentStore, LoadedRun
 
-__all__ = ["render_comparison_html", "render_run_html", "write_report"]
+__all__ = ["render_comparison_html", "render_run_html", "write_report", "write_run_report"]
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 70em; color: #222; }
@@ -139,6 +139,41 @@ def write_report(store: ExperimentStore, run_ids: Sequence[str], output: str | P
     links = {rid: page.name for rid, page in pages.items()}
     atomic_write_bytes(out, render_comparison_html(runs, metrics, links).encode("utf-8"))
     return [out, *pages.values()]
+
+
+def write_run_report(store: ExperimentStore, run_id: str, root: str | Path) -> Path:
+    """Write one run's page as ``<root>/<run_id>/report.html``, a new folder per run.
+
+    Parameters
+    ----------
+    store : ExperimentStore
+        The store holding the run (and the earlier runs it is compared with).
+    run_id : str
+        The run (an id or a unique prefix of one).
+    root : str or pathlib.Path
+        Folder of the reports; created if missing.
+
+    Returns
+    -------
+    pathlib.Path
+        The page written.
+
+    Raises
+    ------
+    FileExistsError
+        The run already has a report under ``root`` (a run id is unique, so a
+        second page for it means two reports would disagree); delete it first.
+    """
+    run = store.load(run_id)
+    out = Path(root) / run.run_id / "report.html"
+    if out.exists():
+        raise FileExistsError(
+            f"{out} already exists: run {run.run_id} was reported before (a run id is "
+            "unique); delete that file to write it again."
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(out, render_run_html(run).encode("utf-8"))
+    return out
 
 
 def _page(title: str, parts: list[str]) -> str:
