@@ -78,7 +78,7 @@ def plot_tear_sheet(
         Six panels with periods, else panel (a) and a note. Each panel's Axes
         carries a label (``Axes.get_label()``): ``"bucket_means"``,
         ``"cumulative"``, ``"spread"``, ``"ic"``, ``"ic_hist"``, ``"turnover"``
-        (``"note"`` without periods).
+        (only ``"bucket_means"`` and ``"note"`` without periods).
 
     Raises
     ------
@@ -104,6 +104,7 @@ def plot_tear_sheet(
         fig = Figure(figsize=(10, 5.5), layout="constrained")
         ax_bars, ax_note = fig.subplots(2, 1, height_ratios=[4, 1])
         _draw_means(result, ax_bars, level)
+        ax_bars.set_label("bucket_means")
         ax_note.set_label("note")
         ax_note.text(0.5, 0.5, _NO_PERIODS, ha="center", va="center")
         ax_note.set_axis_off()
