@@ -1,0 +1,317 @@
+"""Do |alpha|^1.5 sample weights lift a classifier's out-of-sample top bucket, and why?
+
+Migrated from the insider-trading research (docs/tr-core/synthetic-market.md, "Planted
+lessons"). The same XGBoost classifier of ``alpha > 0`` trained unweighted, with
+``|alpha| ** 1.5`` weights and with ``|alpha|`` (magnitude) weights, on the same purged
+70/30 time split; on the synthetic market each comparison runs with the planted
+magnitude signal switched on and off.
+
+Date
+----
+2026-12-04
+
+Context
+-------
+In the insider-trading research, weighting trades by ``|alpha| ** 1.5`` lifted the top
+bucket of a classifier of ``alpha > 0`` from 16.15 % to 26.16 %. On the plain synthetic
+market the features only shift alpha's location, so ``P(alpha > 0 | x)`` ranks rows
+as ``E[alpha | x]`` does and weights have nothing to fix. With
+``make_insider_trades(magnitude_signal=True)`` the group ``event`` holds a score of many
+small wins (``evt_steady_score``: raises ``P(alpha > 0)`` a lot, mean alpha not at all)
+and a score of rare large wins (``evt_catalyst_score``: raises mean alpha a lot,
+``P(alpha > 0)`` little). An unweighted classifier ranks the small wins first; the
+weights make them light. Train on the earlier 70 % of trade dates (label windows that
+reach the test period purged), score the later 30 %, several seeds, planted and not.
+
+Hypothesis
+----------
+With the magnitude signal planted, ``|alpha| ** 1.5`` weights (``AlphaPowerWeighter``,
+clip 0.1–10) give a higher out-of-sample top-decile mean alpha than no weights, on the
+same test rows, in the mean over seeds; without it the gap is much smaller (less than
+a third). Magnitude (``|alpha|``) weights sit between the two.
+
+Baseline
+--------
+The unweighted classifier on the same test rows, and all trades of those rows (their
+mean alpha). Selection bias across the three weightings: deflated Sharpe ratio of the
+best one's monthly top-bucket returns given three tried, and PBO over the weightings
+(tr_evaluation.metrics.selection).
+
+Results
+-------
+Written by the run, never here: the weighting × (planted on, planted off) table of
+out-of-sample top-decile mean alpha, rank IC and all trades (means over seeds), the
+per-seed weighted-minus-unweighted gaps, and the selection-bias reading. They go to
+the experiment store (``output/store``), to ``output/weighted_classification-results.md``
+and ``output/weighted_classification-report.html``, all ignored by git.
+
+Key insights
+------------
+Computed by the run: by how much ``|alpha| ** 1.5`` beat no weights with the magnitude
+signal planted and without, whether that agrees with the planted mechanism, where
+magnitude weights land, and whether the best weighting survives the number tried.
+
+References
+----------
+- docs/tr-core/synthetic-market.md, "Planted lessons" (the magnitude signal)
+- packages/tr-sample-weighting/tests/test_planted_lessons.py (the same effect, tested)
+- experiments/weighting_study/run.py (a regressor on the plain market)
+- Bailey & López de Prado (2014), The deflated Sharpe ratio
+- Bailey, Borwein, López de Prado & Zhu (2015), The probability of backtest overfitting
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _study
+
+from tr_core.contract import DataContract
+from tr_core.synthetic import make_insider_trades
+from tr_sample_weighting import AlphaPowerWeighter, MagnitudeWeighter, SampleWeighter
+
+HERE = Path(__file__).resolve().parent
+NAME = "insider-weighted-classification"
+TAGS = ("insider_trading", "migrated", "weights")
+FULL = (10, 50_000)  # seeds, trades
+QUICK = (3, 30_000)
+TREES = {False: 200, True: 120}  # by --quick
+VARIANTS = ("unweighted", "|alpha|^1.5", "magnitude |alpha|")
+SETTINGS = {"planted_on": True, "planted_off": False}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the comparison, print and record its numbers; return the exit status."""
+    doc = __doc__ or ""
+    parser = _study.parser(doc, HERE, seeds=FULL[0], n_trades=FULL[1])
+    args = _study.finish_args(parser.parse_args(argv), argv, __file__, full=FULL, quick=QUICK)
+    _study.docstring_sections(doc)
+    started = time.perf_counter()
+    trees = TREES[args.quick]
+    results: dict[str, dict[int, dict[str, _study.Scored]]] = {}
+    if args.data is None:
+        for setting, planted in SETTINGS.items():
+            results[setting] = {}
+            for seed in range(args.seeds):
+                market = make_insider_trades(
+                    args.n_trades, random_state=seed, magnitude_signal=planted
+                )
+                results[setting][seed] = run_variants(
+                    market.frame, market.contract, seed, trees, args.n_jobs
+                )
+                show(setting, seed, results[setting][seed], started)
+        source = (
+            f"synthetic insider-trading market, {args.n_trades:,} trades, seeds "
+            f"0..{args.seeds - 1}, magnitude_signal on and off"
+        )
+    else:
+        frame, contract, source = _study.user_frame(args)
+        results["user_data"] = {0: run_variants(frame, contract, 0, trees, args.n_jobs)}
+        show("user_data", 0, results["user_data"][0], started)
+
+    tables = {s: _study.variant_table(r) for s, r in results.items()}
+    selections = {s: _study.variants_selection(r) for s, r in results.items()}
+    print("\n" + _study.settings_markdown(tables, VARIANTS))
+    metrics = collect_metrics(results, tables, selections)
+    text = results_text(args, source, results, tables, selections)
+    insights = key_insights(results, tables, selections)
+    print("\n" + text)
+    print("\nkey insights:\n" + "\n".join(f"- {line}" for line in insights))
+    long = pd.concat([_study.seed_table(r, s) for s, r in results.items()], ignore_index=True)
+    run_id, path = _study.record(
+        doc=doc,
+        file=__file__,
+        name=NAME,
+        tags=TAGS,
+        args=args,
+        params={
+            "source": source,
+            "seeds": args.seeds,
+            "n_trades": args.n_trades,
+            "quick": args.quick,
+            "model": f"XGBClassifier({_study.MODEL_PARAMS}, n_estimators={trees}) of target > 0",
+            "weights": {name: repr(w) for name, w in weighters_for_record().items()},
+            "split": "time_train_test_split(test_size=0.3, label_ends purged)",
+            "n_buckets": _study.N_BUCKETS,
+        },
+        metrics=metrics,
+        tables={"by_seed": long, **{f"variants_{s}": t.reset_index() for s, t in tables.items()}},
+        results=text,
+        insights=insights,
+    )
+    print(f"\nrun {run_id} recorded in {args.out / 'store'}; results text: {path}")
+    print(f"({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+def weighters(contract: DataContract) -> dict[str, SampleWeighter | None]:
+    """The weightings compared (None = unweighted), reading the contract's target and units."""
+    return {
+        "unweighted": None,
+        "|alpha|^1.5": AlphaPowerWeighter.from_contract(contract, power=1.5, normalize="mean"),
+        "magnitude |alpha|": MagnitudeWeighter.from_contract(contract, normalize="mean"),
+    }
+
+
+def weighters_for_record() -> dict[str, SampleWeighter | None]:
+    """The weighters as recorded (on the synthetic contract: alpha as a fraction)."""
+    return weighters(
+        DataContract(time="t", target="alpha", features=("x",), target_units="fraction")
+    )
+
+
+def show(setting: str, seed: int, scored: dict[str, _study.Scored], started: float) -> None:
+    """One progress line per market."""
+    parts = ", ".join(f"{n}: {s.top_bucket:.2%} (IC {s.ic:+.3f})" for n, s in scored.items())
+    print(f"{setting} seed {seed} [{time.perf_counter() - started:.0f} s]: {parts}", flush=True)
+
+
+def run_variants(
+    frame: pd.DataFrame, contract: DataContract, seed: int, trees: int, n_jobs: int
+) -> dict[str, _study.Scored]:
+    """The three weightings on one purged 70/30 split, scored on the same test rows."""
+    split = _study.purged_split(frame, contract)
+    train, test = split.train, split.test
+    features, target = list(contract.features), contract.target
+    out = {}
+    for name, weighter in weighters(contract).items():
+        weights = None if weighter is None else weighter(train)
+        model = _study.classifier(seed, trees, n_jobs)
+        model.fit(train[features], train[target] > 0, sample_weight=weights)
+        scores = pd.Series(model.predict_proba(test[features])[:, 1], index=test.index)
+        out[name] = _study.score(scores, test, contract, seed)
+    return out
+
+
+def gap(scored: dict[str, _study.Scored], better: str, worse: str, what: str) -> float:
+    """``better``'s figure minus ``worse``'s (``what``: top_bucket or ic)."""
+    return float(getattr(scored[better], what) - getattr(scored[worse], what))
+
+
+def collect_metrics(
+    results: dict[str, dict[int, dict[str, _study.Scored]]],
+    tables: dict[str, pd.DataFrame],
+    selections: dict[str, tuple[str, Any]],
+) -> dict[str, float]:
+    """Stable metric names: ``<setting>.<variant>.<figure>`` and the headline gaps."""
+    metrics: dict[str, float] = {}
+    for setting, table in tables.items():
+        for name, row in table.iterrows():
+            for col in ("top_bucket", "ic", "all_trades", "lift"):
+                metrics[f"{setting}.{_study.slug(str(name))}.{col}"] = float(row[col])
+        by_seed = results[setting]
+        for other, label in (("|alpha|^1.5", "alpha_power"), ("magnitude |alpha|", "magnitude")):
+            for what in ("top_bucket", "ic"):
+                gaps = [gap(v, other, "unweighted", what) for v in by_seed.values()]
+                metrics[f"{setting}.{label}_minus_unweighted.{what}"] = float(np.mean(gaps))
+                metrics[f"{setting}.{label}_minus_unweighted.{what}_min_seed"] = float(np.min(gaps))
+        metrics.update(_study.selection_metrics(setting, selections[setting][1]))
+    return metrics
+
+
+def results_text(
+    args: argparse.Namespace,
+    source: str,
+    results: dict[str, dict[int, dict[str, _study.Scored]]],
+    tables: dict[str, pd.DataFrame],
+    selections: dict[str, tuple[str, Any]],
+) -> str:
+    """The Results section, generated from the run (markdown)."""
+    lines = [
+        f"Out of sample on {source}: earlier 70 % of trade dates train (label windows "
+        f"purged), later 30 % test; XGBoost classifier of alpha > 0, top bucket of "
+        f"{_study.N_BUCKETS} by P(alpha > 0), means over seeds; every weighting is judged "
+        "on the same test rows ('all trades': their mean alpha).",
+        "",
+        _study.settings_markdown(tables, VARIANTS),
+        "",
+        "Weighted minus unweighted, same test rows, per seed (top bucket / rank IC):",
+        "",
+    ]
+    per_seed = {}
+    for setting, by_seed in results.items():
+        for other in VARIANTS[1:]:
+            per_seed[f"{setting}: {other}"] = {
+                f"seed {seed}": f"{gap(v, other, 'unweighted', 'top_bucket'):+.2%} / "
+                f"{gap(v, other, 'unweighted', 'ic'):+.3f}"
+                for seed, v in by_seed.items()
+            }
+    table = pd.DataFrame(per_seed)
+    table.index.name = "seed"
+    lines += [_study.markdown_table(table), "", "Selection bias across the weightings:", ""]
+    lines += [f"- {_study.selection_line(s, b, bias)}" for s, (b, bias) in selections.items()]
+    lines += ["", f"Command: `{args.command}`"]
+    return "\n".join(lines)
+
+
+def key_insights(
+    results: dict[str, dict[int, dict[str, _study.Scored]]],
+    tables: dict[str, pd.DataFrame],
+    selections: dict[str, tuple[str, Any]],
+) -> list[str]:
+    """The Key insights, each a rule applied to the run's numbers (never typed in)."""
+
+    def mean_gap(setting: str, other: str, what: str) -> float:
+        return float(
+            np.mean([gap(v, other, "unweighted", what) for v in results[setting].values()])
+        )
+
+    insights = []
+    if "planted_on" in results:
+        on, off = (
+            mean_gap("planted_on", "|alpha|^1.5", "top_bucket"),
+            mean_gap("planted_off", "|alpha|^1.5", "top_bucket"),
+        )
+        wins = sum(
+            gap(v, "|alpha|^1.5", "unweighted", "top_bucket") > 0
+            for v in results["planted_on"].values()
+        )
+        insights.append(
+            f"|alpha|^1.5 weights beat no weights by {on:+.2%} top bucket "
+            f"({mean_gap('planted_on', '|alpha|^1.5', 'ic'):+.3f} IC) with the magnitude "
+            f"signal planted ({wins}/{len(results['planted_on'])} seeds) and by {off:+.2%} "
+            f"({mean_gap('planted_off', '|alpha|^1.5', 'ic'):+.3f} IC) without"
+        )
+        agrees = on > 0 and abs(off) < on / 3
+        insights.append(
+            "this agrees with the planted mechanism: the weights help where the size of a "
+            "win carries signal that P(alpha > 0) misses, and not where features only shift "
+            "alpha's location"
+            if agrees
+            else "this does NOT agree with the planted mechanism (a clear gain with the "
+            "signal and under a third of it without were expected): look at the per-seed gaps"
+        )
+        mag_on = mean_gap("planted_on", "magnitude |alpha|", "top_bucket")
+        insights.append(
+            f"magnitude |alpha| weights: {mag_on:+.2%} over no weights with the signal "
+            f"planted, {mean_gap('planted_off', 'magnitude |alpha|', 'top_bucket'):+.2%} "
+            "without"
+        )
+    else:
+        for other in VARIANTS[1:]:
+            insights.append(
+                f"on this frame {other} minus unweighted: "
+                f"{mean_gap('user_data', other, 'top_bucket'):+.2%} top bucket, "
+                f"{mean_gap('user_data', other, 'ic'):+.3f} IC (same test rows)"
+            )
+    for setting, table in tables.items():
+        best_lift = table["lift"].max()
+        insights.append(
+            f"{setting}: every weighting's top bucket beats all trades of the same rows by "
+            f"{table['lift'].min():+.2%} to {best_lift:+.2%}"
+        )
+    for setting, (best, bias) in selections.items():
+        insights.append(_study.selection_line(setting, best, bias))
+    return insights
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
