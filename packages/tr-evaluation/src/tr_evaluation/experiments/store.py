@@ -265,19 +265,57 @@ class ExperimentStore:
             Index: metric names (sorted); columns: run ids in the order given (else
             oldest first). NaN where a run did not log a metric.
         """
+        frame = pd.DataFrame(self._side_by_side("metrics", run_ids, tags), dtype="float64")
+        return _name_axes(frame, "metric")
+
+    def compare_params(
+        self,
+        run_ids: Sequence[str] | None = None,
+        tags: Sequence[str] | None = None,
+        *,
+        digits: int | None = None,
+    ) -> pd.DataFrame:
+        """Parameters side by side, as text: one row per parameter, one column per run.
+
+        Parameters
+        ----------
+        run_ids : sequence of str, optional
+            Runs to compare (ids or unique prefixes); default every run.
+        tags : sequence of str, optional
+            Keep only runs carrying **every** one of these tags.
+        digits : int, optional
+            Show floats with this many significant digits (for reading); default
+            the shortest text that reads back as the same float. The store keeps
+            full precision either way.
+
+        Returns
+        -------
+        DataFrame
+            Index: parameter names (sorted); columns: run ids in the order given
+            (else oldest first); values: text (strings as they are, other values
+            as JSON), None where a run did not log that parameter.
+        """
+        columns = {
+            run_id: {name: param_text(value, digits) for name, value in params.items()}
+            for run_id, params in self._side_by_side("params", run_ids, tags).items()
+        }
+        frame = pd.DataFrame(columns, dtype="object")
+        return _name_axes(frame.astype(object).where(frame.notna(), None), "param")
+
+    def _side_by_side(
+        self, kind: str, run_ids: Sequence[str] | None, tags: Sequence[str] | None
+    ) -> dict[str, dict[str, Any]]:
+        """``record[kind]`` of each selected run, keyed by run id (see :meth:`compare`)."""
         ids = self.run_ids() if run_ids is None else [self.resolve(r) for r in run_ids]
         if isinstance(tags, str):
             tags = [tags]
-        columns: dict[str, dict[str, float]] = {}
+        columns: dict[str, dict[str, Any]] = {}
         for run_id in ids:
             record = self._read(run_id)
             if tags is not None and not set(tags) <= set(record["experiment"]["tags"]):
                 continue
-            columns[run_id] = record["metrics"]
-        frame = pd.DataFrame(columns, dtype="float64")
-        frame.columns.name = "run_id"
-        frame.index.name = "metric"
-        return frame.sort_index()
+            columns[run_id] = dict(record[kind])
+        return columns
 
     def _create_run(self, record: dict[str, Any]) -> tuple[str, Path]:
         """Create a uniquely named run folder holding ``record``; return its id and path."""
@@ -327,6 +365,24 @@ class ExperimentStore:
         if age > self.stale_after:
             return "failed", f"no heartbeat for {age:.0f} s (stale_after={self.stale_after:g})"
         return "running", None
+
+
+def param_text(value: Any, digits: int | None = None) -> str:
+    """A parameter value as text: strings as they are, floats to ``digits`` significant digits.
+
+    Other values are written as JSON (``true``, ``null``, ``[1, 2]``), keys sorted.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and digits is not None:
+        return f"{value:.{digits}g}"
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _name_axes(frame: pd.DataFrame, row_name: str) -> pd.DataFrame:
+    frame.columns.name = "run_id"
+    frame.index.name = row_name
+    return frame.sort_index()
 
 
 def _pid_alive(pid: int) -> bool:
