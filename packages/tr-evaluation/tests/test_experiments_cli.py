@@ -164,3 +164,28 @@ def test_cli_list_in_process(
     empty.mkdir()
     assert main(["--store", str(empty), "list"]) == 0
     assert "no runs in" in capsys.readouterr().out
+
+
+def test_cli_report_runs_dir(
+    store: tuple[ExperimentStore, list[str]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    st, ids = store
+    root = tmp_path / "pages"
+    assert main(["--store", str(st.path), "report", *ids, "--runs-dir", str(root)]) == 0
+    expected = [root / i / "report.html" for i in ids]
+    assert capsys.readouterr().out.split() == [str(p) for p in expected]
+    assert all(p.is_file() for p in expected)
+    # a run id is unique: its page is never written twice
+    assert main(["--store", str(st.path), "report", ids[0], "--runs-dir", str(root)]) == 1
+    assert "already exists" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--store", str(st.path), "report", ids[0], "--runs-dir", "d", "-o", "x.html"])
+
+
+def test_cli_report_runs_dir_subprocess(
+    store: tuple[ExperimentStore, list[str]], tmp_path: Path
+) -> None:
+    st, ids = store
+    done = _cli("--store", str(st.path), "report", ids[1][:22], "--runs-dir", str(tmp_path / "p"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(tmp_path / "p" / ids[1] / "report.html")

@@ -374,3 +374,26 @@ def test_hand_corrupted_record_gives_a_clear_error(tmp_path: Path) -> None:
     (run.path / "record.json").write_text('{"status": "compl')
     with pytest.raises(TrValueError, match=r"not valid JSON.*edited by hand"):
         store.runs()
+
+
+def test_compare_params_as_text(tmp_path: Path) -> None:
+    st = ExperimentStore(tmp_path)
+    ids = []
+    for params in (
+        {"lr": 0.123456789, "model": "xgb", "layers": [1, 2], "flag": True},
+        {"lr": 0.2, "depth": 3},
+    ):
+        with Experiment("p", "2024-01-02", "c", "h", tags=("t",)).run(st) as run:
+            run.log_params(params)
+        ids.append(run.run_id)
+    frame = st.compare_params(ids)
+    assert list(frame.columns) == ids
+    assert frame.columns.name == "run_id"
+    assert frame.index.name == "param"
+    assert list(frame.index) == ["depth", "flag", "layers", "lr", "model"]
+    assert frame[ids[0]].tolist() == [None, "true", "[1, 2]", "0.123456789", "xgb"]
+    assert frame[ids[1]].tolist() == ["3", None, None, "0.2", None]
+    assert st.compare_params(ids, digits=3).loc["lr", ids[0]] == "0.123"
+    assert list(st.compare_params(tags=["t"]).columns) == ids
+    assert st.compare_params(tags=["nope"]).empty
+    assert st.load(ids[0]).params["lr"] == 0.123456789

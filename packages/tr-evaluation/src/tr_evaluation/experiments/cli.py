@@ -6,10 +6,13 @@ Usage::
     tr-experiments --store PATH show RUN
     tr-experiments --store PATH compare RUN [RUN ...]
     tr-experiments --store PATH report RUN [RUN ...] -o report.html
+    tr-experiments --store PATH report RUN [RUN ...] --runs-dir DIR
 
 ``--store`` defaults to the ``TR_EXPERIMENTS_STORE`` environment variable. RUN is a
 run id or a unique prefix of one. The command line only reads a store: it never
-creates one (``list`` on a missing folder says so; other commands fail). Exit
+creates one (``list`` on a missing folder says so; other commands fail).
+``report --runs-dir DIR`` writes each run's page as ``DIR/<run_id>/report.html``
+(one folder per run; an existing page is never overwritten). Exit
 status: 0 on success, 2 on bad input (unknown run, missing store), 1 when a file
 cannot be read or written.
 """
@@ -26,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from tr_core.errors import TrError
-from tr_evaluation.experiments.report import write_report
+from tr_evaluation.experiments.report import write_report, write_run_report
 from tr_evaluation.experiments.store import ExperimentStore
 
 __all__ = ["main"]
@@ -49,7 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("runs", nargs="+")
     report = sub.add_parser("report", help="self-contained HTML report")
     report.add_argument("runs", nargs="+")
-    report.add_argument("-o", "--output", default="report.html", help="output HTML file")
+    where = report.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", help="output HTML file (default: report.html)")
+    where.add_argument(
+        "--runs-dir",
+        help="write one page per run as DIR/<run_id>/report.html (never overwritten)",
+    )
     return parser
 
 
@@ -73,8 +81,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(json.dumps(store.load(args.run).summary(), indent=2))
         elif args.command == "compare":
             print(store.compare(args.runs).to_string(na_rep="-"))
+        elif args.runs_dir is not None:
+            for run in args.runs:
+                print(write_run_report(store, run, args.runs_dir))
         else:
-            for path in write_report(store, args.runs, args.output):
+            for path in write_report(store, args.runs, args.output or "report.html"):
                 print(path)
     except TrError as exc:
         print(f"tr-experiments: error: {exc}", file=sys.stderr)
