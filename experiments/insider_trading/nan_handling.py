@@ -86,7 +86,7 @@ NAME = "insider-nan-handling"
 TAGS = ("insider_trading", "migrated", "nan")
 FULL = (10, 50_000)  # seeds, trades
 QUICK = (3, 30_000)
-TREES = {False: 200, True: 120}  # by --quick
+TREES = 200
 VARIANTS = ("fillna(0)", "global dropna", "per-group dropna", "native NaN")
 SETTINGS = {"planted_on": True, "planted_off": False}
 
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _study.finish_args(parser.parse_args(argv), argv, __file__, full=FULL, quick=QUICK)
     _study.docstring_sections(doc)
     started = time.perf_counter()
-    trees = TREES[args.quick]
+    trees = TREES
     results: dict[str, dict[int, dict[str, _study.Scored]]] = {}
     if args.data is None:
         for setting, planted in SETTINGS.items():
