@@ -3,12 +3,14 @@
 ``with Experiment(...).run(ExperimentStore(path)) as run:`` records params, metrics,
 tables (parquet) and figures (PNG) in a local directory, atomically; the
 ``tr-experiments`` console script lists, shows, compares and reports runs as
-self-contained HTML.
+self-contained HTML (:func:`write_run_report`: one page per run in its own folder,
+compared with the earlier runs of the same experiment).
 """
 
 from tr_evaluation.experiments.inputs import read_frame
 from tr_evaluation.experiments.record import Experiment
 from tr_evaluation.experiments.report import (
+    earlier_runs,
     render_comparison_html,
     render_run_html,
     write_report,
@@ -23,6 +25,7 @@ __all__ = [
     "ExperimentStore",
     "LoadedRun",
     "Run",
+    "earlier_runs",
     "markdown_cell",
     "markdown_table",
     "percent",
