@@ -373,6 +373,32 @@ def real_data_experiments(session: nox.Session) -> None:
         session.error("the runs left changes in the working tree:\n" + "\n".join(left))
 
 
+@nox.session(python=PYTHON, tags=["ci"])
+def main_job(session: nox.Session) -> None:
+    """The main job and the migrated insider-trading experiments, run as a user runs them
+    (experiments/insider_trading/tests): their --quick runs, records and reports, the
+    report rendered in headless Chromium (Debian's ``chromium``, driven by Playwright),
+    and a clean git status after every run."""
+    session.install(
+        *[str(PACKAGES_DIR / p) for p in _packages()],
+        "scikit-learn>=1.4",
+        "xgboost>=2.0",
+        "matplotlib",
+        "pytest>=8",
+        "playwright>=1.40",
+    )
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "experiments/insider_trading/tests",
+        *session.posargs,
+        env=RUN_ENV,
+    )
+
+
 def _git_status(session: nox.Session) -> list[str]:
     """The lines of ``git status --porcelain`` (untracked files included)."""
     status = session.run("git", "status", "--porcelain", external=True, silent=True)

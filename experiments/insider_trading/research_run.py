@@ -37,14 +37,22 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from _terminal import WIDTH, Steps, banner, number, say, table, terminal_warnings
+from _verdict import (
+    ALPHA,
+    MAX_PBO,
+    MIN_DSR,
+    Verdict,
+    pair_selection,
+    paired_p_value,
+    verdict_frame,
+)
 from sklearn.base import clone
 
 from tr_core.contract import DataContract
@@ -59,8 +67,15 @@ from tr_core.splits import (
 )
 from tr_core.synthetic import make_insider_trades
 from tr_ensemble import EnsembleComparison, TimeSeriesStackingRegressor, compare_to_base_models
-from tr_evaluation.baselines import BaselineEvaluator
-from tr_evaluation.experiments import Experiment, ExperimentStore, read_frame, write_report
+from tr_ensemble.comparison import ENSEMBLE
+from tr_evaluation.baselines import BaselineEvaluator, BaselineResult
+from tr_evaluation.experiments import (
+    Experiment,
+    ExperimentStore,
+    percent,
+    read_frame,
+    write_run_report,
+)
 from tr_evaluation.walk_forward import WalkForwardResult, evaluate_walk_forward
 from tr_feature_selection import FeatureGroupAnalyzer, mutual_information
 from tr_sample_weighting import AlphaPowerWeighter
@@ -69,14 +84,29 @@ from tr_tuning import TuningResult, XGBoostOptimizer
 HERE = Path(__file__).resolve().parent
 
 
-def main(argv: list[str] | None = None) -> int:
+QUICK = {"n_trades": 10_000, "folds": 4, "tune_trials": 4, "permutations": 200}
+FULL = {"n_trades": 60_000, "folds": 5, "tune_trials": 12, "permutations": 1000}
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n-trades", type=int, default=60_000, help="synthetic rows")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="the same steps on a small market, in under a minute: "
+        + ", ".join(f"{k}={v:,}" for k, v in QUICK.items()),
+    )
+    parser.add_argument("--n-trades", type=int, help=f"synthetic rows ({FULL['n_trades']:,})")
     parser.add_argument("--seed", type=int, default=0, help="seed of data and models")
     parser.add_argument("--data", type=Path, help="your own frame (.csv or .parquet)")
     parser.add_argument("--contract", type=Path, help="JSON with DataContract arguments")
-    parser.add_argument("--folds", type=int, default=5, help="walk-forward test blocks")
-    parser.add_argument("--out", type=Path, default=HERE / "output", help="output folder")
+    parser.add_argument("--folds", type=int, help=f"walk-forward test blocks ({FULL['folds']})")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=HERE / "output",
+        help="output folder: the experiment store and runs/<run-id>/report.html",
+    )
     parser.add_argument(
         "--ensemble",
         action=argparse.BooleanOptionalAction,
@@ -86,99 +116,145 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--tune-trials",
         type=int,
-        default=12,
-        help="Optuna trials of the tuning step (0 skips it; small keeps the demo fast)",
+        help=f"Optuna trials of the tuning step (0 skips it; {FULL['tune_trials']})",
+    )
+    parser.add_argument(
+        "--permutations",
+        type=int,
+        help=f"random-score permutations of the baseline p-value ({FULL['permutations']})",
     )
     args = parser.parse_args(argv)
+    for name, value in (QUICK if args.quick else FULL).items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    return args
 
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    pd.set_option("display.width", WIDTH)
+    steps = Steps()
+    with terminal_warnings():
+        run_id = research_run(args, steps)
+    print(f"\nrun {run_id}; its report:\n{args.out / 'runs' / run_id / 'report.html'}")
+    return 0
+
+
+def research_run(args: argparse.Namespace, steps: Steps) -> str:
+    """Every step in order; returns the id of the run recorded in the store."""
+    verdicts: list[Verdict] = []
     frame, contract, source = load_data(args)
-    section(f"1. Data: {source}")
-    report = contract.validate(frame)
-    print(json.dumps(report.summary(), indent=2, default=str))
+    with steps.step(f"1. Data: {source}"):
+        show_validation(contract.validate(frame).summary(), contract)
 
-    section("2. Missing values, per feature group (never filled)")
-    audits = complete_rows_by_group(frame, contract.groups, always=[contract.target])
-    print(
-        pd.DataFrame({name: audit.summary() for name, (_, audit) in audits.items()})
-        .T[["rows_in", "rows_out", "rows_dropped"]]
-        .to_string()
-    )
+    with steps.step("2. Missing values, per feature group (never filled)"):
+        audits = complete_rows_by_group(frame, contract.groups, always=[contract.target])
+        print(
+            table(
+                pd.DataFrame({name: audit.summary() for name, (_, audit) in audits.items()})
+                .T[["rows_in", "rows_out", "rows_dropped"]]
+                .astype("int64")
+            )
+        )
 
-    section("3. Time splits (purged, embargoed; ties never split)")
-    show_splits(frame, contract, n_folds=args.folds)
+    with steps.step("3. Time splits (purged, embargoed; ties never split)"):
+        show_splits(frame, contract, n_folds=args.folds)
 
-    section("4. Lookahead check on engineered features")
-    check_lookahead(frame, contract)
+    with steps.step("4. Lookahead check on engineered features"):
+        check_lookahead(frame, contract)
 
-    section("5. Feature selection (per-group complete rows, never filled)")
-    selection = select_features(frame, contract, args)
+    with steps.step("5. Feature selection (per-group complete rows, never filled)"):
+        selection = select_features(frame, contract, args)
 
     tuning: dict[str, Any] | None = None
     if args.tune_trials > 0:
-        section("6. Hyperparameter tuning (Optuna, time-series CV, training part only)")
-        started = time.perf_counter()
-        tuning = tune_hyperparameters(frame, contract, args, selection)
-        print(f"tuning step: {time.perf_counter() - started:.0f} s")
+        with steps.step("6. Hyperparameter tuning (Optuna, time-series CV, training part only)"):
+            tuning = tune_hyperparameters(frame, contract, args, selection)
+            verdicts.append(tuning["verdict"])
     else:
-        section("6. Hyperparameter tuning: skipped (--tune-trials 0)")
+        print("\n6. Hyperparameter tuning: skipped (--tune-trials 0)")
 
-    section("7. Walk-forward evaluation (XGBoost, out of sample only)")
-    splitter = WalkForward(
-        args.folds,
-        times=contract.time,
-        label_ends=contract.label_end,
-        embargo=0.01,
-    )
-    weighter = AlphaPowerWeighter.from_contract(contract, power=1.5, clip=(0.1, 10.0))
-    results: dict[str, WalkForwardResult] = {}
-    for name, weights in (("unweighted", None), ("alpha_power_1.5", weighter)):
-        results[name] = evaluate_walk_forward(
-            lambda: make_model(args.seed),
-            frame,
-            features=list(contract.features),
-            target=contract.target,
-            cv=splitter,
-            sample_weight=weights,
-            times=contract.time,
-            entities=contract.entity,
-            n_buckets=20,
-            verbose=sys.stderr.isatty(),
+    with steps.step("7. Walk-forward evaluation (XGBoost, out of sample only)"):
+        weighter = AlphaPowerWeighter.from_contract(contract, power=1.5, clip=(0.1, 10.0))
+        results = walk_forward(frame, contract, args, weighter)
+        headlines = pd.DataFrame({k: headline(v) for k, v in results.items()}).T
+        print("\nout-of-sample headline figures:")
+        print(table(headlines))
+        weighted, unweighted = results["alpha_power_1.5"].oos, results["unweighted"].oos
+        pair = pair_selection({"alpha_power_1.5": weighted, "unweighted": unweighted})
+        verdicts.insert(
+            0,
+            Verdict(
+                question="weights: |alpha|^1.5 vs unweighted",
+                candidate_name="alpha_power_1.5",
+                baseline_name="unweighted",
+                candidate=weighted.top_bucket_return,
+                baseline=unweighted.top_bucket_return,
+                p_value=paired_p_value(weighted, unweighted),
+                p_value_of="paired t, per-month top bucket",
+                deflated_sharpe=pair.deflated_sharpe,
+                pbo=pair.pbo,
+            ),
         )
-        summary = results[name].summary()
-        print(f"\n[{name}]")
-        print(results[name].to_frame().round(4).to_string())
-        print("overfit gap:", json.dumps(summary["overfit_gap"], default=str))
-    table = pd.DataFrame({k: headline(v) for k, v in results.items()}).T
-    print("\nout-of-sample headline figures:")
-    print(table.round(4).to_string())
 
-    section("8. Baselines for the weighted model's out-of-sample scores")
-    best = results["alpha_power_1.5"]
-    tested = best.predictions.notna().to_numpy()
-    oos = frame.loc[tested]
-    baseline = BaselineEvaluator(
-        n_permutations=1000, n_bootstrap=1000, random_state=args.seed, n_buckets=20
-    ).evaluate(
-        best.predictions[tested],
-        oos[contract.target],
-        features=oos[list(contract.features)],
-    )
-    print(baseline.to_frame().round(4).to_string())
+    with steps.step("8. Baselines for the weighted model's out-of-sample scores"):
+        baseline = score_baselines(frame, contract, args, results["alpha_power_1.5"])
+        cv = selection["groups_cv"].summary()
+        verdicts.insert(
+            0,
+            Verdict(
+                question="features: model vs all trades",
+                candidate_name="alpha_power_1.5",
+                baseline_name="all trades",
+                candidate=weighted.top_bucket_return,
+                baseline=float(baseline.to_frame().loc["all trades", "top_bucket_return"]),
+                p_value=baseline.p_value,
+                p_value_of=f"{args.permutations:,} random-score permutations",
+                deflated_sharpe=float(cv["deflated_sharpe"]),
+                pbo=float(cv["pbo"]),
+            ),
+        )
 
     ensemble: EnsembleComparison | None = None
     if args.ensemble:
-        section("9. Ensemble: the group models stacked, regime-aware, vs each alone")
-        started = time.perf_counter()
-        ensemble = stack_group_models(frame, contract, args)
-        print(f"ensemble step: {time.perf_counter() - started:.0f} s")
+        with steps.step("9. Ensemble: the group models stacked, regime-aware, vs each alone"):
+            ensemble = stack_group_models(frame, contract, args)
+            verdicts.append(ensemble_verdict(ensemble))
     else:
-        section("9. Ensemble: skipped (--no-ensemble)")
+        print("\n9. Ensemble: skipped (--no-ensemble)")
 
-    section("10. Experiment record")
-    record_run(
-        args, contract, source, weighter, results, baseline, table, selection, tuning, ensemble
+    with steps.step("10. Experiment record and report"):
+        run_id = record_run(
+            args,
+            contract,
+            source,
+            weighter,
+            results,
+            baseline,
+            headlines,
+            selection,
+            tuning,
+            ensemble,
+            verdicts,
+            steps,
+        )
+
+    banner("Summary: did each idea beat its baseline out of sample?")
+    verdict_table = verdict_frame(verdicts)
+    print(table(verdict_table.loc[:, :"answer"]))
+    for question, row in verdict_table.iterrows():
+        say(
+            f"- {question}: {row['candidate_name']} vs {row['baseline_name']}; "
+            f"p-value from {row['p_value_of']}",
+        )
+    say(
+        f"answer: yes = ahead, p < {ALPHA} and the selection holds (DSR >= {MIN_DSR}, "
+        f"PBO <= {MAX_PBO}); not shown = ahead but within chance or selection luck; "
+        "no = not ahead. Returns are mean alpha of the top bucket of 20, out of sample."
     )
-    return 0
+    print("\ntime per step:")
+    print(table(steps.to_frame()))
+    return run_id
 
 
 def load_data(args: argparse.Namespace) -> tuple[pd.DataFrame, DataContract, str]:
@@ -196,8 +272,21 @@ def load_data(args: argparse.Namespace) -> tuple[pd.DataFrame, DataContract, str
     return frame, contract, str(args.data)
 
 
-def section(title: str) -> None:
-    print(f"\n{'=' * 78}\n{title}\n{'=' * 78}", flush=True)
+def show_validation(summary: dict[str, Any], contract: DataContract) -> None:
+    """The contract validation: the frame's shape, then NaN per feature and group."""
+    nan = pd.Series(summary.pop("feature_nan"), dtype="int64")
+    complete = summary.pop("group_complete_rows")
+    n_rows = int(summary["n_rows"])
+    for key, value in summary.items():
+        print(f"{key:>16}: {number(value)}")
+    per_feature = pd.DataFrame({"nan": nan, "share": (nan / n_rows).map(percent)})
+    per_feature["group"] = pd.Series(
+        {feature: group for group, cols in contract.groups.items() for feature in cols}
+    )
+    print("\nmissing values per feature (kept as NaN):")
+    print(table(per_feature))
+    print("\nrows complete in every feature of the group:")
+    print(table(pd.DataFrame({"complete_rows": pd.Series(complete, dtype="int64")})))
 
 
 def show_splits(frame: pd.DataFrame, contract: DataContract, *, n_folds: int) -> None:
@@ -225,15 +314,16 @@ def show_splits(frame: pd.DataFrame, contract: DataContract, *, n_folds: int) ->
                 }
             )
         print(f"\n{name}  (removed = purged + embargoed + not yet usable)")
-        print(pd.DataFrame(rows).to_string(index=False))
+        print(table(pd.DataFrame(rows).set_index("fold")))
     cpcv = CombinatorialPurgedKFold(
         6, 2, times=contract.time, label_ends=contract.label_end, embargo=0.01
     )
-    print(
-        f"\nCombinatorialPurgedKFold(6, 2): {cpcv.get_n_splits()} splits, "
+    print()
+    say(
+        f"CombinatorialPurgedKFold(6, 2): {cpcv.get_n_splits()} splits, "
         f"{cpcv.get_n_paths()} backtest paths; split index per (path, group):"
     )
-    print(pd.DataFrame(cpcv.backtest_paths()).rename_axis("path").to_string())
+    print(table(pd.DataFrame(cpcv.backtest_paths()).rename_axis("path")))
 
 
 def engineered_features(contract: DataContract) -> dict[str, Callable[[pd.DataFrame], Any]]:
@@ -286,14 +376,16 @@ def check_lookahead(frame: pd.DataFrame, contract: DataContract) -> None:
                 fn, frame, time=contract.time, cutoffs=4, observed_at=observed
             )
         except LookaheadError as err:
-            print(f"- {name}: CAUGHT -> {err}")
+            # the first sentence names the feature and the first differing row; the
+            # exception itself carries the values and the fix
+            say(f"- {name}: CAUGHT -> {str(err).split(': at cutoff')[0]}")
         else:
-            print(f"- {name}: passes ({rep.values_compared:,} values compared at 4 cutoffs)")
+            say(f"- {name}: passes ({rep.values_compared:,} values compared at 4 cutoffs)")
     rep = assert_no_lookahead(
         lambda f: f[list(contract.features)], frame, time=contract.time, cutoffs=4
     )
     n = len(contract.features)
-    print(f"- the frame's own {n} features: pass ({rep.values_compared:,} values compared)")
+    say(f"- the frame's own {n} features: pass ({rep.values_compared:,} values compared)")
 
 
 def select_features(
@@ -306,8 +398,8 @@ def select_features(
     mi_table = pd.DataFrame({"mi_nats": mi, "rows_used": pd.Series(mi.attrs["n_rows"])}).loc[
         mi.index
     ]
-    print("mutual information with alpha > 0 (binned, Miller-Madow; each feature its own rows):")
-    print(mi_table.round(5).to_string())
+    say("mutual information with alpha > 0 (binned, Miller-Madow; each feature its own rows):")
+    print(table(mi_table))
 
     train_pos, test_pos = time_train_test_split(
         frame, times=contract.time, test_size=0.3, label_ends=contract.label_end
@@ -328,7 +420,7 @@ def select_features(
     columns += ["train_metric", "test_metric", "overfit_gap", "auc", "ic"]
     print("\nfeature groups, |alpha|^1.5-weighted XGBoost, purged 70/30 time split")
     print("(metric: mean alpha of the top bucket of 20 on the test rows):")
-    print(split.to_frame()[columns].round(4).to_string())
+    print(table(split.to_frame()[columns]))
     print(f"best group on the test rows: {split.best()}")
 
     cv = analyzer.cross_validate_groups(
@@ -338,16 +430,18 @@ def select_features(
         sample_weight=alpha_weights,
     )
     print("\nthe same over walk-forward folds (mean and std of the test metric):")
-    print(cv.to_frame().round(4).to_string())
+    shown = ["n_features", "n_folds", "test_metric_mean", "test_metric_std", "auc_mean"]
+    shown += ["ic_mean", "overfit_gap_mean", "train_used_mean", "test_used_mean"]
+    print(table(cv.to_frame()[shown], percent_columns=lambda c: "metric" in c or "gap" in c))
     summary = cv.summary()
-    print(
+    say(
         f"best group over the folds: {summary['best']}; selection bias across "
         f"{len(groups)} groups over {summary['n_periods']} test months: "
-        f"PBO = {summary['pbo']}, deflated Sharpe ratio of the best = "
-        f"{summary['deflated_sharpe']}"
+        f"PBO = {number(summary['pbo'])}, deflated Sharpe ratio of the best = "
+        f"{number(summary['deflated_sharpe'])}"
     )
     if summary["selection_note"]:
-        print(summary["selection_note"])
+        say(summary["selection_note"])
     return {"mutual_information": mi_table, "groups_split": split, "groups_cv": cv}
 
 
@@ -382,8 +476,9 @@ def tune_hyperparameters(
         n_jobs=1,  # one thread per fit: OpenMP threads on a busy machine spin and slow down
         verbose=sys.stderr.isatty(),
     )
-    print(
-        f"{optimizer!r}\non the {len(train):,} training rows (features of the group "
+    say(repr(optimizer))
+    say(
+        f"on the {len(train):,} training rows (features of the group "
         f"selected over the folds, {best_group!r}: {len(features)}); the {len(test):,} "
         "later rows are the holdout"
     )
@@ -400,10 +495,11 @@ def tune_hyperparameters(
     n_pruned = int(trials["state"].eq("PRUNED").sum())
     fold_cols = [c for c in trials.columns if c.startswith("fold_")]
     shown = ["state", "value", *fold_cols, "pruned_at_fold", "n_rounds"]
-    print(trials[shown].round(4).to_string())
-    print(f"\nbest trial {result.best_trial}: CV top-bucket return {result.best_value:.4f}")
-    print("best parameters:", json.dumps(result.best_params, default=float))
-    print(
+    print(table(trials[shown]))
+    print()
+    say(f"best trial {result.best_trial}: CV top-bucket return {percent(result.best_value)}")
+    say("best parameters: " + ", ".join(f"{k}={number(v)}" for k, v in result.best_params.items()))
+    say(
         f"pruned: {n_pruned} of {len(trials)} trials (median pruner, one step per fold); "
         f"selection bias: {result.selection.reading}"
     )
@@ -429,11 +525,104 @@ def tune_hyperparameters(
             ("tuned", lambda: make_model(args.seed, result.best_params)),
         )
     }
-    table = pd.DataFrame({k: headline(v) for k, v in compared.items()}).T
+    scores = pd.DataFrame({k: headline(v) for k, v in compared.items()}).T
     print("\nout of sample (the later 30 %), untuned vs tuned:")
-    print(table.round(4).to_string())
-    print(f"(the study's own holdout score of its refit best model: {result.holdout_value:.4f})")
-    return {"result": result, "table": table, "n_pruned": n_pruned, "features": features}
+    print(table(scores))
+    say(f"(the study's own holdout score of its refit best model: {percent(result.holdout_value)})")
+    tuned, untuned = compared["tuned"].oos, compared["untuned"].oos
+    verdict = Verdict(
+        question="tuning: tuned vs hand-set",
+        candidate_name="tuned",
+        baseline_name="untuned",
+        candidate=tuned.top_bucket_return,
+        baseline=untuned.top_bucket_return,
+        p_value=paired_p_value(tuned, untuned),
+        p_value_of="paired t, per-month top bucket",
+        deflated_sharpe=result.selection.deflated_sharpe,
+        pbo=result.selection.pbo,
+    )
+    return {
+        "result": result,
+        "table": scores,
+        "results": compared,
+        "n_pruned": n_pruned,
+        "features": features,
+        "verdict": verdict,
+    }
+
+
+def walk_forward(
+    frame: pd.DataFrame,
+    contract: DataContract,
+    args: argparse.Namespace,
+    weighter: AlphaPowerWeighter,
+) -> dict[str, WalkForwardResult]:
+    """The XGBoost regressor walked forward, unweighted and |alpha|^1.5-weighted."""
+    splitter = WalkForward(
+        args.folds, times=contract.time, label_ends=contract.label_end, embargo=0.01
+    )
+    results: dict[str, WalkForwardResult] = {}
+    for name, weights in (("unweighted", None), ("alpha_power_1.5", weighter)):
+        results[name] = evaluate_walk_forward(
+            lambda: make_model(args.seed),
+            frame,
+            features=list(contract.features),
+            target=contract.target,
+            cv=splitter,
+            sample_weight=weights,
+            times=contract.time,
+            entities=contract.entity,
+            n_buckets=20,
+            verbose=sys.stderr.isatty(),
+        )
+        gap = results[name].summary()["overfit_gap"]
+        print(f"\n[{name}]")
+        print(table(results[name].to_frame()))
+        say(
+            f"overfit gap (train minus test, mean over folds): top bucket "
+            f"{percent(gap['top_bucket_return'])}, IC {number(gap['ic'])}"
+        )
+    return results
+
+
+def score_baselines(
+    frame: pd.DataFrame,
+    contract: DataContract,
+    args: argparse.Namespace,
+    result: WalkForwardResult,
+) -> BaselineResult:
+    """The model's out-of-sample scores against all trades, random scores and each feature."""
+    tested = result.predictions.notna().to_numpy()
+    oos = frame.loc[tested]
+    baseline = BaselineEvaluator(
+        n_permutations=args.permutations,
+        n_bootstrap=1000,
+        random_state=args.seed,
+        n_buckets=20,
+    ).evaluate(
+        result.predictions[tested],
+        oos[contract.target],
+        features=oos[list(contract.features)],
+    )
+    print(table(baseline.to_frame()))
+    return baseline
+
+
+def ensemble_verdict(comparison: EnsembleComparison) -> Verdict:
+    """The stack against the best group model on the same out-of-sample rows."""
+    over = comparison.margin()["over"]
+    stack, best = comparison.results[ENSEMBLE].oos, comparison.results[over].oos
+    return Verdict(
+        question=f"ensemble: stack vs best group ({over})",
+        candidate_name=ENSEMBLE,
+        baseline_name=over,
+        candidate=stack.top_bucket_return,
+        baseline=best.top_bucket_return,
+        p_value=paired_p_value(stack, best),
+        p_value_of="paired t, per-month top bucket",
+        deflated_sharpe=comparison.selection.deflated_sharpe,
+        pbo=comparison.selection.pbo,
+    )
 
 
 def stack_group_models(
@@ -453,7 +642,7 @@ def stack_group_models(
     rows = frame
     if regime:
         rows, audit = complete_rows_by_group(frame, {"market": regime})["market"]
-        print(
+        say(
             f"rows with the regime features {regime}: {audit.rows_out:,} of "
             f"{audit.rows_in:,} ({audit.rows_in - audit.rows_out:,} left out, never filled)"
         )
@@ -490,17 +679,21 @@ def stack_group_models(
         random_state=args.seed,
         verbose=sys.stderr.isatty(),
     )
-    print(comparison.to_frame().round(4).to_string())
-    print("selection:", comparison.selection.reading)
-    print("ensemble vs best base model:", json.dumps(comparison.margin(), default=str))
+    print(table(comparison.to_frame()))
+    say(f"selection: {comparison.selection.reading}")
+    margin = comparison.margin()
+    say(
+        f"ensemble vs the best group model ({margin['over']}): top bucket "
+        f"{percent(margin['top_bucket_return'])}, IC {number(margin['ic'])}"
+    )
     # The meta-learner fitted on every row of this step, for its trust table.
     full = clone(stack).fit(rows[features], rows[contract.target])
-    print(
+    say(
         f"meta-learner fitted on {full.n_meta_rows_:,} out-of-fold rows; each group "
         "model's weight at the average regime, and its change per standard deviation of "
         "each regime feature:"
     )
-    print(full.meta_learner_weights().round(4).to_string())
+    print(table(full.meta_learner_weights()))
     return comparison
 
 
@@ -539,12 +732,15 @@ def record_run(
     source: str,
     weighter: AlphaPowerWeighter,
     results: dict[str, WalkForwardResult],
-    baseline: Any,
-    table: pd.DataFrame,
+    baseline: BaselineResult,
+    headlines: pd.DataFrame,
     selection: dict[str, Any],
     tuning: dict[str, Any] | None,
     ensemble: EnsembleComparison | None,
-) -> None:
+    verdicts: list[Verdict],
+    steps: Steps,
+) -> str:
+    """Everything in the experiment store, and the run's own report; returns the run id."""
     store = ExperimentStore(args.out / "store")
     experiment = Experiment(
         name="insider-trading-research-run",
@@ -553,36 +749,54 @@ def record_run(
         hypothesis=(
             "An XGBoost model on insider, technical and market-regime features ranks "
             "trades so that the top of 20 buckets earns more than all trades, and "
-            "|alpha|^1.5 sample weights lift the top bucket further."
+            "|alpha|^1.5 sample weights, tuning and a stack of the group models lift the "
+            "top bucket further."
         ),
-        baseline="all trades (unconditional mean alpha) and random scores",
+        baseline="all trades (unconditional mean alpha), random scores, and for each idea "
+        "the model without it",
         references=(
             "López de Prado (2018), Advances in Financial Machine Learning, ch. 4 and 7",
             "Bailey & López de Prado (2014), The Deflated Sharpe Ratio",
+            "Bailey, Borwein, López de Prado & Zhu (2015), The Probability of Backtest Overfitting",
         ),
         tags=("insider", "demo", "synthetic" if args.data is None else "user-data"),
     )
+    verdict_table = verdict_frame(verdicts)
     with experiment.run(store) as run:
         run.log_params(
             {
-                "n_trades": args.n_trades,
+                "n_trades": args.n_trades if args.data is None else None,
+                "data": str(args.data) if args.data is not None else "synthetic",
                 "seed": args.seed,
                 "folds": args.folds,
+                "quick": args.quick,
+                "permutations": args.permutations,
                 "contract": repr(contract),
                 "weighting": repr(weighter),
                 "tune_trials": args.tune_trials,
+                "ensemble": args.ensemble,
             }
         )
+        run.log_table("verdict", verdict_table)
+        for question, row in verdict_table.iterrows():
+            key = str(question).split(":")[0]
+            run.log_metrics(
+                {
+                    f"verdict.{key}.{name}": float(row[name])
+                    for name in ("candidate", "baseline", "difference", "p_value")
+                    if pd.notna(row[name])
+                }
+            )
         for name, res in results.items():
             run.log_metrics({f"{name}.{k}": v for k, v in headline(res).items() if v is not None})
             run.log_table(f"{name}_folds", res.to_frame())
-            run.log_figure(f"{name}_oos_buckets", res.oos.plot())
+            run.log_figure(f"{name}_tear_sheet", res.oos.plot_tear_sheet())
         run.log_table("mutual_information", selection["mutual_information"])
         run.log_table("feature_groups_split", selection["groups_split"].to_frame())
         run.log_figure("feature_groups_split", selection["groups_split"].plot())
         run.log_table("feature_groups_cv", selection["groups_cv"].to_frame())
         run.log_figure("feature_groups_cv", selection["groups_cv"].plot())
-        run.log_table("headline", table)
+        run.log_table("headline", headlines)
         run.log_table("baselines", baseline.to_frame())
         run.log_figure("baselines", baseline.plot())
         if tuning is not None:
@@ -590,21 +804,25 @@ def record_run(
         if ensemble is not None:
             run.log_table("ensemble_comparison", ensemble.to_frame())
             run.log_figure("ensemble_comparison", ensemble.plot())
+            run.log_figure("ensemble_tear_sheet", ensemble.results[ENSEMBLE].oos.plot_tear_sheet())
             run.log_params({"ensemble.selection_bias": ensemble.selection.reading})
-        lift = (
-            table.loc["alpha_power_1.5", "top_bucket_return"]
-            - table.loc["unweighted", "top_bucket_return"]
-        )
+        run.log_table("step_seconds", steps.to_frame())
+        run.log_metrics({f"seconds.{k.split('.')[0]}": v for k, v in steps.seconds.items()})
         run.conclude(
-            results=(
-                f"top-bucket return out of sample: unweighted "
-                f"{table.loc['unweighted', 'top_bucket_return']:.4f}, |alpha|^1.5 weighted "
-                f"{table.loc['alpha_power_1.5', 'top_bucket_return']:.4f}"
+            results="; ".join(
+                f"{question}: {percent(row['candidate'])} vs {percent(row['baseline'])} "
+                f"({row['answer']})"
+                for question, row in verdict_table.iterrows()
             ),
-            insights=[f"weighting changed the top-bucket return by {lift:+.4f}"],
+            insights=[
+                f"{question}: {row['answer']} (p = {number(row['p_value'])}, "
+                f"DSR = {number(row['deflated_sharpe'])}, PBO = {number(row['pbo'])})"
+                for question, row in verdict_table.iterrows()
+            ],
         )
-    pages = write_report(store, [run.run_id], args.out / "report.html")
-    print(f"run {run.run_id} stored in {store.path}; HTML report: {pages[0]}")
+    report = write_run_report(store, run.run_id, args.out / "runs")
+    print(f"run {run.run_id} stored in\n{store.path}\nreport:\n{report}")
+    return run.run_id
 
 
 def log_tuning(run: Any, tuning: dict[str, Any]) -> None:
@@ -629,6 +847,8 @@ def log_tuning(run: Any, tuning: dict[str, Any]) -> None:
     run.log_metrics({k: float(v) for k, v in metrics.items() if v is not None and v == v})
     run.log_table("tuning_trials", result.to_frame())
     run.log_table("tuning_oos_untuned_vs_tuned", tuning["table"])
+    for name, res in tuning["results"].items():
+        run.log_figure(f"tuning_{name}_tear_sheet", res.oos.plot_tear_sheet())
     run.log_figure("tuning_history", result.plot_history())
     if result.selection.n_trials >= 2:  # fANOVA importances need 2 completed trials
         run.log_figure("tuning_importances", result.plot_importances())
