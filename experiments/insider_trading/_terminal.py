@@ -57,7 +57,7 @@ def table(frame: pd.DataFrame, *, percent_columns: Callable[[str], bool] | None 
     is_return = percent_columns or (lambda name: bool(RETURN_COLUMN.search(name)))
     formatters = {column: _formatter(is_return(str(column))) for column in frame.columns}
     with pd.option_context("display.max_colwidth", 40):
-        return frame.to_string(formatters=formatters, line_width=WIDTH, max_rows=60)
+        return frame.to_string(formatters=formatters, line_width=WIDTH, max_rows=60, na_rep="–")
 
 
 def _formatter(is_return: bool) -> Callable[[Any], str]:

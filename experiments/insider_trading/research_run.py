@@ -84,6 +84,7 @@ from tr_tuning import TuningResult, XGBoostOptimizer
 HERE = Path(__file__).resolve().parent
 
 
+PAIRED = "a paired t-test of the monthly top-bucket returns"
 QUICK = {"n_trades": 10_000, "folds": 4, "tune_trials": 4, "permutations": 200}
 FULL = {"n_trades": 60_000, "folds": 5, "tune_trials": 12, "permutations": 1000}
 
@@ -185,13 +186,13 @@ def research_run(args: argparse.Namespace, steps: Steps) -> str:
         verdicts.insert(
             0,
             Verdict(
-                question="weights: |alpha|^1.5 vs unweighted",
+                question="weights: |alpha|^1.5 vs none",
                 candidate_name="alpha_power_1.5",
                 baseline_name="unweighted",
                 candidate=weighted.top_bucket_return,
                 baseline=unweighted.top_bucket_return,
                 p_value=paired_p_value(weighted, unweighted),
-                p_value_of="paired t, per-month top bucket",
+                p_value_of=PAIRED,
                 deflated_sharpe=pair.deflated_sharpe,
                 pbo=pair.pbo,
             ),
@@ -241,7 +242,7 @@ def research_run(args: argparse.Namespace, steps: Steps) -> str:
 
     banner("Summary: did each idea beat its baseline out of sample?")
     verdict_table = verdict_frame(verdicts)
-    print(table(verdict_table.loc[:, :"answer"]))
+    print(table(verdict_table.loc[:, :"answer"].rename(columns={"deflated_sharpe": "dsr"})))
     for question, row in verdict_table.iterrows():
         say(
             f"- {question}: {row['candidate_name']} vs {row['baseline_name']}; "
@@ -537,7 +538,7 @@ def tune_hyperparameters(
         candidate=tuned.top_bucket_return,
         baseline=untuned.top_bucket_return,
         p_value=paired_p_value(tuned, untuned),
-        p_value_of="paired t, per-month top bucket",
+        p_value_of=PAIRED,
         deflated_sharpe=result.selection.deflated_sharpe,
         pbo=result.selection.pbo,
     )
@@ -613,13 +614,13 @@ def ensemble_verdict(comparison: EnsembleComparison) -> Verdict:
     over = comparison.margin()["over"]
     stack, best = comparison.results[ENSEMBLE].oos, comparison.results[over].oos
     return Verdict(
-        question=f"ensemble: stack vs best group ({over})",
+        question="ensemble: stack vs best group",
         candidate_name=ENSEMBLE,
         baseline_name=over,
         candidate=stack.top_bucket_return,
         baseline=best.top_bucket_return,
         p_value=paired_p_value(stack, best),
-        p_value_of="paired t, per-month top bucket",
+        p_value_of=PAIRED,
         deflated_sharpe=comparison.selection.deflated_sharpe,
         pbo=comparison.selection.pbo,
     )

@@ -31,6 +31,7 @@ QUESTIONS = ("features", "weights", "tuning", "ensemble")
 
 @dataclass(frozen=True)
 class MainJob:
+    out: Path
     stdout: str
     first: LoadedRun
     second: LoadedRun
@@ -76,6 +77,7 @@ def main_job(tmp_path_factory: pytest.TempPathFactory) -> MainJob:
     assert len(ids) == 2
     first, second = (store.load(i) for i in ids)
     return MainJob(
+        out=out,
         stdout=stdout,
         first=first,
         second=second,
@@ -139,6 +141,29 @@ def test_each_run_gets_its_own_report_and_compares_with_earlier_runs(main_job: M
     assert page.count("data:image/png;base64,") == len(main_job.second.figures)
     assert "http://" not in page
     assert "https://" not in page
+
+
+@pytest.mark.slow
+def test_tr_experiments_reads_the_main_jobs_store(main_job: MainJob, tmp_path: Path) -> None:
+    """The README's tr-experiments commands, with the console script installed beside Python."""
+    cli = shutil.which("tr-experiments", path=str(Path(sys.executable).parent))
+    assert cli is not None, "tr-experiments is installed with tr-evaluation"
+    env = os.environ | {"TR_EXPERIMENTS_STORE": str(main_job.out / "store")}
+    first, second = main_job.first.run_id, main_job.second.run_id
+
+    def cli_run(*args: str) -> str:
+        done = subprocess.run([cli, *args], env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    listing = cli_run("list")
+    assert first in listing
+    assert second in listing
+    assert "verdict" in cli_run("show", second[:22])
+    compared = cli_run("compare", first, second)
+    assert "alpha_power_1.5.top_bucket_return" in compared
+    cli_run("report", first, "--runs-dir", str(tmp_path))
+    assert (tmp_path / first / "report.html").is_file()
 
 
 @pytest.mark.slow
