@@ -122,7 +122,10 @@ def sortino_ratio(
               DD = \sqrt{\frac{1}{n}\sum_{t=1}^{n} \min(r_t - \tau, 0)^2}
 
     The downside deviation is averaged over **all** ``n`` observations (periods above
-    the target contribute zero), not only over the losing ones.
+    the target contribute zero), not only over the losing ones. Shortfalls below the
+    target by no more than float rounding of the values
+    (:data:`~tr_evaluation.metrics._checks.DISPERSION_RTOL` of their magnitude) count as
+    no shortfall, exactly as a return equal to the target does.
 
     Parameters
     ----------
@@ -132,10 +135,6 @@ def sortino_ratio(
         Per-period minimum acceptable return :math:`\tau`.
     periods_per_year : float or None, default 252
         Annualization; ``None`` returns the per-period ratio.
-
-    Shortfalls below the target by no more than float rounding of the values
-    (:data:`~tr_evaluation.metrics._checks.DISPERSION_RTOL` of their magnitude)
-    count as no shortfall, exactly as a return equal to the target does.
 
     Returns
     -------
