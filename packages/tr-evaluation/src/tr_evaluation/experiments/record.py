@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -13,7 +14,18 @@ if TYPE_CHECKING:
     from tr_evaluation.experiments.run import Run
     from tr_evaluation.experiments.store import ExperimentStore
 
-__all__ = ["Experiment"]
+__all__ = ["DOCSTRING_SECTIONS", "Experiment"]
+
+#: The numpydoc-style sections :meth:`Experiment.from_docstring` requires, in order.
+DOCSTRING_SECTIONS = (
+    "Date",
+    "Context",
+    "Hypothesis",
+    "Baseline",
+    "Results",
+    "Key insights",
+    "References",
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +86,97 @@ class Experiment:
 
         return Run(self, store)
 
+    @classmethod
+    def from_docstring(cls, doc: str, *, name: str, tags: Sequence[str] = ()) -> Experiment:
+        """The experiment a script's module docstring describes (experiments/TEMPLATE.py).
+
+        The docstring holds numpydoc-style sections, each a title underlined with
+        dashes: ``Date``, ``Context``, ``Hypothesis``, ``Baseline``, ``Results``,
+        ``Key insights`` and ``References`` (:data:`DOCSTRING_SECTIONS`), so the record
+        and the file never disagree. Results and Key insights are written by the run;
+        they are only required here, so that no section of the form is forgotten.
+
+        Parameters
+        ----------
+        doc : str
+            The module docstring (``__doc__``).
+        name : str
+            The experiment's name in the store.
+        tags : sequence of str, default ()
+            Labels used to select runs.
+
+        Returns
+        -------
+        Experiment
+            ``date`` from the first word of Date (ISO); ``context``, ``hypothesis`` and
+            ``baseline`` each as one paragraph (line breaks joined with spaces);
+            ``references`` one per ``- `` (or ``* ``) item, continuation lines joined.
+
+        Raises
+        ------
+        InvalidParameterError
+            A required section is missing or empty (all of them are named), or Date is
+            not an ISO date.
+        TrTypeError
+            ``doc`` is not a string.
+
+        Examples
+        --------
+        >>> doc = '''Does X beat Y?
+        ...
+        ... Date
+        ... ----
+        ... 2026-12-03
+        ...
+        ... Context
+        ... -------
+        ... Known
+        ... facts.
+        ...
+        ... Hypothesis
+        ... ----------
+        ... X beats Y.
+        ...
+        ... Baseline
+        ... --------
+        ... Y.
+        ...
+        ... Results
+        ... -------
+        ... Written by the run.
+        ...
+        ... Key insights
+        ... ------------
+        ... Computed by the run.
+        ...
+        ... References
+        ... ----------
+        ... - A paper,
+        ...   chapter 7
+        ... '''
+        >>> exp = Experiment.from_docstring(doc, name="demo")
+        >>> exp.date.isoformat(), exp.context, exp.references
+        ('2026-12-03', 'Known facts.', ('A paper, chapter 7',))
+        """
+        _text(doc, "doc")
+        sections = _docstring_sections(doc)
+        missing = [title for title in DOCSTRING_SECTIONS if not sections.get(title)]
+        if missing:
+            raise InvalidParameterError(
+                f"the docstring lacks the section(s) {missing} (or they are empty); add each: "
+                "its title on one line, dashes under it, then its text (see "
+                "docs/EXPERIMENT_TEMPLATE.md)."
+            )
+        return cls(
+            name=name,
+            date=_date(sections["Date"].split()[0]),
+            context=_paragraph(sections["Context"]),
+            hypothesis=_paragraph(sections["Hypothesis"]),
+            baseline=_paragraph(sections["Baseline"]),
+            references=_items(sections["References"]),
+            tags=_strings(tags, "tags"),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-serializable form."""
         return {
@@ -98,6 +201,30 @@ class Experiment:
             references=tuple(data.get("references", ())),
             tags=tuple(data.get("tags", ())),
         )
+
+
+def _docstring_sections(doc: str) -> dict[str, str]:
+    """Section title to its stripped text; a section is a line underlined with 3+ dashes."""
+    parts = re.split(r"^(.+)\n-{3,}\s*$", doc, flags=re.M)
+    return {
+        title.strip(): text.strip() for title, text in zip(parts[1::2], parts[2::2], strict=True)
+    }
+
+
+def _paragraph(text: str) -> str:
+    """One paragraph: line breaks (and runs of white space) joined with single spaces."""
+    return " ".join(text.split())
+
+
+def _items(text: str) -> tuple[str, ...]:
+    """One item per ``- `` or ``* `` line, its continuation lines joined with spaces."""
+    items: list[str] = []
+    for line in text.splitlines():
+        if line.lstrip().startswith(("- ", "* ")):
+            items.append(line.strip()[2:].strip())
+        elif line.strip() and items:
+            items[-1] += " " + line.strip()
+    return tuple(items)
 
 
 def _text(value: Any, name: str) -> None:
