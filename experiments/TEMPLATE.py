@@ -55,7 +55,6 @@ References
 from __future__ import annotations
 
 import argparse
-import re
 import shlex
 import sys
 import time
@@ -66,6 +65,7 @@ from typing import Any
 import pandas as pd
 
 from tr_core.contract import DataContract
+from tr_core.errors import InvalidParameterError
 from tr_core.splits import WalkForward
 from tr_core.synthetic import make_insider_trades
 from tr_evaluation.baselines import BaselineEvaluator, BaselineResult
@@ -88,7 +88,6 @@ MODEL_PARAMS: dict[str, Any] = {
     "tree_method": "hist",
     "n_jobs": 1,
 }
-SECTIONS = ("Date", "Context", "Hypothesis", "Baseline", "Results", "Key insights", "References")
 
 
 @dataclass(frozen=True)
@@ -128,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     started = time.perf_counter()
 
-    sections = docstring_sections(__doc__ or "")
+    experiment = read_experiment(args)
     frame, contract, source = load_data(args)
     print(f"data: {source}; {len(frame):,} rows, {len(contract.features)} features")
     contract.validate(frame)
@@ -148,75 +147,37 @@ def main(argv: list[str] | None = None) -> int:
     print("\n" + results)
     print("\nkey insights:\n" + "\n".join(f"- {line}" for line in insights))
 
-    run_id, path = record(args, sections, source, contract, study, baseline, results, insights)
+    run_id, path = record(args, experiment, source, contract, study, baseline, results, insights)
     print(f"\nrun {run_id} recorded in {args.out / 'store'}; results text: {path}")
     print(f"see it: tr-experiments --store {args.out / 'store'} show {run_id}")
     print(f"({time.perf_counter() - started:.1f} s)")
     return 0
 
 
-def docstring_sections(doc: str) -> dict[str, str]:
-    """The numpydoc-style sections of the module docstring, by title.
+def read_experiment(args: argparse.Namespace) -> Experiment:
+    """The experiment record's fields, read from this module's docstring sections.
 
     Parameters
     ----------
-    doc : str
-        The module docstring: a title line, then sections, each a title underlined
-        with dashes.
+    args : argparse.Namespace
+        ``data``: the run is tagged ``synthetic`` or ``user-data``.
 
     Returns
     -------
-    dict of str to str
-        Section title to its text (stripped). Every title of ``SECTIONS`` is present.
+    Experiment
+        Date, Context, Hypothesis, Baseline and References from the docstring
+        (``Experiment.from_docstring``), ``NAME`` and ``TAGS`` from the code.
 
     Raises
     ------
     SystemExit
-        A section of ``SECTIONS`` is missing or empty: the record would be incomplete.
+        A section is missing or empty: the record would be incomplete.
     """
-    parts = re.split(r"^(.+)\n-{3,}\s*$", doc, flags=re.M)
-    found = {
-        title.strip(): text.strip() for title, text in zip(parts[1::2], parts[2::2], strict=True)
-    }
-    missing = [s for s in SECTIONS if not found.get(s)]
-    if missing:
-        raise SystemExit(f"the docstring lacks the section(s) {missing}; see SECTIONS")
-    return found
-
-
-def plain_text(text: str) -> str:
-    """One paragraph: the docstring's line breaks joined with spaces.
-
-    Parameters
-    ----------
-    text : str
-
-    Returns
-    -------
-    str
-    """
-    return " ".join(text.split())
-
-
-def references(text: str) -> list[str]:
-    """The References section's items: one per ``- `` line, continuation lines joined.
-
-    Parameters
-    ----------
-    text : str
-        The section's text.
-
-    Returns
-    -------
-    list of str
-    """
-    items: list[str] = []
-    for line in text.splitlines():
-        if line.lstrip().startswith(("- ", "* ")):
-            items.append(line.strip()[2:].strip())
-        elif line.strip() and items:
-            items[-1] += " " + line.strip()
-    return items
+    tags = (*TAGS, "synthetic" if args.data is None else "user-data")
+    try:
+        return Experiment.from_docstring(__doc__ or "", name=NAME, tags=tags)
+    except InvalidParameterError as exc:
+        raise SystemExit(str(exc)) from exc
 
 
 def script_path() -> str:
@@ -439,7 +400,7 @@ def key_insights(wf: WalkForwardResult, table: pd.DataFrame) -> list[str]:
 
 def record(
     args: argparse.Namespace,
-    sections: dict[str, str],
+    experiment: Experiment,
     source: str,
     contract: DataContract,
     study: StudyResult,
@@ -453,8 +414,8 @@ def record(
     ----------
     args : argparse.Namespace
         The command line (``out``, ``seed``, ``data``, ``command``).
-    sections : dict of str to str
-        The docstring's sections (``docstring_sections``).
+    experiment : Experiment
+        What is recorded (``read_experiment``).
     source : str
         Where the data came from.
     contract : DataContract
@@ -472,15 +433,6 @@ def record(
         The markdown file under the output folder (ignored by git).
     """
     store = ExperimentStore(args.out / "store")
-    experiment = Experiment(
-        name=NAME,
-        date=sections["Date"].split()[0],
-        context=plain_text(sections["Context"]),
-        hypothesis=plain_text(sections["Hypothesis"]),
-        baseline=plain_text(sections["Baseline"]),
-        references=references(sections["References"]),
-        tags=(*TAGS, "synthetic" if args.data is None else "user-data"),
-    )
     table = baseline.to_frame()
     wf = study.walk_forward
     with experiment.run(store) as run:

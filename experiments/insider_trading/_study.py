@@ -2,10 +2,12 @@
 
 ``cross_sectional_features.py``, ``weighted_classification.py`` and ``nan_handling.py``
 have the form of ``experiments/TEMPLATE.py``; what they share lives here once: the
-docstring sections, the data (synthetic market or the user's frame), the purged 70/30
-time split, the out-of-sample scoring of one variant beside its all-trades baseline,
-the selection-bias statistic across variants, and the record (store, results file,
-HTML report). Everything statistical comes from the library (tr_core, tr_evaluation).
+comparison's main (``compare_variants``: command line, the seeds of every planted
+setting or the user's frame, printing and recording), the purged 70/30 time split, the
+out-of-sample scoring of one variant beside its all-trades baseline, the selection-bias
+statistic across variants, and the record (store, results file, HTML report). The
+docstring sections are read by ``Experiment.from_docstring``. Everything statistical
+comes from the library (tr_core, tr_evaluation).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import argparse
 import re
 import shlex
 import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +26,9 @@ import numpy as np
 import pandas as pd
 
 from tr_core.contract import DataContract
+from tr_core.errors import InvalidParameterError
 from tr_core.splits import time_train_test_split
+from tr_core.synthetic import make_insider_trades
 from tr_evaluation.baselines import BaselineEvaluator
 from tr_evaluation.experiments import (
     Experiment,
@@ -34,47 +39,12 @@ from tr_evaluation.experiments import (
 )
 from tr_evaluation.metrics.selection import SelectionBias, selection_bias
 
-SECTIONS = ("Date", "Context", "Hypothesis", "Baseline", "Results", "Key insights", "References")
 #: Top bucket of N_BUCKETS by score: the top decile, as in the planted-lesson tests.
 N_BUCKETS = 10
 TEST_SIZE = 0.3
 
 
-# --- the template's docstring helpers ------------------------------------------------------
-
-
-def docstring_sections(doc: str) -> dict[str, str]:
-    """The numpydoc-style sections of a module docstring, by title (as TEMPLATE.py).
-
-    Raises
-    ------
-    SystemExit
-        A section of ``SECTIONS`` is missing or empty: the record would be incomplete.
-    """
-    parts = re.split(r"^(.+)\n-{3,}\s*$", doc, flags=re.M)
-    found = {
-        title.strip(): text.strip() for title, text in zip(parts[1::2], parts[2::2], strict=True)
-    }
-    missing = [s for s in SECTIONS if not found.get(s)]
-    if missing:
-        raise SystemExit(f"the docstring lacks the section(s) {missing}; see SECTIONS")
-    return found
-
-
-def plain_text(text: str) -> str:
-    """One paragraph: the docstring's line breaks joined with spaces."""
-    return " ".join(text.split())
-
-
-def references(text: str) -> list[str]:
-    """The References section's items: one per ``- `` line, continuation lines joined."""
-    items: list[str] = []
-    for line in text.splitlines():
-        if line.lstrip().startswith(("- ", "* ")):
-            items.append(line.strip()[2:].strip())
-        elif line.strip() and items:
-            items[-1] += " " + line.strip()
-    return items
+# --- paths ------------------------------------------------------------------------------------
 
 
 def script_path(file: str) -> str:
@@ -344,15 +314,218 @@ def slug(name: str) -> str:
     return re.sub(r"[^0-9a-zA-Z]+", "_", name).strip("_").lower()
 
 
+def gap(scored: Mapping[str, Scored], better: str, worse: str, what: str) -> float:
+    """``better``'s figure minus ``worse``'s (``what``: top_bucket or ic)."""
+    return float(getattr(scored[better], what) - getattr(scored[worse], what))
+
+
+def gap_metrics(
+    prefix: str,
+    by_seed: Mapping[int, Mapping[str, Scored]],
+    better: str,
+    worse: str,
+    *,
+    min_seed: bool = True,
+) -> dict[str, float]:
+    """``<prefix>.top_bucket`` / ``.ic``: mean over seeds of ``better`` minus ``worse``.
+
+    With ``min_seed``, also ``<prefix>.top_bucket_min_seed`` / ``.ic_min_seed``: the
+    smallest gap of any seed.
+    """
+    out = {}
+    for what in ("top_bucket", "ic"):
+        gaps = [gap(v, better, worse, what) for v in by_seed.values()]
+        out[f"{prefix}.{what}"] = float(np.mean(gaps))
+        if min_seed:
+            out[f"{prefix}.{what}_min_seed"] = float(np.min(gaps))
+    return out
+
+
+def variant_metrics(prefix: str, table: pd.DataFrame, columns: Sequence[str]) -> dict[str, float]:
+    """``<prefix>.<variant>.<column>`` for every row of a ``variant_table``."""
+    return {
+        f"{prefix}.{slug(str(name))}.{col}": float(row[col])
+        for name, row in table.iterrows()
+        for col in columns
+    }
+
+
+# --- the comparison's main --------------------------------------------------------------------
+
+#: Scored variants by setting (or view of it), seed and variant name.
+Results = dict[str, dict[int, dict[str, Scored]]]
+#: The best variant and its selection bias, by setting.
+Selections = dict[str, tuple[str, SelectionBias]]
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    """What a script makes of its results: recorded, and (text, insights) printed.
+
+    Attributes
+    ----------
+    params : dict
+        The run's parameters (``command`` is added).
+    metrics : dict of str to float
+        Stable metric names; non-finite values are left out of the record.
+    results : str
+        The Results text (markdown).
+    insights : list of str
+        The Key insights.
+    tables : dict of str to pandas.DataFrame
+        The script's own tables, recorded after ``by_seed`` and before ``variants_*``.
+    """
+
+    params: dict[str, Any]
+    metrics: dict[str, float]
+    results: str
+    insights: list[str]
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def compare_variants(
+    argv: Sequence[str] | None,
+    *,
+    doc: str,
+    file: str,
+    name: str,
+    tags: Sequence[str],
+    full: tuple[int, int],
+    quick: tuple[int, int],
+    variants: Sequence[str],
+    settings: Mapping[str, Mapping[str, Any]],
+    synthetic_source: Callable[[argparse.Namespace], str],
+    run: Callable[
+        [pd.DataFrame, DataContract, int, argparse.Namespace], Mapping[str, dict[str, Scored]]
+    ],
+    conclude: Callable[
+        [argparse.Namespace, str, Results, dict[str, pd.DataFrame], Selections], Conclusion
+    ],
+    user_setting: str = "user_data",
+    select: Sequence[str] | None = None,
+    add_arguments: Callable[[argparse.ArgumentParser], None] | None = None,
+) -> int:
+    """A migrated comparison from command line to record; return the exit status.
+
+    On the synthetic market, every setting (``make_insider_trades`` keyword arguments,
+    e.g. a planted mechanism on and off) runs for seeds 0..n-1; on the user's frame
+    (``--data``) one run under ``user_setting``. ``run`` scores the variants of one
+    market and returns them by view: ``{"": scored}`` when the market is judged one way,
+    ``{"common rows": ..., "own rows": ...}`` when several; results are keyed by the
+    setting and the view joined with a space (either may be ""). Each key gets its
+    variant table; ``select`` (default: every key) the selection bias among the
+    variants. The script's ``conclude`` turns them into parameters, metrics, text and
+    insights; everything is printed, stored, and written under ``--out``.
+
+    Parameters
+    ----------
+    argv : sequence of str or None
+        The command line (None: ``sys.argv[1:]``).
+    doc, file, name, tags
+        The script's ``__doc__``, ``__file__``, experiment name and tags.
+    full, quick : tuple of int
+        (seeds, n_trades) by default and with ``--quick``.
+    variants : sequence of str
+        The variants' names, in table order.
+    settings : mapping of str to mapping
+        Setting name ("" for a single one) to ``make_insider_trades`` keyword arguments.
+    synthetic_source : callable
+        The one-line source description of a synthetic run, from the command line.
+    run, conclude : callable
+        The script's own study and reading of it (see above).
+    user_setting : str, default "user_data"
+        The setting name of a run on the user's frame.
+    select : sequence of str, optional
+        The result keys whose variants are compared for selection bias.
+    add_arguments : callable, optional
+        Adds the script's own options to the parser.
+
+    Returns
+    -------
+    int
+        0.
+    """
+    p = parser(doc, Path(file).resolve().parent, seeds=full[0], n_trades=full[1])
+    if add_arguments is not None:
+        add_arguments(p)
+    args = finish_args(p.parse_args(argv), argv, file, full=full, quick=quick)
+    experiment = read_experiment(doc, name, tags, args)
+    started = time.perf_counter()
+    results: Results = {}
+
+    def judge(setting: str, frame: pd.DataFrame, contract: DataContract, seed: int) -> None:
+        views = run(frame, contract, seed, args)
+        for view, scored in views.items():
+            results.setdefault(" ".join(filter(None, (setting, view))), {})[seed] = scored
+        show(setting, seed, next(iter(views.values())), started)
+
+    if args.data is None:
+        for setting, market_args in settings.items():
+            for seed in range(args.seeds):
+                market = make_insider_trades(args.n_trades, random_state=seed, **market_args)
+                judge(setting, market.frame, market.contract, seed)
+        source = synthetic_source(args)
+    else:
+        frame, contract, source = user_frame(args)
+        judge(user_setting, frame, contract, 0)
+
+    tables = {key: variant_table(r) for key, r in results.items()}
+    selections = {key: variants_selection(results[key]) for key in select or results}
+    print("\n" + settings_markdown(tables, variants))
+    conclusion = conclude(args, source, results, tables, selections)
+    print("\n" + conclusion.results)
+    print("\nkey insights:\n" + "\n".join(f"- {line}" for line in conclusion.insights))
+    long = pd.concat([seed_table(r, key) for key, r in results.items()], ignore_index=True)
+    run_id, path = record(
+        doc=doc,
+        file=file,
+        experiment=experiment,
+        args=args,
+        params=conclusion.params,
+        metrics=conclusion.metrics,
+        tables={
+            "by_seed": long,
+            **conclusion.tables,
+            **{f"variants_{k.replace(' ', '_')}": t.reset_index() for k, t in tables.items()},
+        },
+        results=conclusion.results,
+        insights=conclusion.insights,
+    )
+    print(f"\nrun {run_id} recorded in {args.out / 'store'}; results text: {path}")
+    print(f"({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+def show(setting: str, seed: int, scored: Mapping[str, Scored], started: float) -> None:
+    """One progress line per market."""
+    parts = ", ".join(f"{n}: {s.top_bucket:.2%} (IC {s.ic:+.3f})" for n, s in scored.items())
+    where = " ".join(filter(None, (setting, f"seed {seed}")))
+    print(f"{where} [{time.perf_counter() - started:.0f} s]: {parts}", flush=True)
+
+
 # --- the record ---------------------------------------------------------------------------------
+
+
+def read_experiment(
+    doc: str, name: str, tags: Sequence[str], args: argparse.Namespace
+) -> Experiment:
+    """The experiment record from the docstring sections (``Experiment.from_docstring``).
+
+    Tagged ``synthetic`` or ``user-data`` besides ``tags``; a missing or empty section
+    stops the run before any work.
+    """
+    tags = (*tags, "synthetic" if args.data is None else "user-data")
+    try:
+        return Experiment.from_docstring(doc, name=name, tags=tags)
+    except InvalidParameterError as exc:
+        raise SystemExit(str(exc)) from exc
 
 
 def record(
     *,
     doc: str,
     file: str,
-    name: str,
-    tags: Sequence[str],
+    experiment: Experiment,
     args: argparse.Namespace,
     params: Mapping[str, Any],
     metrics: Mapping[str, float],
@@ -371,17 +544,7 @@ def record(
     path : Path
         The results markdown file.
     """
-    sections = docstring_sections(doc)
     store = ExperimentStore(args.out / "store")
-    experiment = Experiment(
-        name=name,
-        date=sections["Date"].split()[0],
-        context=plain_text(sections["Context"]),
-        hypothesis=plain_text(sections["Hypothesis"]),
-        baseline=plain_text(sections["Baseline"]),
-        references=references(sections["References"]),
-        tags=(*tags, "synthetic" if args.data is None else "user-data"),
-    )
     with experiment.run(store) as run:
         run.log_params({**params, "command": args.command})
         run.log_metrics(

@@ -68,7 +68,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -80,10 +79,9 @@ import _study
 
 from tr_core.contract import DataContract
 from tr_core.nan import complete_rows, complete_rows_by_group
-from tr_core.synthetic import make_insider_trades
+from tr_evaluation.metrics.selection import SelectionBias
 from tr_feature_selection import mutual_information
 
-HERE = Path(__file__).resolve().parent
 NAME = "insider-cross-sectional-features"
 TAGS = ("insider_trading", "migrated", "features")
 FULL = (10, 50_000)  # seeds, trades
@@ -96,8 +94,40 @@ VARIANTS = ("baseline", "+ market regime", f"top-{TOP_K} by MI")
 
 def main(argv: list[str] | None = None) -> int:
     """Run the comparison, print and record its numbers; return the exit status."""
-    doc = __doc__ or ""
-    parser = _study.parser(doc, HERE, seeds=FULL[0], n_trades=FULL[1])
+    kept: dict[int, dict[str, Any]] = {}
+
+    def run(
+        frame: pd.DataFrame, contract: DataContract, seed: int, args: argparse.Namespace
+    ) -> dict[str, dict[str, _study.Scored]]:
+        on_common, on_own, kept[seed] = run_variants(frame, contract, seed, args)
+        return {"common rows": on_common, "own rows": on_own}
+
+    return _study.compare_variants(
+        argv,
+        doc=__doc__ or "",
+        file=__file__,
+        name=NAME,
+        tags=TAGS,
+        full=FULL,
+        quick=QUICK,
+        variants=VARIANTS,
+        settings={"": {"n_noise": N_NOISE}},
+        synthetic_source=lambda args: (
+            f"plain synthetic insider-trading market with {N_NOISE} noise features, "
+            f"{args.n_trades:,} trades, seeds 0..{args.seeds - 1}"
+        ),
+        run=run,
+        conclude=lambda args, source, results, tables, selections: conclude(
+            args, source, results["common rows"], tables, selections["common rows"], kept
+        ),
+        user_setting="",
+        select=["common rows"],
+        add_arguments=add_arguments,
+    )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """This study's options: which contract groups are the regime and the baseline."""
     parser.add_argument(
         "--regime-group",
         default="market",
@@ -109,42 +139,17 @@ def main(argv: list[str] | None = None) -> int:
         help="comma-separated contract groups of the baseline (default: insider,technical "
         "on the synthetic market, every group but the regime group on your frame)",
     )
-    args = _study.finish_args(parser.parse_args(argv), argv, __file__, full=FULL, quick=QUICK)
-    if args.baseline_groups is None and args.data is None:
-        args.baseline_groups = "insider,technical"
-    _study.docstring_sections(doc)
-    started = time.perf_counter()
-    common: dict[int, dict[str, _study.Scored]] = {}
-    own: dict[int, dict[str, _study.Scored]] = {}
-    kept: dict[int, dict[str, Any]] = {}
-    if args.data is None:
-        for seed in range(args.seeds):
-            market = make_insider_trades(args.n_trades, random_state=seed, n_noise=N_NOISE)
-            common[seed], own[seed], kept[seed] = run_variants(
-                market.frame, market.contract, seed, args
-            )
-            show(seed, common[seed], started)
-        source = (
-            f"plain synthetic insider-trading market with {N_NOISE} noise features, "
-            f"{args.n_trades:,} trades, seeds 0..{args.seeds - 1}"
-        )
-    else:
-        frame, contract, source = _study.user_frame(args)
-        common[0], own[0], kept[0] = run_variants(frame, contract, 0, args)
-        show(0, common[0], started)
 
-    tables = {"common rows": _study.variant_table(common), "own rows": _study.variant_table(own)}
-    best, bias = _study.variants_selection(common)
-    print("\n" + _study.settings_markdown(tables, VARIANTS))
-    metrics = collect_metrics(common, tables, bias, kept)
-    text = results_text(args, source, common, tables, (best, bias), kept)
-    insights = key_insights(common, tables, (best, bias), kept)
-    print("\n" + text)
-    print("\nkey insights:\n" + "\n".join(f"- {line}" for line in insights))
-    long = pd.concat(
-        [_study.seed_table(common, "common rows"), _study.seed_table(own, "own rows")],
-        ignore_index=True,
-    )
+
+def conclude(
+    args: argparse.Namespace,
+    source: str,
+    common: dict[int, dict[str, _study.Scored]],
+    tables: dict[str, pd.DataFrame],
+    selection: tuple[str, SelectionBias],
+    kept: dict[int, dict[str, Any]],
+) -> _study.Conclusion:
+    """Parameters, metrics, Results text, Key insights and the MI ranking of the run."""
     selected = pd.DataFrame(
         [
             {"seed": s, "feature": f, "mi_rank": i + 1}
@@ -152,12 +157,7 @@ def main(argv: list[str] | None = None) -> int:
             for i, f in enumerate(k["mi_order"])
         ]
     )
-    run_id, path = _study.record(
-        doc=doc,
-        file=__file__,
-        name=NAME,
-        tags=TAGS,
-        args=args,
+    return _study.Conclusion(
         params={
             "source": source,
             "seeds": args.seeds,
@@ -169,24 +169,11 @@ def main(argv: list[str] | None = None) -> int:
             "mutual_information": "binned, target alpha > 0, training part only",
             "n_buckets": _study.N_BUCKETS,
         },
-        metrics=metrics,
-        tables={
-            "by_seed": long,
-            "mi_ranking": selected,
-            **{f"variants_{s.replace(' ', '_')}": t.reset_index() for s, t in tables.items()},
-        },
-        results=text,
-        insights=insights,
+        metrics=collect_metrics(common, tables, selection[1], kept),
+        results=results_text(args, source, common, tables, selection, kept),
+        insights=key_insights(common, tables, selection, kept),
+        tables={"mi_ranking": selected},
     )
-    print(f"\nrun {run_id} recorded in {args.out / 'store'}; results text: {path}")
-    print(f"({time.perf_counter() - started:.1f} s)")
-    return 0
-
-
-def show(seed: int, scored: dict[str, _study.Scored], started: float) -> None:
-    """One progress line per market."""
-    parts = ", ".join(f"{n}: {s.top_bucket:.2%} (IC {s.ic:+.3f})" for n, s in scored.items())
-    print(f"seed {seed} [{time.perf_counter() - started:.0f} s]: {parts}", flush=True)
 
 
 def feature_sets(
@@ -195,10 +182,13 @@ def feature_sets(
     """The three variants' columns, and every feature ranked by MI on the training rows."""
     groups = dict(contract.groups)
     regime_group = args.regime_group
-    if args.baseline_groups is None:
+    baseline_groups = args.baseline_groups
+    if baseline_groups is None and args.data is None:
+        baseline_groups = "insider,technical"
+    if baseline_groups is None:
         chosen = [g for g in groups if g != regime_group]
     else:
-        chosen = [g.strip() for g in args.baseline_groups.split(",") if g.strip()]
+        chosen = [g.strip() for g in baseline_groups.split(",") if g.strip()]
     unknown = [g for g in [regime_group, *chosen] if g not in groups]
     if unknown:
         raise SystemExit(
@@ -255,28 +245,20 @@ def noise_kept(kept: dict[int, dict[str, Any]]) -> tuple[float, float]:
     return float(np.mean(inside)), float(np.mean(outside))
 
 
-def gap(scored: dict[str, _study.Scored], better: str, worse: str, what: str) -> float:
-    """``better``'s figure minus ``worse``'s (``what``: top_bucket or ic)."""
-    return float(getattr(scored[better], what) - getattr(scored[worse], what))
-
-
 def collect_metrics(
     common: dict[int, dict[str, _study.Scored]],
     tables: dict[str, pd.DataFrame],
-    bias: Any,
+    bias: SelectionBias,
     kept: dict[int, dict[str, Any]],
 ) -> dict[str, float]:
     """Stable metric names: ``<rows>.<variant>.<figure>`` and the headline gaps."""
     metrics: dict[str, float] = {}
     for rows, table in tables.items():
-        for name, row in table.iterrows():
-            for col in ("top_bucket", "ic", "all_trades", "lift", "n_rows"):
-                metrics[f"{_study.slug(rows)}.{_study.slug(str(name))}.{col}"] = float(row[col])
+        columns = ("top_bucket", "ic", "all_trades", "lift", "n_rows")
+        metrics.update(_study.variant_metrics(_study.slug(rows), table, columns))
     for other in VARIANTS[1:]:
-        for what in ("top_bucket", "ic"):
-            gaps = [gap(v, other, "baseline", what) for v in common.values()]
-            key = f"common_rows.{_study.slug(other)}_minus_baseline.{what}"
-            metrics[key] = float(np.mean(gaps))
+        prefix = f"common_rows.{_study.slug(other)}_minus_baseline"
+        metrics.update(_study.gap_metrics(prefix, common, other, "baseline", min_seed=False))
     for name in VARIANTS:
         metrics[f"train_rows.{_study.slug(name)}"] = float(
             np.mean([k["n_train"][name] for k in kept.values()])
@@ -293,7 +275,7 @@ def results_text(
     source: str,
     common: dict[int, dict[str, _study.Scored]],
     tables: dict[str, pd.DataFrame],
-    selection: tuple[str, Any],
+    selection: tuple[str, SelectionBias],
     kept: dict[int, dict[str, Any]],
 ) -> str:
     """The Results section, generated from the run (markdown)."""
@@ -307,8 +289,8 @@ def results_text(
     per_seed = pd.DataFrame(
         {
             f"{other} minus baseline": {
-                f"seed {seed}": f"{gap(v, other, 'baseline', 'top_bucket'):+.2%} / "
-                f"{gap(v, other, 'baseline', 'ic'):+.3f}"
+                f"seed {seed}": f"{_study.gap(v, other, 'baseline', 'top_bucket'):+.2%} / "
+                f"{_study.gap(v, other, 'baseline', 'ic'):+.3f}"
                 for seed, v in common.items()
             }
             for other in VARIANTS[1:]
@@ -343,21 +325,21 @@ def results_text(
 def key_insights(
     common: dict[int, dict[str, _study.Scored]],
     tables: dict[str, pd.DataFrame],
-    selection: tuple[str, Any],
+    selection: tuple[str, SelectionBias],
     kept: dict[int, dict[str, Any]],
 ) -> list[str]:
     """The Key insights, each a rule applied to the run's numbers (never typed in)."""
     regime = "+ market regime"
-    top = float(np.mean([gap(v, regime, "baseline", "top_bucket") for v in common.values()]))
-    ic = float(np.mean([gap(v, regime, "baseline", "ic") for v in common.values()]))
-    wins = sum(gap(v, regime, "baseline", "top_bucket") > 0 for v in common.values())
+    top = float(np.mean([_study.gap(v, regime, "baseline", "top_bucket") for v in common.values()]))
+    ic = float(np.mean([_study.gap(v, regime, "baseline", "ic") for v in common.values()]))
+    wins = sum(_study.gap(v, regime, "baseline", "top_bucket") > 0 for v in common.values())
     verdict = "lifted" if top > 0 and ic > 0 else "did not clearly lift"
     insights = [
         f"the market-regime group {verdict} the baseline on the common test rows: "
         f"{top:+.2%} top bucket, {ic:+.3f} IC ({wins}/{len(common)} seeds better)"
     ]
     mi_name = VARIANTS[2]
-    mi_top = float(np.mean([gap(v, mi_name, regime, "top_bucket") for v in common.values()]))
+    mi_top = float(np.mean([_study.gap(v, mi_name, regime, "top_bucket") for v in common.values()]))
     insights.append(
         f"top-{TOP_K} by MI minus all features: {mi_top:+.2%} top bucket on the common rows"
     )

@@ -67,9 +67,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -79,9 +77,7 @@ import _study
 
 from tr_core.contract import DataContract
 from tr_core.nan import complete_rows, complete_rows_by_group
-from tr_core.synthetic import make_insider_trades
 
-HERE = Path(__file__).resolve().parent
 NAME = "insider-nan-handling"
 TAGS = ("insider_trading", "migrated", "nan")
 FULL = (10, 50_000)  # seeds, trades
@@ -93,72 +89,50 @@ SETTINGS = {"planted_on": True, "planted_off": False}
 
 def main(argv: list[str] | None = None) -> int:
     """Run the comparison, print and record its numbers; return the exit status."""
-    doc = __doc__ or ""
-    parser = _study.parser(doc, HERE, seeds=FULL[0], n_trades=FULL[1])
-    args = _study.finish_args(parser.parse_args(argv), argv, __file__, full=FULL, quick=QUICK)
-    _study.docstring_sections(doc)
-    started = time.perf_counter()
-    trees = TREES
-    results: dict[str, dict[int, dict[str, _study.Scored]]] = {}
-    if args.data is None:
-        for setting, planted in SETTINGS.items():
-            results[setting] = {}
-            for seed in range(args.seeds):
-                market = make_insider_trades(
-                    args.n_trades, random_state=seed, fill_collision=planted
-                )
-                results[setting][seed] = run_variants(
-                    market.frame, market.contract, seed, trees, args.n_jobs
-                )
-                show(setting, seed, results[setting][seed], started)
-        source = (
-            f"synthetic insider-trading market, {args.n_trades:,} trades, seeds "
-            f"0..{args.seeds - 1}, fill_collision on and off"
-        )
-    else:
-        frame, contract, source = _study.user_frame(args)
-        results["user_data"] = {0: run_variants(frame, contract, 0, trees, args.n_jobs)}
-        show("user_data", 0, results["user_data"][0], started)
-
-    tables = {s: _study.variant_table(r) for s, r in results.items()}
-    selections = {s: _study.variants_selection(r) for s, r in results.items()}
-    print("\n" + _study.settings_markdown(tables, VARIANTS))
-    metrics = collect_metrics(results, tables, selections)
-    text = results_text(args, source, results, tables, selections)
-    insights = key_insights(results, tables, selections)
-    print("\n" + text)
-    print("\nkey insights:\n" + "\n".join(f"- {line}" for line in insights))
-    long = pd.concat([_study.seed_table(r, s) for s, r in results.items()], ignore_index=True)
-    run_id, path = _study.record(
-        doc=doc,
+    return _study.compare_variants(
+        argv,
+        doc=__doc__ or "",
         file=__file__,
         name=NAME,
         tags=TAGS,
-        args=args,
+        full=FULL,
+        quick=QUICK,
+        variants=VARIANTS,
+        settings={s: {"fill_collision": planted} for s, planted in SETTINGS.items()},
+        synthetic_source=lambda args: (
+            f"synthetic insider-trading market, {args.n_trades:,} trades, seeds "
+            f"0..{args.seeds - 1}, fill_collision on and off"
+        ),
+        run=lambda frame, contract, seed, args: {
+            "": run_variants(frame, contract, seed, TREES, args.n_jobs)
+        },
+        conclude=conclude,
+    )
+
+
+def conclude(
+    args: argparse.Namespace,
+    source: str,
+    results: _study.Results,
+    tables: dict[str, pd.DataFrame],
+    selections: _study.Selections,
+) -> _study.Conclusion:
+    """Parameters, metrics, Results text and Key insights of the run."""
+    return _study.Conclusion(
         params={
             "source": source,
             "seeds": args.seeds,
             "n_trades": args.n_trades,
             "quick": args.quick,
-            "model": f"XGBRegressor({_study.MODEL_PARAMS}, n_estimators={trees})",
+            "model": f"XGBRegressor({_study.MODEL_PARAMS}, n_estimators={TREES})",
             "split": "time_train_test_split(test_size=0.3, label_ends purged)",
             "n_buckets": _study.N_BUCKETS,
             "variants": list(VARIANTS),
         },
-        metrics=metrics,
-        tables={"by_seed": long, **{f"variants_{s}": t.reset_index() for s, t in tables.items()}},
-        results=text,
-        insights=insights,
+        metrics=collect_metrics(results, tables, selections),
+        results=results_text(args, source, results, tables, selections),
+        insights=key_insights(results, tables, selections),
     )
-    print(f"\nrun {run_id} recorded in {args.out / 'store'}; results text: {path}")
-    print(f"({time.perf_counter() - started:.1f} s)")
-    return 0
-
-
-def show(setting: str, seed: int, scored: dict[str, _study.Scored], started: float) -> None:
-    """One progress line per market."""
-    parts = ", ".join(f"{n}: {s.top_bucket:.2%} (IC {s.ic:+.3f})" for n, s in scored.items())
-    print(f"{setting} seed {seed} [{time.perf_counter() - started:.0f} s]: {parts}", flush=True)
 
 
 def run_variants(
@@ -222,27 +196,21 @@ def per_group_scores(
     return (total / count.where(count > 0)).astype(float)
 
 
-def gap(scored: dict[str, _study.Scored], better: str, worse: str, what: str) -> float:
-    """``better``'s figure minus ``worse``'s (``what``: top_bucket or ic)."""
-    return float(getattr(scored[better], what) - getattr(scored[worse], what))
-
-
 def collect_metrics(
-    results: dict[str, dict[int, dict[str, _study.Scored]]],
+    results: _study.Results,
     tables: dict[str, pd.DataFrame],
-    selections: dict[str, tuple[str, Any]],
+    selections: _study.Selections,
 ) -> dict[str, float]:
     """Stable metric names: ``<setting>.<variant>.<figure>`` and the headline gaps."""
     metrics: dict[str, float] = {}
     for setting, table in tables.items():
-        for name, row in table.iterrows():
-            for col in ("top_bucket", "ic", "all_trades", "lift", "n_rows"):
-                metrics[f"{setting}.{_study.slug(str(name))}.{col}"] = float(row[col])
-        by_seed = results[setting]
-        for what in ("top_bucket", "ic"):
-            gaps = [gap(v, "native NaN", "fillna(0)", what) for v in by_seed.values()]
-            metrics[f"{setting}.native_nan_minus_fillna0.{what}"] = float(np.mean(gaps))
-            metrics[f"{setting}.native_nan_minus_fillna0.{what}_min_seed"] = float(np.min(gaps))
+        columns = ("top_bucket", "ic", "all_trades", "lift", "n_rows")
+        metrics.update(_study.variant_metrics(setting, table, columns))
+        metrics.update(
+            _study.gap_metrics(
+                f"{setting}.native_nan_minus_fillna0", results[setting], "native NaN", "fillna(0)"
+            )
+        )
         metrics.update(_study.selection_metrics(setting, selections[setting][1]))
     return metrics
 
@@ -250,9 +218,9 @@ def collect_metrics(
 def results_text(
     args: argparse.Namespace,
     source: str,
-    results: dict[str, dict[int, dict[str, _study.Scored]]],
+    results: _study.Results,
     tables: dict[str, pd.DataFrame],
-    selections: dict[str, tuple[str, Any]],
+    selections: _study.Selections,
 ) -> str:
     """The Results section, generated from the run (markdown)."""
     lines = [
@@ -269,8 +237,8 @@ def results_text(
     per_seed = pd.DataFrame(
         {
             setting: {
-                f"seed {seed}": f"{gap(v, 'native NaN', 'fillna(0)', 'top_bucket'):+.2%} / "
-                f"{gap(v, 'native NaN', 'fillna(0)', 'ic'):+.3f}"
+                f"seed {seed}": f"{_study.gap(v, 'native NaN', 'fillna(0)', 'top_bucket'):+.2%} / "
+                f"{_study.gap(v, 'native NaN', 'fillna(0)', 'ic'):+.3f}"
                 for seed, v in by_seed.items()
             }
             for setting, by_seed in results.items()
@@ -284,15 +252,19 @@ def results_text(
 
 
 def key_insights(
-    results: dict[str, dict[int, dict[str, _study.Scored]]],
+    results: _study.Results,
     tables: dict[str, pd.DataFrame],
-    selections: dict[str, tuple[str, Any]],
+    selections: _study.Selections,
 ) -> list[str]:
     """The Key insights, each a rule applied to the run's numbers (never typed in)."""
     gaps = {
         s: (
-            float(np.mean([gap(v, "native NaN", "fillna(0)", "top_bucket") for v in r.values()])),
-            float(np.mean([gap(v, "native NaN", "fillna(0)", "ic") for v in r.values()])),
+            float(
+                np.mean(
+                    [_study.gap(v, "native NaN", "fillna(0)", "top_bucket") for v in r.values()]
+                )
+            ),
+            float(np.mean([_study.gap(v, "native NaN", "fillna(0)", "ic") for v in r.values()])),
         )
         for s, r in results.items()
     }
@@ -300,7 +272,7 @@ def key_insights(
     if "planted_on" in gaps:
         (on_top, on_ic), (off_top, off_ic) = gaps["planted_on"], gaps["planted_off"]
         wins = sum(
-            gap(v, "native NaN", "fillna(0)", "top_bucket") > 0
+            _study.gap(v, "native NaN", "fillna(0)", "top_bucket") > 0
             for v in results["planted_on"].values()
         )
         insights.append(

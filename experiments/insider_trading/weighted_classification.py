@@ -64,9 +64,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -75,10 +73,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _study
 
 from tr_core.contract import DataContract
-from tr_core.synthetic import make_insider_trades
 from tr_sample_weighting import AlphaPowerWeighter, MagnitudeWeighter, SampleWeighter
 
-HERE = Path(__file__).resolve().parent
 NAME = "insider-weighted-classification"
 TAGS = ("insider_trading", "migrated", "weights")
 FULL = (10, 50_000)  # seeds, trades
@@ -90,66 +86,50 @@ SETTINGS = {"planted_on": True, "planted_off": False}
 
 def main(argv: list[str] | None = None) -> int:
     """Run the comparison, print and record its numbers; return the exit status."""
-    doc = __doc__ or ""
-    parser = _study.parser(doc, HERE, seeds=FULL[0], n_trades=FULL[1])
-    args = _study.finish_args(parser.parse_args(argv), argv, __file__, full=FULL, quick=QUICK)
-    _study.docstring_sections(doc)
-    started = time.perf_counter()
-    trees = TREES
-    results: dict[str, dict[int, dict[str, _study.Scored]]] = {}
-    if args.data is None:
-        for setting, planted in SETTINGS.items():
-            results[setting] = {}
-            for seed in range(args.seeds):
-                market = make_insider_trades(
-                    args.n_trades, random_state=seed, magnitude_signal=planted
-                )
-                results[setting][seed] = run_variants(
-                    market.frame, market.contract, seed, trees, args.n_jobs
-                )
-                show(setting, seed, results[setting][seed], started)
-        source = (
-            f"synthetic insider-trading market, {args.n_trades:,} trades, seeds "
-            f"0..{args.seeds - 1}, magnitude_signal on and off"
-        )
-    else:
-        frame, contract, source = _study.user_frame(args)
-        results["user_data"] = {0: run_variants(frame, contract, 0, trees, args.n_jobs)}
-        show("user_data", 0, results["user_data"][0], started)
-
-    tables = {s: _study.variant_table(r) for s, r in results.items()}
-    selections = {s: _study.variants_selection(r) for s, r in results.items()}
-    print("\n" + _study.settings_markdown(tables, VARIANTS))
-    metrics = collect_metrics(results, tables, selections)
-    text = results_text(args, source, results, tables, selections)
-    insights = key_insights(results, tables, selections)
-    print("\n" + text)
-    print("\nkey insights:\n" + "\n".join(f"- {line}" for line in insights))
-    long = pd.concat([_study.seed_table(r, s) for s, r in results.items()], ignore_index=True)
-    run_id, path = _study.record(
-        doc=doc,
+    return _study.compare_variants(
+        argv,
+        doc=__doc__ or "",
         file=__file__,
         name=NAME,
         tags=TAGS,
-        args=args,
+        full=FULL,
+        quick=QUICK,
+        variants=VARIANTS,
+        settings={s: {"magnitude_signal": planted} for s, planted in SETTINGS.items()},
+        synthetic_source=lambda args: (
+            f"synthetic insider-trading market, {args.n_trades:,} trades, seeds "
+            f"0..{args.seeds - 1}, magnitude_signal on and off"
+        ),
+        run=lambda frame, contract, seed, args: {
+            "": run_variants(frame, contract, seed, TREES, args.n_jobs)
+        },
+        conclude=conclude,
+    )
+
+
+def conclude(
+    args: argparse.Namespace,
+    source: str,
+    results: _study.Results,
+    tables: dict[str, pd.DataFrame],
+    selections: _study.Selections,
+) -> _study.Conclusion:
+    """Parameters, metrics, Results text and Key insights of the run."""
+    return _study.Conclusion(
         params={
             "source": source,
             "seeds": args.seeds,
             "n_trades": args.n_trades,
             "quick": args.quick,
-            "model": f"XGBClassifier({_study.MODEL_PARAMS}, n_estimators={trees}) of target > 0",
+            "model": f"XGBClassifier({_study.MODEL_PARAMS}, n_estimators={TREES}) of target > 0",
             "weights": {name: repr(w) for name, w in weighters_for_record().items()},
             "split": "time_train_test_split(test_size=0.3, label_ends purged)",
             "n_buckets": _study.N_BUCKETS,
         },
-        metrics=metrics,
-        tables={"by_seed": long, **{f"variants_{s}": t.reset_index() for s, t in tables.items()}},
-        results=text,
-        insights=insights,
+        metrics=collect_metrics(results, tables, selections),
+        results=results_text(args, source, results, tables, selections),
+        insights=key_insights(results, tables, selections),
     )
-    print(f"\nrun {run_id} recorded in {args.out / 'store'}; results text: {path}")
-    print(f"({time.perf_counter() - started:.1f} s)")
-    return 0
 
 
 def weighters(contract: DataContract) -> dict[str, SampleWeighter | None]:
@@ -166,12 +146,6 @@ def weighters_for_record() -> dict[str, SampleWeighter | None]:
     return weighters(
         DataContract(time="t", target="alpha", features=("x",), target_units="fraction")
     )
-
-
-def show(setting: str, seed: int, scored: dict[str, _study.Scored], started: float) -> None:
-    """One progress line per market."""
-    parts = ", ".join(f"{n}: {s.top_bucket:.2%} (IC {s.ic:+.3f})" for n, s in scored.items())
-    print(f"{setting} seed {seed} [{time.perf_counter() - started:.0f} s]: {parts}", flush=True)
 
 
 def run_variants(
@@ -191,28 +165,19 @@ def run_variants(
     return out
 
 
-def gap(scored: dict[str, _study.Scored], better: str, worse: str, what: str) -> float:
-    """``better``'s figure minus ``worse``'s (``what``: top_bucket or ic)."""
-    return float(getattr(scored[better], what) - getattr(scored[worse], what))
-
-
 def collect_metrics(
-    results: dict[str, dict[int, dict[str, _study.Scored]]],
+    results: _study.Results,
     tables: dict[str, pd.DataFrame],
-    selections: dict[str, tuple[str, Any]],
+    selections: _study.Selections,
 ) -> dict[str, float]:
     """Stable metric names: ``<setting>.<variant>.<figure>`` and the headline gaps."""
     metrics: dict[str, float] = {}
     for setting, table in tables.items():
-        for name, row in table.iterrows():
-            for col in ("top_bucket", "ic", "all_trades", "lift"):
-                metrics[f"{setting}.{_study.slug(str(name))}.{col}"] = float(row[col])
-        by_seed = results[setting]
+        columns = ("top_bucket", "ic", "all_trades", "lift")
+        metrics.update(_study.variant_metrics(setting, table, columns))
         for other, label in (("|alpha|^1.5", "alpha_power"), ("magnitude |alpha|", "magnitude")):
-            for what in ("top_bucket", "ic"):
-                gaps = [gap(v, other, "unweighted", what) for v in by_seed.values()]
-                metrics[f"{setting}.{label}_minus_unweighted.{what}"] = float(np.mean(gaps))
-                metrics[f"{setting}.{label}_minus_unweighted.{what}_min_seed"] = float(np.min(gaps))
+            prefix = f"{setting}.{label}_minus_unweighted"
+            metrics.update(_study.gap_metrics(prefix, results[setting], other, "unweighted"))
         metrics.update(_study.selection_metrics(setting, selections[setting][1]))
     return metrics
 
@@ -220,9 +185,9 @@ def collect_metrics(
 def results_text(
     args: argparse.Namespace,
     source: str,
-    results: dict[str, dict[int, dict[str, _study.Scored]]],
+    results: _study.Results,
     tables: dict[str, pd.DataFrame],
-    selections: dict[str, tuple[str, Any]],
+    selections: _study.Selections,
 ) -> str:
     """The Results section, generated from the run (markdown)."""
     lines = [
@@ -240,8 +205,8 @@ def results_text(
     for setting, by_seed in results.items():
         for other in VARIANTS[1:]:
             per_seed[f"{setting}: {other}"] = {
-                f"seed {seed}": f"{gap(v, other, 'unweighted', 'top_bucket'):+.2%} / "
-                f"{gap(v, other, 'unweighted', 'ic'):+.3f}"
+                f"seed {seed}": f"{_study.gap(v, other, 'unweighted', 'top_bucket'):+.2%} / "
+                f"{_study.gap(v, other, 'unweighted', 'ic'):+.3f}"
                 for seed, v in by_seed.items()
             }
     table = pd.DataFrame(per_seed)
@@ -253,15 +218,15 @@ def results_text(
 
 
 def key_insights(
-    results: dict[str, dict[int, dict[str, _study.Scored]]],
+    results: _study.Results,
     tables: dict[str, pd.DataFrame],
-    selections: dict[str, tuple[str, Any]],
+    selections: _study.Selections,
 ) -> list[str]:
     """The Key insights, each a rule applied to the run's numbers (never typed in)."""
 
     def mean_gap(setting: str, other: str, what: str) -> float:
         return float(
-            np.mean([gap(v, other, "unweighted", what) for v in results[setting].values()])
+            np.mean([_study.gap(v, other, "unweighted", what) for v in results[setting].values()])
         )
 
     insights = []
@@ -271,7 +236,7 @@ def key_insights(
             mean_gap("planted_off", "|alpha|^1.5", "top_bucket"),
         )
         wins = sum(
-            gap(v, "|alpha|^1.5", "unweighted", "top_bucket") > 0
+            _study.gap(v, "|alpha|^1.5", "unweighted", "top_bucket") > 0
             for v in results["planted_on"].values()
         )
         insights.append(

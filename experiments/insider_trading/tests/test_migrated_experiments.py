@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -32,32 +33,22 @@ ROOT = next(p for p in HERE.parents if (p / "noxfile.py").is_file())
 RUN_OUTPUTS = (".md", ".html", ".json", ".parquet", ".png", ".csv", ".lock")
 
 
-def git_status() -> set[str]:
-    """The entries of ``git status --porcelain`` (untracked files one by one)."""
-    out = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=all"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return set(out.splitlines())
-
-
 def new_run_outputs(before: set[str], after: set[str]) -> list[str]:
     """Entries that appeared during the run and look like something a run writes."""
     return sorted(e for e in after - before if "output/" in e or e.rstrip().endswith(RUN_OUTPUTS))
 
 
-def run_script(name: str, out: Path | None, *extra: str) -> LoadedRun:
+def run_script(
+    git_status: Callable[[], str], name: str, out: Path | None, *extra: str
+) -> LoadedRun:
     """Run ``name`` as a subprocess and return its newest recorded run.
 
-    ``out=None`` keeps the script's default output folder (``experiments/
-    insider_trading/output``, ignored by git).
+    ``git_status`` is the fixture of conftest.py. ``out=None`` keeps the script's
+    default output folder (``experiments/insider_trading/output``, ignored by git).
     """
     store_path = (HERE / "output" if out is None else out) / "store"
     earlier = set(ExperimentStore(store_path).runs()["run_id"]) if store_path.is_dir() else set()
-    before = git_status()
+    before = set(git_status().splitlines())
     where = [] if out is None else ["--out", str(out)]
     proc = subprocess.run(
         [sys.executable, str(HERE / name), *extra, *where],
@@ -67,7 +58,9 @@ def run_script(name: str, out: Path | None, *extra: str) -> LoadedRun:
         timeout=600,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert new_run_outputs(before, git_status()) == [], "the run changed what git sees"
+    assert new_run_outputs(before, set(git_status().splitlines())) == [], (
+        "the run changed what git sees"
+    )
     store = ExperimentStore(store_path)
     new = [r for r in store.runs()["run_id"] if r not in earlier]
     assert len(new) == 1
@@ -84,9 +77,22 @@ def run_script(name: str, out: Path | None, *extra: str) -> LoadedRun:
     return run
 
 
+def assert_reported_as_planted(run: LoadedRun, on_top: float, off_top: float) -> None:
+    """The selection bias is recorded, and the Results / Key insights text is generated
+    from these very numbers (the planted-on and -off gaps) and reads the mechanism."""
+    m = run.metrics
+    assert "planted_on.selection.pbo" in m or "planted_on.selection.deflated_sharpe" in m
+    text = (run.results or "") + "\n".join(run.insights)
+    assert f"{on_top:+.2%}" in text
+    assert f"{off_top:+.2%}" in text
+    assert "agrees with the planted mechanism" in text
+
+
 @pytest.mark.slow
-def test_nan_handling_shows_the_fill_collision_only_when_planted(tmp_path: Path) -> None:
-    run = run_script("nan_handling.py", tmp_path, "--quick")
+def test_nan_handling_shows_the_fill_collision_only_when_planted(
+    tmp_path: Path, git_status: Callable[[], str]
+) -> None:
+    run = run_script(git_status, "nan_handling.py", tmp_path, "--quick")
     m = run.metrics
     on_top = m["planted_on.native_nan_minus_fillna0.top_bucket"]
     off_top = m["planted_off.native_nan_minus_fillna0.top_bucket"]
@@ -100,19 +106,14 @@ def test_nan_handling_shows_the_fill_collision_only_when_planted(tmp_path: Path)
     assert abs(m["planted_off.native_nan_minus_fillna0.ic"]) < 0.02, m
     # the baseline and the selection-bias statistic are recorded beside them
     assert "planted_on.native_nan.all_trades" in m
-    assert "planted_on.selection.pbo" in m or "planted_on.selection.deflated_sharpe" in m
-    # the Results / Key insights text is generated from these very numbers
-    text = (run.results or "") + "\n".join(run.insights)
-    assert f"{on_top:+.2%}" in text
-    assert f"{off_top:+.2%}" in text
-    assert "agrees with the planted mechanism" in text
+    assert_reported_as_planted(run, on_top, off_top)
 
 
 @pytest.mark.slow
 def test_weighted_classification_shows_the_magnitude_signal_only_when_planted(
-    tmp_path: Path,
+    tmp_path: Path, git_status: Callable[[], str]
 ) -> None:
-    run = run_script("weighted_classification.py", tmp_path, "--quick")
+    run = run_script(git_status, "weighted_classification.py", tmp_path, "--quick")
     m = run.metrics
     on_top = m["planted_on.alpha_power_minus_unweighted.top_bucket"]
     off_top = m["planted_off.alpha_power_minus_unweighted.top_bucket"]
@@ -125,17 +126,15 @@ def test_weighted_classification_shows_the_magnitude_signal_only_when_planted(
     assert abs(off_top) < on_top / 3, m
     assert abs(m["planted_off.alpha_power_minus_unweighted.ic"]) < 0.01, m
     assert "planted_on.unweighted.all_trades" in m
-    assert "planted_on.selection.pbo" in m or "planted_on.selection.deflated_sharpe" in m
-    text = (run.results or "") + "\n".join(run.insights)
-    assert f"{on_top:+.2%}" in text
-    assert f"{off_top:+.2%}" in text
-    assert "agrees with the planted mechanism" in text
+    assert_reported_as_planted(run, on_top, off_top)
 
 
 @pytest.mark.slow
-def test_cross_sectional_features_records_every_variant_on_common_rows() -> None:
+def test_cross_sectional_features_records_every_variant_on_common_rows(
+    git_status: Callable[[], str],
+) -> None:
     # the default output folder: the ignored experiments/insider_trading/output
-    run = run_script("cross_sectional_features.py", None, "--quick")
+    run = run_script(git_status, "cross_sectional_features.py", None, "--quick")
     m = run.metrics
     for variant in ("baseline", "market_regime", "top_20_by_mi"):
         assert f"common_rows.{variant}.top_bucket" in m
@@ -152,7 +151,9 @@ def test_cross_sectional_features_records_every_variant_on_common_rows() -> None
 @pytest.mark.parametrize(
     "script", ["nan_handling.py", "weighted_classification.py", "cross_sectional_features.py"]
 )
-def test_a_users_frame_runs_once_without_planted_settings(tmp_path: Path, script: str) -> None:
+def test_a_users_frame_runs_once_without_planted_settings(
+    tmp_path: Path, script: str, git_status: Callable[[], str]
+) -> None:
     market = make_insider_trades(8_000, random_state=7)
     data = tmp_path / "trades.csv"
     market.frame.to_csv(data, index=False)
@@ -168,6 +169,7 @@ def test_a_users_frame_runs_once_without_planted_settings(tmp_path: Path, script
     }
     (tmp_path / "contract.json").write_text(json.dumps(spec))
     run = run_script(
+        git_status,
         script,
         tmp_path / "out",
         "--data",

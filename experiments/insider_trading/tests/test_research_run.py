@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,16 +42,6 @@ class MainJob:
     status_after: str
 
 
-def git_status() -> str:
-    return subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=all"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-
-
 def run_main_job(out: Path, *extra: str) -> str:
     env = os.environ | {"COLUMNS": str(COLUMNS), "MPLBACKEND": "Agg"}
     done = subprocess.run(
@@ -66,7 +57,7 @@ def run_main_job(out: Path, *extra: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def main_job(tmp_path_factory: pytest.TempPathFactory) -> MainJob:
+def main_job(tmp_path_factory: pytest.TempPathFactory, git_status: Callable[[], str]) -> MainJob:
     out = tmp_path_factory.mktemp("main-job")
     before = git_status()
     run_main_job(out, "--seed", "1", "--tune-trials", "0", "--no-ensemble")
