@@ -401,6 +401,32 @@ def main_job(session: nox.Session) -> None:
     )
 
 
+# The documentation site's tools. ruff only lays out the signatures in the API reference.
+DOCS_TOOLS = [
+    "mkdocs>=1.6",
+    "mkdocs-material>=9.5",
+    "mkdocstrings[python]>=0.29",
+    "mkdocstrings-python>=1.16",
+    "ruff>=0.5",
+]
+
+
+@nox.session(python=PYTHON, tags=["ci"])
+def docs(session: nox.Session) -> None:
+    """The documentation site (mkdocs.yml): ``mkdocs build --strict`` into site/, the API
+    reference generated from every package's ``__all__`` (docs/hooks.py); then tests/docs:
+    every public name has an entry, and every page renders in headless Chromium (Debian's
+    ``chromium``, driven by Playwright). Serve it with ``python3 -m http.server -d site``."""
+    session.install(
+        *[str(PACKAGES_DIR / p) for p in _packages()],
+        *DOCS_TOOLS,
+        "pytest>=8",
+        "playwright>=1.40",
+    )
+    session.run("mkdocs", "build", "--strict", env={**RUN_ENV, "NO_MKDOCS_2_WARNING": "1"})
+    session.run("python", "-m", "pytest", "-p", "no:cacheprovider", "tests/docs", *session.posargs)
+
+
 def _git_status(session: nox.Session) -> list[str]:
     """The lines of ``git status --porcelain`` (untracked files included)."""
     status = session.run("git", "status", "--porcelain", external=True, silent=True)

@@ -141,7 +141,7 @@ def _reexports_page(import_name: str, modules: dict[str, list[str]]) -> str:
         "",
         f"::: {import_name}",
         "    options:",
-        "      members: false",
+        "      members: [__version__]",
         "",
     ]
     for sub in package.__all__:
@@ -165,6 +165,33 @@ def _reexports_page(import_name: str, modules: dict[str, list[str]]) -> str:
             lines.append(f"| {anchor}`{name}` | [`{target}`][{target}] |")
         lines.append("")
     return "\n".join(lines)
+
+
+# The guides, in the order of the site's Guides section; a guide not named here comes
+# after them, by file name. The section lists the guides in docs/guides/ (no more, no less).
+GUIDES = (
+    "ML_BEST_PRACTICES.md",
+    "NAN_HANDLING.md",
+    "FEATURE_SELECTION_GUIDE.md",
+    "HYPERPARAMETER_TUNING.md",
+    "YOUR_OWN_DATA.md",
+    "YOUR_OWN_MODEL.md",
+)
+
+
+def on_config(config: Any) -> Any:
+    """Fill the nav's Guides section with the guides in docs/guides/."""
+    present = sorted(p.name for p in (DOCS / "guides").glob("*.md"))
+    ordered = [g for g in GUIDES if g in present] + [g for g in present if g not in GUIDES]
+    nav = []
+    for entry in config["nav"]:
+        if isinstance(entry, dict) and "Guides" in entry:
+            if not ordered:
+                continue
+            entry = {"Guides": [f"guides/{name}" for name in ordered]}
+        nav.append(entry)
+    config["nav"] = nav
+    return config
 
 
 def on_files(files: Files, config: Any) -> Files:
