@@ -5,16 +5,12 @@ five modules. They exist here as **thin re-exports** of the distributions that
 implement them — every name is the very object of the tr-* package (same class, same
 function), so code written against either name works with the other:
 
-==================================  ==========================  =========================
-``ml_toolkit`` module               re-exports                  distribution
-==================================  ==========================  =========================
-``ml_toolkit.feature_selection``    ``tr_feature_selection``    ``tr-feature-selection``
-``ml_toolkit.sample_weighting``     ``tr_sample_weighting``     ``tr-sample-weighting``
-``ml_toolkit.model_evaluation``     ``tr_evaluation``           ``tr-evaluation``
-``ml_toolkit.hyperparameter_tuning``  ``tr_tuning``             ``tr-tuning``
-``ml_toolkit.ensemble``             ``tr_ensemble``             ``tr-ensemble``
-``ml_toolkit.core``                 ``tr_core``                 ``tr-core``
-==================================  ==========================  =========================
+- ``ml_toolkit.feature_selection`` re-exports ``tr_feature_selection`` (``tr-feature-selection``)
+- ``ml_toolkit.sample_weighting`` re-exports ``tr_sample_weighting`` (``tr-sample-weighting``)
+- ``ml_toolkit.model_evaluation`` re-exports ``tr_evaluation`` (``tr-evaluation``)
+- ``ml_toolkit.hyperparameter_tuning`` re-exports ``tr_tuning`` (``tr-tuning``)
+- ``ml_toolkit.ensemble`` re-exports ``tr_ensemble`` (``tr-ensemble``)
+- ``ml_toolkit.core`` re-exports ``tr_core`` (``tr-core``)
 
 ``ml_toolkit.core`` is not in the plan; it is here so a script can take the synthetic
 market, the time splits and the data contract from the same namespace. Each module
