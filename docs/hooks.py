@@ -211,10 +211,18 @@ def on_files(files: Files, config: Any) -> Files:
 LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<target>(?!\w+:|/|#)[^)\s]+)\)")
 
 
+# pytest-markdown-docs runs the pages' code blocks; ```python continuation``` marks one
+# that continues the previous block. The site's fences (pymdownx.superfences) take a bare
+# word after the language for an invalid option and drop the fence, so it is removed here.
+TEST_FENCE = re.compile(r"^(?P<fence>[ \t]*`{3,}python)[ \t]+continuation[ \t]*$", re.M)
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
-    """Links to repository files outside docs/: to the hosting service, or the path."""
+    """Links to repository files outside docs/: to the hosting service, or the path.
+    Code fences marked for pytest-markdown-docs: plain ``python`` fences."""
     if page.file.generated_by is not None:
         return markdown
+    markdown = TEST_FENCE.sub(r"\g<fence>", markdown)
     folder = (DOCS / page.file.src_uri).parent
     repo_url = (config.get("repo_url") or "").rstrip("/")
 
