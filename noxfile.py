@@ -27,6 +27,7 @@ import re
 import shutil
 import sys
 import tarfile
+import tempfile
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -425,6 +426,53 @@ def docs(session: nox.Session) -> None:
     )
     session.run("mkdocs", "build", "--strict", env={**RUN_ENV, "NO_MKDOCS_2_WARNING": "1"})
     session.run("python", "-m", "pytest", "-p", "no:cacheprovider", "tests/docs", *session.posargs)
+
+
+@nox.session(python=PYTHON, tags=["ci"])
+def doc_examples(session: nox.Session) -> None:
+    """Every Python code block in docs/ and in every README, run by pytest-markdown-docs
+    (```python continuation`` continues the previous block; ``notest`` skips one, with its
+    reason in the text). Run from a temporary folder, so files the examples write stay
+    out of the tree; then no run may have left a change in it."""
+    session.install(
+        *[str(PACKAGES_DIR / p) for p in _packages()],
+        "scikit-learn>=1.4",
+        "xgboost>=2.0",
+        "lightgbm>=4.0",
+        "dask[distributed]>=2024.1",
+        "matplotlib",
+        "pytest>=8",
+        "pytest-markdown-docs>=0.9.2",
+    )
+    tracked = session.run(
+        "git", "ls-files", "--", "docs/*.md", "*README.md", external=True, silent=True
+    )
+    pages = [str(ROOT / name) for name in str(tracked or "").split()]
+    before = _git_status(session)
+    # One thread per XGBoost fit: on a busy 2-core machine OpenMP's spinning threads
+    # otherwise slow the examples down tenfold.
+    env = {**RUN_ENV, "OMP_NUM_THREADS": "1"}
+    with tempfile.TemporaryDirectory() as folder, session.chdir(folder):
+        session.run(
+            "python",
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-c",
+            str(ROOT / "pyproject.toml"),
+            "--rootdir",
+            str(ROOT),
+            "--markdown-docs",
+            "-m",
+            "markdown-docs",
+            *pages,
+            *session.posargs,
+            env=env,
+        )
+    left = sorted(set(_git_status(session)) - set(before))
+    if left:
+        session.error("the examples left changes in the working tree:\n" + "\n".join(left))
 
 
 def _git_status(session: nox.Session) -> list[str]:
