@@ -443,6 +443,7 @@ def doc_examples(session: nox.Session) -> None:
         "matplotlib",
         "pytest>=8",
         "pytest-markdown-docs>=0.9.2",
+        "pytest-xdist>=3.5",
     )
     tracked = session.run(
         "git", "ls-files", "--", "docs/*.md", "*README.md", external=True, silent=True
@@ -450,7 +451,8 @@ def doc_examples(session: nox.Session) -> None:
     pages = [str(ROOT / name) for name in str(tracked or "").split()]
     before = _git_status(session)
     # One thread per XGBoost fit: on a busy 2-core machine OpenMP's spinning threads
-    # otherwise slow the examples down tenfold.
+    # otherwise slow the examples down tenfold. Two workers, each page on one of them
+    # (a ``continuation`` block re-runs the blocks before it on its page).
     env = {**RUN_ENV, "OMP_NUM_THREADS": "1"}
     with tempfile.TemporaryDirectory() as folder, session.chdir(folder):
         session.run(
@@ -466,6 +468,10 @@ def doc_examples(session: nox.Session) -> None:
             "--markdown-docs",
             "-m",
             "markdown-docs",
+            "-n",
+            "2",
+            "--dist",
+            "loadfile",
             *pages,
             *session.posargs,
             env=env,
