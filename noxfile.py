@@ -432,8 +432,10 @@ def docs(session: nox.Session) -> None:
 def doc_examples(session: nox.Session) -> None:
     """Every Python code block in docs/ and in every README, run by pytest-markdown-docs
     (```python continuation`` continues the previous block; ``notest`` skips one, with its
-    reason in the text). Run from a temporary folder, so files the examples write stay
-    out of the tree; then no run may have left a change in it."""
+    reason in the text), and the output each page shows after a block is the one the
+    block prints (tests/doc_examples/shown_output.py, tested first). Run from a temporary
+    folder, so files the examples write stay out of the tree; then no run may have left a
+    change in it."""
     session.install(
         *[str(PACKAGES_DIR / p) for p in _packages()],
         "scikit-learn>=1.4",
@@ -453,18 +455,15 @@ def doc_examples(session: nox.Session) -> None:
     # One thread per XGBoost fit: on a busy 2-core machine OpenMP's spinning threads
     # otherwise slow the examples down tenfold. Two workers, each page on one of them
     # (a ``continuation`` block re-runs the blocks before it on its page).
-    env = {**RUN_ENV, "OMP_NUM_THREADS": "1"}
+    env = {**RUN_ENV, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT / "tests" / "doc_examples")}
+    pytest_in_root = ["python", "-m", "pytest", "-p", "no:cacheprovider"]
+    pytest_in_root += ["-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT)]
     with tempfile.TemporaryDirectory() as folder, session.chdir(folder):
+        session.run(*pytest_in_root, str(ROOT / "tests" / "doc_examples"), env=env)
         session.run(
-            "python",
-            "-m",
-            "pytest",
+            *pytest_in_root,
             "-p",
-            "no:cacheprovider",
-            "-c",
-            str(ROOT / "pyproject.toml"),
-            "--rootdir",
-            str(ROOT),
+            "shown_output",
             "--markdown-docs",
             "-m",
             "markdown-docs",
