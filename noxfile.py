@@ -355,7 +355,9 @@ def notebooks(session: nox.Session) -> None:
 @nox.session(python=PYTHON, tags=["ci"])
 def real_data_experiments(session: nox.Session) -> None:
     """The two real-data studies, at CI size: CEO purchases (SEC Form 4) and the S&P 500
-    cross-section, on ../shared/data; no run may leave a change in the working tree."""
+    cross-section, on ../shared/data, with the main job (--quick), all three recording in
+    one store that ``tr-experiments`` compares side by side (experiments/tests); no run
+    may leave a change in the working tree."""
     data = ROOT.parent / "shared" / "data"
     if not data.is_dir():
         message = f"{data} is missing: the real-data experiments read the public files there"
@@ -367,10 +369,12 @@ def real_data_experiments(session: nox.Session) -> None:
         "scikit-learn>=1.4",
         "xgboost>=2.0",
         "matplotlib",
+        "pytest>=8",
     )
     before = _git_status(session)
-    session.run("python", "experiments/ceo_purchases/run.py", "--seeds", "2", env=RUN_ENV)
-    session.run("python", "experiments/sp500_cross_section/run.py", "--quick", env=RUN_ENV)
+    session.run(
+        "python", "-m", "pytest", "-p", "no:cacheprovider", "-s", "experiments/tests", env=RUN_ENV
+    )
     left = sorted(set(_git_status(session)) - set(before))
     if left:
         session.error("the runs left changes in the working tree:\n" + "\n".join(left))

@@ -34,9 +34,9 @@ Results
 -------
 Written by the run, never here: the model's out-of-sample top bucket, spread and IC
 beside each baseline's, the walk-forward folds with their train-test gap, and the
-p-value against random scores. They go to the experiment store
-(``output/store``, see ``tr-experiments``) and to ``output/<file>-results.md``, both
-ignored by git.
+p-value against random scores. They go to the experiment store (``output/store``, or
+the one ``$TR_EXPERIMENTS_STORE`` names; see ``tr-experiments``) and to
+``output/<file>-results.md``, both ignored by git.
 
 Key insights
 ------------
@@ -147,9 +147,13 @@ def main(argv: list[str] | None = None) -> int:
     print("\n" + results)
     print("\nkey insights:\n" + "\n".join(f"- {line}" for line in insights))
 
-    run_id, path = record(args, experiment, source, contract, study, baseline, results, insights)
-    print(f"\nrun {run_id} recorded in {args.out / 'store'}; results text: {path}")
-    print(f"see it: tr-experiments --store {args.out / 'store'} show {run_id}")
+    # $TR_EXPERIMENTS_STORE, when set, names one store for every experiment and strategy.
+    store = ExperimentStore.from_env(args.out / "store")
+    run_id, path = record(
+        store, args, experiment, source, contract, study, baseline, results, insights
+    )
+    print(f"\nrun {run_id} recorded in {store.path}; results text: {path}")
+    print(f"see it: tr-experiments --store {store.path} show {run_id}")
     print(f"({time.perf_counter() - started:.1f} s)")
     return 0
 
@@ -399,6 +403,7 @@ def key_insights(wf: WalkForwardResult, table: pd.DataFrame) -> list[str]:
 
 
 def record(
+    store: ExperimentStore,
     args: argparse.Namespace,
     experiment: Experiment,
     source: str,
@@ -412,6 +417,8 @@ def record(
 
     Parameters
     ----------
+    store : ExperimentStore
+        Where the run is recorded.
     args : argparse.Namespace
         The command line (``out``, ``seed``, ``data``, ``command``).
     experiment : Experiment
@@ -432,7 +439,6 @@ def record(
     path : Path
         The markdown file under the output folder (ignored by git).
     """
-    store = ExperimentStore(args.out / "store")
     table = baseline.to_frame()
     wf = study.walk_forward
     with experiment.run(store) as run:

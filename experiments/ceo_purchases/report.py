@@ -277,11 +277,11 @@ def save_figures(res: Results, out: Path) -> dict[str, Any]:
 
 
 def record(res: Results, args: argparse.Namespace, weightings: tuple[str, ...]) -> tuple[str, Path]:
-    """Record the run in ``output/store`` and write ``output/report.html``."""
+    """Record the run in ``output/store`` (or ``$TR_EXPERIMENTS_STORE``); write the report."""
     assert res.contract is not None
     assert res.baselines is not None
     figures = save_figures(res, args.out)
-    store = ExperimentStore(args.out / "store")
+    store = ExperimentStore.from_env(args.out / "store")
     experiment = Experiment(
         name="ceo-purchases-3m-alpha",
         date=dt.date.today(),
@@ -328,6 +328,9 @@ def record(res: Results, args: argparse.Namespace, weightings: tuple[str, ...]) 
             )
         run.log_metrics(
             {
+                # With model_p_value, dsr_best and pbo: the names every strategy's record
+                # shares (experiments/README.md, "One store for every strategy").
+                "top_bucket_alpha": float(w.loc["unweighted", "top decile alpha, mean"]),
                 "model_p_value": float(res.baselines.p_value),
                 "dsr_best": float(o["dsr_best"]),
                 "psr_best": float(o["psr_best"]),

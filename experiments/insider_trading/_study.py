@@ -476,7 +476,9 @@ def compare_variants(
     print("\n" + conclusion.results)
     print("\nkey insights:\n" + "\n".join(f"- {line}" for line in conclusion.insights))
     long = pd.concat([seed_table(r, key) for key, r in results.items()], ignore_index=True)
+    store = ExperimentStore.from_env(args.out / "store")
     run_id, path = record(
+        store,
         doc=doc,
         file=file,
         experiment=experiment,
@@ -491,7 +493,7 @@ def compare_variants(
         results=conclusion.results,
         insights=conclusion.insights,
     )
-    print(f"\nrun {run_id} recorded in {args.out / 'store'}; results text: {path}")
+    print(f"\nrun {run_id} recorded in {store.path}; results text: {path}")
     print(f"({time.perf_counter() - started:.1f} s)")
     return 0
 
@@ -522,6 +524,7 @@ def read_experiment(
 
 
 def record(
+    store: ExperimentStore,
     *,
     doc: str,
     file: str,
@@ -533,10 +536,11 @@ def record(
     results: str,
     insights: list[str],
 ) -> tuple[str, Path]:
-    """Store the run, write ``output/<file>-results.md`` and the HTML report.
+    """Store the run in ``store``, write ``output/<file>-results.md`` and the HTML report.
 
     Everything goes under ``args.out`` (``experiments/insider_trading/output`` by
-    default, ignored by git): a run never writes a tracked file.
+    default, ignored by git) and the store (``args.out / "store"`` unless
+    ``$TR_EXPERIMENTS_STORE`` names one): a run never writes a tracked file.
 
     Returns
     -------
@@ -544,7 +548,6 @@ def record(
     path : Path
         The results markdown file.
     """
-    store = ExperimentStore(args.out / "store")
     with experiment.run(store) as run:
         run.log_params({**params, "command": args.command})
         run.log_metrics(

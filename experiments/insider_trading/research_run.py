@@ -106,7 +106,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--out",
         type=Path,
         default=HERE / "output",
-        help="output folder: the experiment store and runs/<run-id>/report.html",
+        help="output folder: runs/<run-id>/report.html, and the experiment store "
+        "unless $TR_EXPERIMENTS_STORE names one",
     )
     parser.add_argument(
         "--ensemble",
@@ -742,7 +743,7 @@ def record_run(
     steps: Steps,
 ) -> str:
     """Everything in the experiment store, and the run's own report; returns the run id."""
-    store = ExperimentStore(args.out / "store")
+    store = ExperimentStore.from_env(args.out / "store")
     experiment = Experiment(
         name="insider-trading-research-run",
         date=dt.date.today(),
@@ -788,6 +789,16 @@ def record_run(
                     if pd.notna(row[name])
                 }
             )
+        # The names every strategy's record shares (experiments/README.md, "One store for
+        # every strategy"): the features question's answer.
+        features = next(row for q, row in verdict_table.iterrows() if str(q).startswith("features"))
+        shared = {
+            "top_bucket_alpha": features["candidate"],
+            "model_p_value": features["p_value"],
+            "dsr_best": features["deflated_sharpe"],
+            "pbo": features["pbo"],
+        }
+        run.log_metrics({k: float(v) for k, v in shared.items() if pd.notna(v)})
         for name, res in results.items():
             run.log_metrics({f"{name}.{k}": v for k, v in headline(res).items() if v is not None})
             run.log_table(f"{name}_folds", res.to_frame())

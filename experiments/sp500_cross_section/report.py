@@ -253,14 +253,14 @@ def save_figures(res: Results, out: Path) -> dict[str, Any]:
     return figures
 
 
-def record(res: Results, args: argparse.Namespace) -> str:
-    """Record the run in ``output/store``; return its id."""
+def record(res: Results, args: argparse.Namespace) -> tuple[str, Path]:
+    """Record the run in ``output/store`` (or ``$TR_EXPERIMENTS_STORE``); id and store."""
     assert res.contract is not None
     assert res.pooled is not None
     assert res.tuning is not None
     assert res.stack is not None
     figures = save_figures(res, args.out)
-    store = ExperimentStore(args.out / "store")
+    store = ExperimentStore.from_env(args.out / "store")
     experiment = Experiment(
         name=STRATEGY,
         date=dt.date.today(),
@@ -310,6 +310,9 @@ def record(res: Results, args: argparse.Namespace) -> str:
             )
         run.log_metrics(
             {
+                # With model_p_value, dsr_best and pbo: the names every strategy's record
+                # shares (experiments/README.md, "One store for every strategy").
+                "top_bucket_alpha": float(w.loc["unweighted", "top decile"]),
                 "model_p_value": float(res.pooled.p_value),
                 "momentum_12_1_spread": float(b.loc["momentum 12-1", "top - bottom"]),
                 "tuning_best_cv_ic": float(res.tuning.best_value),
@@ -342,4 +345,4 @@ def record(res: Results, args: argparse.Namespace) -> str:
                 for name, row in b.iterrows()
             ],
         )
-    return run.run_id
+    return run.run_id, store.path

@@ -276,8 +276,8 @@ def main(argv: list[str] | None = None) -> int:
     clock.step("9. Record and write results")
     res.runtime_s = clock.total()
     write_results(res, args.out / "results.md")
-    run_id = record(res, args)
-    print(f"  results: {args.out / 'results.md'}\n  run {run_id} in {args.out / 'store'}")
+    run_id, store = record(res, args)
+    print(f"  results: {args.out / 'results.md'}\n  run {run_id} in {store}")
     print_summary(res, clock.total())
     return 0
 

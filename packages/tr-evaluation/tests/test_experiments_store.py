@@ -22,7 +22,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from tr_core.errors import InvalidParameterError, NonFiniteError, TrTypeError, TrValueError
-from tr_evaluation.experiments import Experiment, ExperimentStore, Run
+from tr_evaluation.experiments import STORE_ENV_VAR, Experiment, ExperimentStore, Run
 
 WORKER = Path(__file__).resolve().parent / "_experiment_worker.py"
 
@@ -397,3 +397,26 @@ def test_compare_params_as_text(tmp_path: Path) -> None:
     assert list(st.compare_params(tags=["t"]).columns) == ids
     assert st.compare_params(tags=["nope"]).empty
     assert st.load(ids[0]).params["lr"] == 0.123456789
+
+
+def test_from_env_records_every_experiment_in_the_named_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(STORE_ENV_VAR, raising=False)
+    own = ExperimentStore.from_env(tmp_path / "beside-the-script", stale_after=30.0)
+    assert own.path == tmp_path / "beside-the-script"
+    assert own.stale_after == 30.0
+    monkeypatch.setenv(STORE_ENV_VAR, "")
+    assert ExperimentStore.from_env(tmp_path / "a").path == tmp_path / "a"
+
+    monkeypatch.setenv(STORE_ENV_VAR, str(tmp_path / "shared"))
+    for name in ("insider-main-job", "sp500-cross-section"):
+        store = ExperimentStore.from_env(tmp_path / name)
+        with Experiment(name, "2024-05-01", "ctx", "hyp").run(store) as run:
+            run.log_metrics({"pbo": 0.1, f"{name}.only": 1.0})
+    shared = ExperimentStore(tmp_path / "shared")
+    assert list(shared.runs()["experiment"]) == ["insider-main-job", "sp500-cross-section"]
+    side_by_side = shared.compare()
+    assert side_by_side.loc["pbo"].tolist() == [0.1, 0.1]
+    assert side_by_side.loc["insider-main-job.only"].isna().tolist() == [False, True]
+    assert not (tmp_path / "insider-main-job").exists()

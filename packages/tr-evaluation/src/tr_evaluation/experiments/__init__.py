@@ -17,10 +17,11 @@ from tr_evaluation.experiments.report import (
     write_run_report,
 )
 from tr_evaluation.experiments.run import Run
-from tr_evaluation.experiments.store import ExperimentStore, LoadedRun
+from tr_evaluation.experiments.store import STORE_ENV_VAR, ExperimentStore, LoadedRun
 from tr_evaluation.experiments.tables import markdown_cell, markdown_table, percent
 
 __all__ = [
+    "STORE_ENV_VAR",
     "Experiment",
     "ExperimentStore",
     "LoadedRun",

@@ -30,7 +30,7 @@ import pandas as pd
 
 from tr_core.errors import TrError
 from tr_evaluation.experiments.report import write_report, write_run_report
-from tr_evaluation.experiments.store import ExperimentStore
+from tr_evaluation.experiments.store import STORE_ENV_VAR, ExperimentStore
 
 __all__ = ["main"]
 
@@ -41,8 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--store",
-        default=os.environ.get("TR_EXPERIMENTS_STORE"),
-        help="store directory (default: $TR_EXPERIMENTS_STORE)",
+        default=os.environ.get(STORE_ENV_VAR),
+        help=f"store directory (default: ${STORE_ENV_VAR})",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="one line per run")
@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if not args.store:
-        parser.error("pass --store PATH or set TR_EXPERIMENTS_STORE")
+        parser.error(f"pass --store PATH or set {STORE_ENV_VAR}")
     if not Path(args.store).exists():
         if args.command == "list":
             print(f"no runs in {args.store} (the folder does not exist)")

@@ -46,7 +46,12 @@ from tr_evaluation.experiments._files import (
 )
 from tr_evaluation.experiments.record import Experiment
 
-__all__ = ["ExperimentStore", "LoadedRun"]
+__all__ = ["STORE_ENV_VAR", "ExperimentStore", "LoadedRun"]
+
+STORE_ENV_VAR = "TR_EXPERIMENTS_STORE"
+"""The environment variable naming one store for every experiment
+(:meth:`ExperimentStore.from_env`), and the store ``tr-experiments`` reads by default:
+strategies recorded there compare side by side."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,6 +163,23 @@ class ExperimentStore:
         self.stale_after = float(stale_after)
         self.heartbeat_interval = float(heartbeat_interval)
         self.path.mkdir(parents=True, exist_ok=True)
+
+    @classmethod
+    def from_env(cls, default: str | os.PathLike[str], **kwargs: Any) -> ExperimentStore:
+        """The store ``$TR_EXPERIMENTS_STORE`` names, else the one at ``default``.
+
+        Experiment scripts open their store this way: each keeps its runs beside it by
+        default, and a researcher who sets the variable records every strategy in one
+        store, where ``tr-experiments compare`` shows them side by side.
+
+        Parameters
+        ----------
+        default : str or os.PathLike
+            The store's folder when the variable is unset or empty.
+        **kwargs
+            ``stale_after`` and ``heartbeat_interval``, as for the constructor.
+        """
+        return cls(os.environ.get(STORE_ENV_VAR) or default, **kwargs)
 
     def __repr__(self) -> str:
         return f"ExperimentStore({str(self.path)!r})"
