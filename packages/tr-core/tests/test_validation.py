@@ -243,3 +243,30 @@ def test_check_columns_names_the_argument_and_skips_per_row_values() -> None:
         check_columns(frame, {"features": ["a"], "target": "y"})
     with pytest.raises(MissingColumnError, match=r"of `holdout`; available: \['a', 't'\]"):
         check_columns(frame, {"features": ("a", "b")}, name="holdout")
+
+
+NS_TIMES = pd.DatetimeIndex(["2024-03-01 09:30", "2024-03-04 20:00"]).as_unit("ns")
+NEW_YORK = NS_TIMES.tz_localize("America/New_York")
+
+
+@pytest.mark.parametrize(
+    ("values", "utc"),
+    [
+        (NS_TIMES.to_numpy(), NS_TIMES),
+        (pd.Series(NS_TIMES), NS_TIMES),
+        (pd.Series(NS_TIMES.as_unit("us")), NS_TIMES),
+        (pd.Index(NS_TIMES.as_unit("s")), NS_TIMES),
+        (NS_TIMES.as_unit("us").to_numpy(), NS_TIMES),
+        (pd.Series(NEW_YORK), NEW_YORK.tz_convert("UTC").tz_localize(None)),
+        (pd.Series(NEW_YORK.as_unit("us")), NEW_YORK.tz_convert("UTC").tz_localize(None)),
+    ],
+    ids=["ns-array", "ns-series", "us-series", "s-index", "us-array", "tz-series", "tz-us"],
+)
+def test_as_datetime_array_returns_new_nanosecond_data(
+    values: object, utc: pd.DatetimeIndex
+) -> None:
+    out = as_datetime_array(values, "times")
+    assert out.dtype == np.dtype("datetime64[ns]")
+    np.testing.assert_array_equal(out, utc.as_unit("ns").to_numpy())
+    out[:] = np.datetime64("2000-01-01", "ns")  # the caller's times are not touched
+    np.testing.assert_array_equal(as_datetime_array(values, "times"), utc.as_unit("ns").to_numpy())

@@ -299,16 +299,17 @@ def as_float_array(
         arr = raw.astype(np.float64, copy=True)
     if arr.size == 0 and not allow_empty:
         raise EmptyDataError(f"{quoted(name)} is empty; it needs at least one row.")
-    nan = np.isnan(arr)
-    if not allow_nan and nan.any():
-        bad = np.flatnonzero(nan)
-        raise NonFiniteError(
-            f"{quoted(name)} has NaN in {describe_rows(row_labels(values, bad))}; "
-            "drop those rows explicitly (see tr_core.nan.complete_rows) — "
-            "the toolkit never fills missing values with a constant."
-        )
-    inf = np.isinf(arr)
-    if not allow_inf and inf.any():
+    if not allow_nan:
+        nan = np.isnan(arr)
+        if nan.any():
+            bad = np.flatnonzero(nan)
+            raise NonFiniteError(
+                f"{quoted(name)} has NaN in {describe_rows(row_labels(values, bad))}; "
+                "drop those rows explicitly (see tr_core.nan.complete_rows) — "
+                "the toolkit never fills missing values with a constant."
+            )
+    inf = None if allow_inf else np.isinf(arr)
+    if inf is not None and inf.any():
         bad = np.flatnonzero(inf)
         raise NonFiniteError(
             f"{quoted(name)} has infinite values in {describe_rows(row_labels(values, bad))}; "
