@@ -780,25 +780,21 @@ def record_run(
             }
         )
         run.log_table("verdict", verdict_table)
+        # The features question also gives the names every strategy's record shares
+        # (experiments/README.md, "One store for every strategy").
+        shared = {
+            "top_bucket_alpha": "candidate",
+            "model_p_value": "p_value",
+            "dsr_best": "deflated_sharpe",
+            "pbo": "pbo",
+        }
         for question, row in verdict_table.iterrows():
             key = str(question).split(":")[0]
-            run.log_metrics(
-                {
-                    f"verdict.{key}.{name}": float(row[name])
-                    for name in ("candidate", "baseline", "difference", "p_value")
-                    if pd.notna(row[name])
-                }
-            )
-        # The names every strategy's record shares (experiments/README.md, "One store for
-        # every strategy"): the features question's answer.
-        features = next(row for q, row in verdict_table.iterrows() if str(q).startswith("features"))
-        shared = {
-            "top_bucket_alpha": features["candidate"],
-            "model_p_value": features["p_value"],
-            "dsr_best": features["deflated_sharpe"],
-            "pbo": features["pbo"],
-        }
-        run.log_metrics({k: float(v) for k, v in shared.items() if pd.notna(v)})
+            measures = ("candidate", "baseline", "difference", "p_value")
+            names = {f"verdict.{key}.{n}": n for n in measures}
+            if key == "features":
+                names |= shared
+            run.log_metrics({k: float(row[n]) for k, n in names.items() if pd.notna(row[n])})
         for name, res in results.items():
             run.log_metrics({f"{name}.{k}": v for k, v in headline(res).items() if v is not None})
             run.log_table(f"{name}_folds", res.to_frame())

@@ -308,14 +308,15 @@ def as_float_array(
                 "drop those rows explicitly (see tr_core.nan.complete_rows) — "
                 "the toolkit never fills missing values with a constant."
             )
-    inf = None if allow_inf else np.isinf(arr)
-    if inf is not None and inf.any():
-        bad = np.flatnonzero(inf)
-        raise NonFiniteError(
-            f"{quoted(name)} has infinite values in {describe_rows(row_labels(values, bad))}; "
-            "inf usually comes from a division by zero upstream — fix the computation "
-            "or set those values to NaN and drop the rows."
-        )
+    if not allow_inf:
+        inf = np.isinf(arr)
+        if inf.any():
+            bad = np.flatnonzero(inf)
+            raise NonFiniteError(
+                f"{quoted(name)} has infinite values in {describe_rows(row_labels(values, bad))}; "
+                "inf usually comes from a division by zero upstream — fix the computation "
+                "or set those values to NaN and drop the rows."
+            )
     return arr
 
 
