@@ -87,6 +87,7 @@ T = TypeVar("T")
 FINISHED = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
 N_FOLDS = 5  # the optimizer's default cv, WalkForward(5), on the market
 WAIT_S = 240  # generous: a cold CI machine imports xgboost, optuna and scipy slowly
+SETTLE_S = 0.3  # for a stopped worker's last statements to reach the storage
 
 
 class Worker:
@@ -127,6 +128,26 @@ class Worker:
         """Send ``signum`` and return the exit status (negative: killed by a signal)."""
         self.process.send_signal(signum)
         return self.process.wait(timeout=WAIT_S)
+
+    def freeze_when(self, condition: Callable[[], T], what: str) -> T:
+        """Wait until ``condition`` holds while this worker is stopped (SIGSTOP); its value.
+
+        Read while the worker runs, a condition may be stale by the time the test acts on
+        it: the trial seen between folds can finish before a kill lands. So the worker is
+        stopped, given a moment for the statements it already sent to land, and the
+        condition read again; if it no longer holds, the worker goes on (SIGCONT) and the
+        wait with it. A stopped worker is then killed, or continued, by the test.
+        """
+        deadline = time.monotonic() + WAIT_S
+        while time.monotonic() < deadline:
+            wait_until(condition, [self], what)
+            self.process.send_signal(signal.SIGSTOP)
+            time.sleep(SETTLE_S)
+            value = condition()
+            if value:
+                return value
+            self.process.send_signal(signal.SIGCONT)
+        raise AssertionError(f"gave up waiting for {what} after {WAIT_S} s")
 
     def interrupt(self) -> int:
         """Press Ctrl-C until the worker stops; its exit status.

@@ -125,8 +125,8 @@ def test_worker_killed_mid_trial_is_failed_by_heartbeat_and_retried(
     )
     started.append(victim)
 
-    (midway,) = workers.wait_until(
-        workers.between_folds(storage, "fault"), started, "a trial of the victim between folds"
+    (midway,) = victim.freeze_when(
+        workers.between_folds(storage, "fault"), "a trial of the victim between folds"
     )
     assert victim.signal(signal.SIGKILL) == -signal.SIGKILL
     killed_at = time.monotonic()

@@ -108,8 +108,8 @@ def test_killed_worker_leaves_its_trial_running_and_the_study_still_completes(
     storage = open_storage(str(journal))
     worker = workers.Worker(tmp_path, "killed", str(journal), "resume", 6)
     started.append(worker)
-    (midway,) = workers.wait_until(
-        workers.between_folds(storage, "resume"), started, "a trial between folds"
+    (midway,) = worker.freeze_when(
+        workers.between_folds(storage, "resume"), "a trial between folds"
     )
     assert worker.signal(signal.SIGKILL) == -signal.SIGKILL
     before = workers.trials_of(storage, "resume")
