@@ -22,6 +22,7 @@ from tr_core.errors import (
     describe_rows,
 )
 from tr_core.validation import (
+    all_finite,
     as_datetime_array,
     as_float_array,
     as_weight_array,
@@ -139,6 +140,38 @@ def test_as_datetime_array_rejects_dates_outside_the_nanosecond_range() -> None:
         as_datetime_array(far, "label_end")
     with pytest.raises(TimeColumnError, match="`label_end`"):
         as_datetime_array(pd.Series(far), "label_end")
+
+
+def test_as_datetime_array_keeps_the_input_unit_when_asked_and_still_checks() -> None:
+    times = pd.Series(pd.to_datetime(["2024-03-01 12:00", "2024-03-02 09:30"]).as_unit("us"))
+    kept = as_datetime_array(times, "times", unit=None)
+    assert kept.dtype == np.dtype("datetime64[us]")
+    np.testing.assert_array_equal(kept, times.to_numpy())
+    kept[0] = np.datetime64("2000-01-01")  # a private, writable copy
+    assert times.iloc[0] == pd.Timestamp("2024-03-01 12:00")
+    assert as_datetime_array(times, "times", unit="s").dtype == np.dtype("datetime64[s]")
+    aware = pd.Series(pd.to_datetime(["2024-03-01 09:30"]).tz_localize("America/New_York"))
+    assert as_datetime_array(aware, "times", unit=None)[0] == np.datetime64("2024-03-01T14:30")
+    # The same checks as in nanoseconds: range, NaT, emptiness, the unit itself.
+    far = np.array(["2020-01-01", "2300-01-01"], dtype="datetime64[s]")
+    with pytest.raises(TimeColumnError, match="`t` has times outside the nanosecond range"):
+        as_datetime_array(far, "t", unit=None)
+    with pytest.raises(TimeColumnError, match="NaT"):
+        as_datetime_array(np.array(["2020-01-01", "NaT"], dtype="datetime64[s]"), "t", unit=None)
+    with pytest.raises(EmptyDataError):
+        as_datetime_array(np.array([], dtype="datetime64[s]"), "t", unit=None)
+    with pytest.raises(InvalidParameterError, match="`unit` must be one of"):
+        as_datetime_array(times, "times", unit="D")
+
+
+def test_all_finite_by_sum_or_by_mask() -> None:
+    assert all_finite(np.array([1.0, -2.5, 0.0]))
+    assert all_finite(np.array([], dtype=float))
+    # The sum overflows, yet every value is finite: the mask decides.
+    assert all_finite(np.array([1e308, 1e308, -1e308]))
+    for bad in (np.nan, np.inf, -np.inf):
+        assert not all_finite(np.array([1.0, bad, 2.0]))
+    assert not all_finite(np.array([np.inf, -np.inf]))  # their sum is NaN, not inf
 
 
 def test_as_float_array_rejects_dates_and_durations() -> None:

@@ -35,6 +35,7 @@ from tr_core.errors import (
 )
 
 __all__ = [
+    "all_finite",
     "as_datetime_array",
     "as_float_array",
     "as_weight_array",
@@ -299,6 +300,8 @@ def as_float_array(
         arr = raw.astype(np.float64, copy=True)
     if arr.size == 0 and not allow_empty:
         raise EmptyDataError(f"{quoted(name)} is empty; it needs at least one row.")
+    if (allow_nan and allow_inf) or all_finite(arr):
+        return arr
     if not allow_nan:
         nan = np.isnan(arr)
         if nan.any():
@@ -320,10 +323,34 @@ def as_float_array(
     return arr
 
 
+def all_finite(values: npt.NDArray[np.floating]) -> bool:
+    """Whether every value is finite, proved by one summation where possible.
+
+    NaN and infinities propagate through a sum, so a finite sum proves every value
+    finite without the boolean masks of ``np.isfinite``; a sum that is not finite
+    (a NaN or inf, or finite values too large to add up) falls back to the mask.
+
+    Parameters
+    ----------
+    values : ndarray of float
+
+    Returns
+    -------
+    bool
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if bool(np.isfinite(np.add.reduce(values, axis=None))):
+            return True
+    return bool(np.isfinite(values).all())
+
+
+_TIME_UNITS = ("ns", "us", "ms", "s", None)
+
+
 def as_datetime_array(
-    values: ArrayLike, name: str, *, allow_empty: bool = False
+    values: ArrayLike, name: str, *, allow_empty: bool = False, unit: str | None = "ns"
 ) -> npt.NDArray[np.datetime64]:
-    """Convert a 1-D datetime input to a new ``datetime64[ns]`` array.
+    """Convert a 1-D datetime input to a new ``datetime64[ns]`` array (or another unit).
 
     Timezone-aware input is converted to UTC and made naive, so times from
     different zones compare correctly. Strings and numbers are *not* parsed:
@@ -338,10 +365,16 @@ def as_datetime_array(
         The argument's name, used in error messages.
     allow_empty : bool, default False
         Whether an input without rows is acceptable.
+    unit : {"ns", "us", "ms", "s"} or None, default "ns"
+        Resolution of the result. None keeps the input's own (pandas') resolution,
+        which saves a conversion pass over millions of rows when only the order or
+        the calendar periods of the times matter; the times must still be
+        representable in nanoseconds.
 
     Returns
     -------
-    ndarray of datetime64[ns]
+    ndarray of datetime64
+        In ``unit`` (by default nanoseconds).
 
     Raises
     ------
@@ -351,6 +384,8 @@ def as_datetime_array(
         If any value is missing (NaT).
     EmptyDataError
         If empty and ``allow_empty`` is False.
+    InvalidParameterError
+        If ``unit`` is not one of the above.
     """
     if isinstance(values, pd.Series | pd.Index):
         seq: Any = values
@@ -371,14 +406,12 @@ def as_datetime_array(
     idx = pd.DatetimeIndex(seq)
     if idx.tz is not None:
         idx = idx.tz_convert("UTC").tz_localize(None)
+    if unit not in _TIME_UNITS:
+        raise InvalidParameterError(f"`unit` must be one of {list(_TIME_UNITS)}, got {unit!r}.")
     try:
-        arr = idx.as_unit("ns").to_numpy().copy()
+        arr = (idx if unit is None else idx.as_unit(unit)).to_numpy().copy()
     except pd.errors.OutOfBoundsDatetime as exc:
-        raise TimeColumnError(
-            f"{quoted(name)} has times outside the nanosecond range 1677-09-21..2262-04-11 "
-            f"({exc}); such a date is almost always a placeholder (e.g. 9999-12-31 for "
-            "'open-ended') — replace it with the real date or drop those rows."
-        ) from exc
+        raise _outside_nanoseconds(name, exc) from exc
     if arr.size == 0 and not allow_empty:
         raise EmptyDataError(f"{quoted(name)} is empty; it needs at least one row.")
     nat = np.isnat(arr)
@@ -389,7 +422,25 @@ def as_datetime_array(
             "an event without a decision time cannot be placed in a time split — "
             "drop those rows or recover their times."
         )
+    if unit != "ns" and arr.size:
+        # The extremes bound every other time: only they need to fit in nanoseconds
+        # (read as integers: without NaT, numpy's datetime min/max are much slower).
+        ints = arr.view(np.int64)
+        extremes = np.array([ints.min(), ints.max()]).view(arr.dtype)
+        try:
+            pd.DatetimeIndex(extremes).as_unit("ns")
+        except pd.errors.OutOfBoundsDatetime as exc:
+            raise _outside_nanoseconds(name, exc) from exc
     return arr
+
+
+def _outside_nanoseconds(name: str, exc: Exception) -> TimeColumnError:
+    """The error for times that do not fit in ``datetime64[ns]``."""
+    return TimeColumnError(
+        f"{quoted(name)} has times outside the nanosecond range 1677-09-21..2262-04-11 "
+        f"({exc}); such a date is almost always a placeholder (e.g. 9999-12-31 for "
+        "'open-ended') — replace it with the real date or drop those rows."
+    )
 
 
 def check_same_length(**arrays: Any) -> int:

@@ -7,7 +7,8 @@ Values are then sorted within their groups: groups of similar size (sizes in
 ``(2**(c-1), 2**c]``) are padded with ``+inf`` into a matrix of about
 ``_CHUNK_CELLS`` cells and sorted row-wise, so a day of 3,000 rows is sorted in
 cache instead of as part of one global 6M-row sort; padding wastes at most half
-of each matrix, and the loop runs over size classes and chunks, never over groups.
+of each matrix (groups taken in order of size waste much less), and the loop runs
+over size classes and chunks, never over groups.
 Consecutive groups of one size (a balanced panel) need no padding: their matrix
 is a reshaped view of the rows.
 Callers work chunk by chunk too (ranks, buckets), so no temporary spans all rows:
@@ -90,7 +91,7 @@ def group_layout(codes: npt.NDArray[np.integer], sizes: IntArray) -> npt.NDArray
 
 @dataclass(frozen=True)
 class SortedChunk:
-    """Whole groups of rows, ordered by (group, value).
+    """Whole groups of rows, each group's rows together and ordered by value.
 
     Attributes
     ----------
@@ -100,7 +101,8 @@ class SortedChunk:
         ``values[rows]``; None when the chunk is known to be free of ties (its
         values were not gathered).
     sizes : ndarray of int64
-        Rows of each group of the chunk, in order.
+        Rows of each group of the chunk, in the chunk's order of groups (by size,
+        not by group code).
     """
 
     rows: npt.NDArray[np.intp]
@@ -139,6 +141,9 @@ def sorted_chunks(
     size_class[sizes == 0] = -1
     for c in np.unique(size_class[size_class >= 0]):
         groups = np.flatnonzero(size_class == c)
+        # In order of size, a chunk's groups have nearly equal sizes and its matrix
+        # little padding (equal sizes keep their order: a balanced panel stays a view).
+        groups = groups[np.argsort(sizes[groups], kind="stable")]
         per_chunk = max(1, _CHUNK_CELLS >> int(c))
         for first in range(0, groups.size, per_chunk):
             chunk = groups[first : first + per_chunk]
@@ -212,13 +217,14 @@ def _packed_argsort(
     keys &= ~index_mask
     keys |= np.arange(block.shape[1], dtype=np.uint64)
     keys.sort(axis=1)
-    high = keys >> np.uint64(index_bits)
-    clash = high[:, 1:] == high[:, :-1]
-    del high
+    # Sorted neighbours share their high bits exactly when their XOR is at most
+    # index_mask (one pass and a min, no boolean temporaries).
+    gaps = np.bitwise_xor(keys[:, 1:], keys[:, :-1])
     if valid is not None:
-        clash &= valid[:, 1:]
-    if clash.any():
+        gaps[~valid[:, 1:]] = ~np.uint64(0)  # a real value next to padding is no tie
+    if gaps.size and gaps.min() <= index_mask:
         return None
+    del gaps
     keys &= index_mask
     if np.dtype(np.intp).itemsize == keys.itemsize:
         # Column indices are < 2**16: the same bits read as intp, without a copy.

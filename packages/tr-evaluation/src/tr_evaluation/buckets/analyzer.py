@@ -11,7 +11,7 @@ import pandas as pd
 
 from tr_core.alignment import align_inputs, with_index
 from tr_core.errors import InsufficientDataError, InvalidParameterError
-from tr_core.validation import as_float_array, as_weight_array, resolve_column
+from tr_core.validation import all_finite, as_float_array, as_weight_array, resolve_column
 from tr_evaluation.buckets.assign import (
     Bucketing,
     check_labels,
@@ -148,7 +148,9 @@ class BucketAnalyzer:
         )
         s = as_float_array(aligned["scores"], "scores", allow_nan=True)
         r = as_float_array(aligned["returns"], "returns", allow_nan=True)
-        keep = ~(np.isnan(s) | np.isnan(r))
+        # inf was refused, so values that are all finite have no NaN row to drop.
+        no_nan = all_finite(s) and all_finite(r)
+        keep = np.ones(s.size, dtype=bool) if no_nan else ~(np.isnan(s) | np.isnan(r))
         n_dropped = int(keep.size - np.count_nonzero(keep))
         weights = aligned["weights"]
         w = None if weights is None else check_weights(weights, keep)

@@ -40,6 +40,11 @@ from tr_evaluation.buckets._ranks import group_bounds
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
+# Bucket segments of at least this many rows narrow to a band before their median
+# selection (smaller ones are partitioned directly), from a sample of about _SAMPLE.
+_BAND_MIN_ROWS = 1 << 14
+_SAMPLE = 1 << 12
+
 TABLE_COLUMNS = (
     "count",
     "weight",
@@ -62,7 +67,7 @@ def bucket_table(
     ----------
     layout : BucketLayout
         Returns (and weights, as the second array) grouped by bucket; each
-        bucket's segment is partitioned or sorted in place for its median.
+        bucket's segment may be reordered in place for its median.
     n_buckets : int
         Number of buckets.
     period_mean : ndarray of float, optional
@@ -193,14 +198,62 @@ def _segment_sums(seg: FloatArray, w: FloatArray | None) -> list[float]:
 
 
 def _median_inplace(segment: FloatArray) -> float:
-    """Median of a non-empty ``segment`` (partitioned in place)."""
-    half = segment.size // 2
-    if segment.size % 2:
-        segment.partition(half)
-        return float(segment[half])
+    """Median of a non-empty ``segment`` of finite values (may reorder it in place).
+
+    A large segment first narrows to the band of values around its middle
+    (:func:`middle_band`); only that band is partitioned.
+    """
+    low, high = (segment.size - 1) // 2, segment.size // 2
+    selected = middle_band(segment, low, high) if segment.size >= _BAND_MIN_ROWS else None
+    if selected is None:
+        selected = (segment, 0)
+    band, below = selected
+    low, high = low - below, high - below
     # Both middle values in one selection (cheaper than a second pass for the lower one).
-    segment.partition((half - 1, half))
-    return float((segment[half - 1] + segment[half]) / 2)
+    band.partition(low if low == high else (low, high))
+    return float((band[low] + band[high]) / 2)
+
+
+def middle_band(values: FloatArray, low: int, high: int) -> tuple[FloatArray, int] | None:
+    """A few values holding the order statistics ``low..high`` of ``values``, or None.
+
+    Floyd & Rivest (1975), "Expected time bounds for selection", *Comm. ACM* 18(3):
+    sort an evenly spaced sample of about :data:`_SAMPLE` values, take the sample
+    values a few standard errors below and above the targets' sample position as
+    bounds, and keep the values between them (two comparisons and one compaction,
+    instead of a selection over all values). The number of values below the lower
+    bound tells where the targets fall in the band; when the sample misled (the
+    targets are not inside the band, e.g. on adversarially ordered values), None is
+    returned and the caller selects from all values.
+
+    Parameters
+    ----------
+    values : ndarray of float
+        Finite values (not modified).
+    low, high : int
+        0-based ranks of the wanted order statistics, ``low <= high``.
+
+    Returns
+    -------
+    (band, below) or None
+        ``band`` (a new array) holds the ranks ``low..high`` at positions
+        ``low - below .. high - below`` of its own order.
+    """
+    n = values.size
+    sample = np.sort(values[:: max(1, n // _SAMPLE)])
+    m = sample.size
+    # The sample rank of a population quantile has a standard error of at most
+    # sqrt(m) / 2 positions: six of them on each side.
+    margin = 3 * int(np.sqrt(m)) + 1
+    lower = sample[max(0, low * m // n - margin)]
+    upper = sample[min(m - 1, high * m // n + margin)]
+    below = int(np.count_nonzero(values < lower))
+    inside = values >= lower
+    inside &= values <= upper
+    band = values[inside]
+    if below <= low and high < below + band.size:
+        return band, below
+    return None
 
 
 def _weighted_median_inplace(segment: FloatArray, w: FloatArray) -> float:
