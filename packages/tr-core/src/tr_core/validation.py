@@ -13,7 +13,7 @@ bad input gets the same message everywhere.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -344,11 +344,12 @@ def all_finite(values: npt.NDArray[np.floating]) -> bool:
     return bool(np.isfinite(values).all())
 
 
+TimeUnit = Literal["ns", "us", "ms", "s"]
 _TIME_UNITS = ("ns", "us", "ms", "s", None)
 
 
 def as_datetime_array(
-    values: ArrayLike, name: str, *, allow_empty: bool = False, unit: str | None = "ns"
+    values: ArrayLike, name: str, *, allow_empty: bool = False, unit: TimeUnit | None = "ns"
 ) -> npt.NDArray[np.datetime64]:
     """Convert a 1-D datetime input to a new ``datetime64[ns]`` array (or another unit).
 
@@ -403,18 +404,12 @@ def as_datetime_array(
             f"{quoted(name)} must hold datetimes, got dtype {seq.dtype}; convert it with "
             f"pd.to_datetime(..., format=...) using the format your data really has."
         )
-    idx = pd.DatetimeIndex(seq)
-    if idx.tz is not None:
-        idx = idx.tz_convert("UTC").tz_localize(None)
     if unit not in _TIME_UNITS:
         raise InvalidParameterError(f"`unit` must be one of {list(_TIME_UNITS)}, got {unit!r}.")
-    try:
-        arr = (idx if unit is None else idx.as_unit(unit)).to_numpy().copy()
-    except pd.errors.OutOfBoundsDatetime as exc:
-        raise _outside_nanoseconds(name, exc) from exc
-    if arr.size == 0 and not allow_empty:
+    own = _naive_datetimes(seq)
+    if own.size == 0 and not allow_empty:
         raise EmptyDataError(f"{quoted(name)} is empty; it needs at least one row.")
-    nat = np.isnat(arr)
+    nat = np.isnat(own)
     if nat.any():
         bad = np.flatnonzero(nat)
         raise TimeColumnError(
@@ -422,16 +417,42 @@ def as_datetime_array(
             "an event without a decision time cannot be placed in a time split — "
             "drop those rows or recover their times."
         )
-    if unit != "ns" and arr.size:
+    ints = own.view(np.int64)
+    if own.size:
         # The extremes bound every other time: only they need to fit in nanoseconds
-        # (read as integers: without NaT, numpy's datetime min/max are much slower).
-        ints = arr.view(np.int64)
-        extremes = np.array([ints.min(), ints.max()]).view(arr.dtype)
+        # (read as integers: numpy's datetime min/max are much slower).
+        extremes = np.array([ints.min(), ints.max()]).view(own.dtype)
         try:
             pd.DatetimeIndex(extremes).as_unit("ns")
         except pd.errors.OutOfBoundsDatetime as exc:
             raise _outside_nanoseconds(name, exc) from exc
-    return arr
+    own_unit = np.datetime_data(own.dtype)[0]
+    if unit is None or unit == own_unit:
+        return own.copy()
+    factor = _PER_SECOND[unit] // _PER_SECOND[own_unit]
+    if factor > 1:
+        # A finer unit: an exact integer product (every time fits in nanoseconds, and
+        # there is no NaT), several times faster than a datetime conversion.
+        return (ints * factor).view(f"datetime64[{unit}]")
+    return pd.DatetimeIndex(own).as_unit(unit).to_numpy().copy()
+
+
+# Ticks per second of the resolutions pandas supports.
+_PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
+
+
+def _naive_datetimes(seq: Any) -> npt.NDArray[np.datetime64]:
+    """Naive UTC ``datetime64`` in s, ms, us or ns, without a copy where the input allows.
+
+    Timezone-aware times are converted to UTC; coarser or generic units (days,
+    hours) become pandas' resolution for them (seconds).
+    """
+    if isinstance(getattr(seq, "dtype", None), pd.DatetimeTZDtype):
+        return pd.DatetimeIndex(seq).tz_convert("UTC").tz_localize(None).to_numpy()
+    own = np.asarray(seq)
+    if own.dtype.kind == "M" and np.datetime_data(own.dtype)[0] in _PER_SECOND:
+        return own
+    return pd.DatetimeIndex(own).to_numpy()
 
 
 def _outside_nanoseconds(name: str, exc: Exception) -> TimeColumnError:
