@@ -201,10 +201,10 @@ def grouped_buckets(
     patterns: dict[int, BucketArray] = {}
     n_constant = 0
     for chunk in sorted_chunks(values, codes, sizes):
-        chunk_buckets = _chunk_buckets(chunk, n_buckets, patterns)
+        chunk_buckets, pattern = _chunk_buckets(chunk, n_buckets, patterns)
         out[chunk.rows] = chunk_buckets
         if builder is not None:
-            builder.add(chunk.rows, chunk_buckets, chunk.sizes)
+            builder.add(chunk.rows, chunk_buckets, chunk.sizes, pattern)
         if chunk.values is not None:
             starts, ends = group_bounds(chunk.sizes)
             multi = chunk.sizes > 1
@@ -215,8 +215,8 @@ def grouped_buckets(
 
 def _chunk_buckets(
     chunk: SortedChunk, n_buckets: int, patterns: dict[int, BucketArray]
-) -> BucketArray:
-    """Buckets of one chunk's sorted positions.
+) -> tuple[BucketArray, BucketArray | None]:
+    """Buckets of one chunk's sorted positions, and the pattern they repeat (or None).
 
     A tie-free chunk whose groups all have ``m`` rows (a balanced panel) repeats
     one rank-to-bucket pattern of length ``m``: it is computed once per ``m`` and
@@ -230,8 +230,8 @@ def _chunk_buckets(
             one = np.array([m], dtype=np.int64)
             pattern = buckets_from_ranks(2 * np.arange(m, dtype=np.int64), one, n_buckets)
             patterns[m] = pattern
-        return np.tile(pattern, sizes.size)
-    return buckets_from_ranks(sorted_twice_ranks(chunk.values, sizes), sizes, n_buckets)
+        return np.tile(pattern, sizes.size), pattern
+    return buckets_from_ranks(sorted_twice_ranks(chunk.values, sizes), sizes, n_buckets), None
 
 
 def check_labels(labels: Any, name: str) -> None:
