@@ -164,6 +164,17 @@ def test_as_datetime_array_keeps_the_input_unit_when_asked_and_still_checks() ->
         as_datetime_array(times, "times", unit="D")
 
 
+def test_as_datetime_array_without_a_copy_reads_the_input_and_still_checks_it() -> None:
+    times = np.array(["2024-03-01T12:00", "2024-03-02T09:30"], dtype="datetime64[us]")
+    view = as_datetime_array(times, "times", unit=None, copy=False)
+    assert np.shares_memory(view, times)
+    converted = as_datetime_array(times, "times", copy=False)  # to nanoseconds: a new array
+    assert not np.shares_memory(converted, times)
+    assert converted[1] == np.datetime64("2024-03-02T09:30", "ns")
+    with pytest.raises(TimeColumnError, match="NaT"):
+        as_datetime_array(np.array(["NaT"], dtype="datetime64[us]"), "t", unit=None, copy=False)
+
+
 def test_all_finite_by_sum_or_by_mask() -> None:
     assert all_finite(np.array([1.0, -2.5, 0.0]))
     assert all_finite(np.array([], dtype=float))

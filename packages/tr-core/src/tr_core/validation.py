@@ -349,7 +349,12 @@ _TIME_UNITS = ("ns", "us", "ms", "s", None)
 
 
 def as_datetime_array(
-    values: ArrayLike, name: str, *, allow_empty: bool = False, unit: TimeUnit | None = "ns"
+    values: ArrayLike,
+    name: str,
+    *,
+    allow_empty: bool = False,
+    unit: TimeUnit | None = "ns",
+    copy: bool = True,
 ) -> npt.NDArray[np.datetime64]:
     """Convert a 1-D datetime input to a new ``datetime64[ns]`` array (or another unit).
 
@@ -371,6 +376,9 @@ def as_datetime_array(
         which saves a conversion pass over millions of rows when only the order or
         the calendar periods of the times matter; the times must still be
         representable in nanoseconds.
+    copy : bool, default True
+        False allows the result to be a (read-only) view of the input's data when
+        no conversion is needed: for callers that only read the times.
 
     Returns
     -------
@@ -428,7 +436,7 @@ def as_datetime_array(
             raise _outside_nanoseconds(name, exc) from exc
     own_unit = np.datetime_data(own.dtype)[0]
     if unit is None or unit == own_unit:
-        return own.copy()
+        return own.copy() if copy else own
     factor = _PER_SECOND[unit] // _PER_SECOND[own_unit]
     if factor > 1:
         # A finer unit: an exact integer product (every time fits in nanoseconds, and

@@ -149,9 +149,8 @@ class BucketAnalyzer:
         s = as_float_array(aligned["scores"], "scores", allow_nan=True)
         r = as_float_array(aligned["returns"], "returns", allow_nan=True)
         # inf was refused, so values that are all finite have no NaN row to drop.
-        no_nan = all_finite(s) and all_finite(r)
-        keep = np.ones(s.size, dtype=bool) if no_nan else ~(np.isnan(s) | np.isnan(r))
-        n_dropped = int(keep.size - np.count_nonzero(keep))
+        keep = None if all_finite(s) and all_finite(r) else ~(np.isnan(s) | np.isnan(r))
+        n_dropped = 0 if keep is None else int(keep.size - np.count_nonzero(keep))
         weights = aligned["weights"]
         w = None if weights is None else check_weights(weights, keep)
         codes, labels, period_name = self._period_codes(aligned["times"], aligned["by"])
@@ -164,7 +163,7 @@ class BucketAnalyzer:
                 if isinstance(entities, pd.Series | pd.Index)
                 else np.array(entities)
             )
-        kept = np.flatnonzero(keep) if n_dropped else None
+        kept = np.flatnonzero(keep) if keep is not None and n_dropped else None
         if kept is not None:
             s, r = s[kept], r[kept]
             codes = None if codes is None else codes[kept]
@@ -191,7 +190,7 @@ class BucketAnalyzer:
         del layout, bucketing  # the bucket-ordered copies are no longer needed
         aligned_buckets = buckets
         if kept is not None:
-            aligned_buckets = np.full(keep.size, -1, dtype=buckets.dtype)
+            aligned_buckets = np.full(n_dropped + buckets.size, -1, dtype=buckets.dtype)
             aligned_buckets[kept] = buckets
         inputs = SecondaryInputs(
             scores=s,
@@ -331,19 +330,20 @@ def _column(data: pd.DataFrame | None, value: Any, name: str) -> Any:
     return resolve_column(data, value, name)
 
 
-def check_weights(weights: Any, keep: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
+def check_weights(weights: Any, keep: npt.NDArray[np.bool_] | None) -> npt.NDArray[np.float64]:
     """Validated non-negative weights of the kept rows; raise if all of them are zero.
 
     Parameters
     ----------
     weights : array-like of float
         One weight per input row.
-    keep : ndarray of bool
-        Rows that will be used.
+    keep : ndarray of bool or None
+        Rows that will be used; None: all of them.
 
     Returns
     -------
     ndarray of float64
         The weights of the kept rows.
     """
-    return as_weight_array(weights, "`weights`", usable=keep)[keep]
+    checked = as_weight_array(weights, "`weights`", usable=keep)
+    return checked if keep is None else checked[keep]

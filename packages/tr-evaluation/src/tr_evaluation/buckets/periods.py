@@ -56,8 +56,8 @@ def period_codes(
         raise InvalidParameterError(
             f"period frequency {freq!r} is not supported; use one of {list(FREQUENCIES)}."
         )
-    # In the input's own unit: periods need the times' order and calendar, not nanoseconds.
-    utc = as_datetime_array(times, name, unit=None)
+    # Read only, in the input's own unit: periods need the times' order and calendar.
+    utc = as_datetime_array(times, name, unit=None, copy=False)
     tz = _timezone(times)
     t = utc.view(np.int64)
     if t.size and bool(np.all(t[1:] >= t[:-1])):
