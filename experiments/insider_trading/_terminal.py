@@ -2,7 +2,8 @@
 and each step's title and the time it took.
 
 Returns (columns named like ``*return*``, ``spread``, ``ci_low`` ...) print as
-percentages; other floats with four significant digits; counts with thousands
+percentages; probabilities (p-values, DSR, PBO, PSR) with three decimals, ``<0.001``
+below that; other floats with four significant digits; counts with thousands
 separators. Wide tables wrap into blocks of columns instead of running off the screen.
 """
 
@@ -32,9 +33,13 @@ RETURN_COLUMN = re.compile(
 )
 """Columns holding returns (mean alpha and its differences): shown as percentages."""
 
+PROBABILITY_COLUMN = re.compile(r"p_value|^dsr$|deflated_sharpe|^pbo$|^psr$|probabilistic_sharpe")
+"""Columns holding probabilities: shown with three decimals, so a column reads evenly."""
 
-def number(value: Any, *, is_return: bool = False) -> str:
-    """One value for reading: a percentage for a return, 4 significant digits otherwise."""
+
+def number(value: Any, *, is_return: bool = False, is_probability: bool = False) -> str:
+    """One value for reading: a percentage for a return, three decimals for a probability
+    (``<0.001`` for a smaller positive one), 4 significant digits otherwise."""
     if value is None or value is pd.NA:
         return "–"
     if isinstance(value, bool | np.bool_):
@@ -46,22 +51,32 @@ def number(value: Any, *, is_return: bool = False) -> str:
             return "–"
         if is_return:
             return percent(float(value))
+        if is_probability:
+            return "<0.001" if 0 < value < 0.0005 else f"{value:.3f}"
         if float(value).is_integer() and abs(value) >= 1_000:
             return f"{value:,.0f}"
         return f"{value:.4g}"
     return str(value)
 
 
+def probability(value: Any) -> str:
+    """A p-value, DSR, PBO or PSR for reading (:func:`number` with ``is_probability``)."""
+    return number(value, is_probability=True)
+
+
 def table(frame: pd.DataFrame, *, percent_columns: Callable[[str], bool] | None = None) -> str:
     """``frame`` as text: rounded for reading, wrapped at :data:`WIDTH`."""
     is_return = percent_columns or (lambda name: bool(RETURN_COLUMN.search(name)))
-    formatters = {column: _formatter(is_return(str(column))) for column in frame.columns}
+    formatters = {
+        column: _formatter(is_return(str(column)), bool(PROBABILITY_COLUMN.search(str(column))))
+        for column in frame.columns
+    }
     with pd.option_context("display.max_colwidth", 40):
         return frame.to_string(formatters=formatters, line_width=WIDTH, max_rows=60, na_rep="–")
 
 
-def _formatter(is_return: bool) -> Callable[[Any], str]:
-    return lambda value: number(value, is_return=is_return)
+def _formatter(is_return: bool, is_probability: bool) -> Callable[[Any], str]:
+    return lambda value: number(value, is_return=is_return, is_probability=is_probability)
 
 
 def banner(title: str) -> None:

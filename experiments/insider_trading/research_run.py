@@ -43,7 +43,16 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from _terminal import WIDTH, Steps, banner, number, say, table, terminal_warnings
+from _terminal import (
+    WIDTH,
+    Steps,
+    banner,
+    number,
+    probability,
+    say,
+    table,
+    terminal_warnings,
+)
 from _verdict import (
     ALPHA,
     MAX_PBO,
@@ -439,8 +448,8 @@ def select_features(
     say(
         f"best group over the folds: {summary['best']}; selection bias across "
         f"{len(groups)} groups over {summary['n_periods']} test months: "
-        f"PBO = {number(summary['pbo'])}, deflated Sharpe ratio of the best = "
-        f"{number(summary['deflated_sharpe'])}"
+        f"PBO = {probability(summary['pbo'])}, deflated Sharpe ratio of the best = "
+        f"{probability(summary['deflated_sharpe'])}"
     )
     if summary["selection_note"]:
         say(summary["selection_note"])
@@ -823,8 +832,8 @@ def record_run(
                 for question, row in verdict_table.iterrows()
             ),
             insights=[
-                f"{question}: {row['answer']} (p = {number(row['p_value'])}, "
-                f"DSR = {number(row['deflated_sharpe'])}, PBO = {number(row['pbo'])})"
+                f"{question}: {row['answer']} (p = {probability(row['p_value'])}, "
+                f"DSR = {probability(row['deflated_sharpe'])}, PBO = {probability(row['pbo'])})"
                 for question, row in verdict_table.iterrows()
             ],
         )

@@ -103,6 +103,18 @@ def test_summary_gives_a_verdict_per_question(main_job: MainJob) -> None:
     assert set(verdict["answer"]) <= {"yes", "no", "not shown"}
     for question, row in verdict.iterrows():
         assert str(question) in summary
+        # p-value, DSR and PBO print evenly, with three decimals (<0.001 below that)
+        shown = re.search(
+            rf"^{re.escape(str(question))}(?: +-?\d+\.\d\d %){{3}} +(\S+) +(\S+) +(\S+) +"
+            rf"{re.escape(str(row['answer']))}$",
+            summary,
+            re.M,
+        )
+        assert shown, (question, summary)
+        for cell, value in zip(
+            shown.groups(), row[["p_value", "deflated_sharpe", "pbo"]], strict=True
+        ):
+            assert cell == ("<0.001" if 0 < value < 0.0005 else f"{value:.3f}"), (cell, value)
         # the answer follows from the numbers by the documented rule
         if row["difference"] <= 0:
             assert row["answer"] == "no"
