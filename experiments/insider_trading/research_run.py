@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -94,6 +95,8 @@ HERE = Path(__file__).resolve().parent
 
 
 PAIRED = "a paired t-test of the monthly top-bucket returns"
+ALL_FEATURES = "all_features"
+"""The candidate of every feature together, beside the contract's groups (step 5)."""
 QUICK = {"n_trades": 10_000, "folds": 4, "tune_trials": 4, "permutations": 200}
 FULL = {"n_trades": 60_000, "folds": 5, "tune_trials": 12, "permutations": 1000}
 
@@ -221,8 +224,8 @@ def research_run(args: argparse.Namespace, steps: Steps) -> str:
                 baseline=float(baseline.to_frame().loc["all trades", "top_bucket_return"]),
                 p_value=baseline.p_value,
                 p_value_of=f"{args.permutations:,} random-score permutations",
-                deflated_sharpe=float(cv["deflated_sharpe"]),
-                pbo=float(cv["pbo"]),
+                deflated_sharpe=measured(cv["deflated_sharpe"]),
+                pbo=measured(cv["pbo"]),
             ),
         )
 
@@ -416,7 +419,7 @@ def select_features(
         frame, times=contract.time, test_size=0.3, label_ends=contract.label_end
     )
     train, test = frame.iloc[train_pos], frame.iloc[test_pos]
-    groups = {**contract.groups, "all_features": tuple(features)}
+    groups = candidate_groups(contract)
     analyzer = FeatureGroupAnalyzer(
         evaluation_metric="bucket_19_return",
         contract=contract,
@@ -445,15 +448,39 @@ def select_features(
     shown += ["ic_mean", "overfit_gap_mean", "train_used_mean", "test_used_mean"]
     print(table(cv.to_frame()[shown], percent_columns=lambda c: "metric" in c or "gap" in c))
     summary = cv.summary()
-    say(
-        f"best group over the folds: {summary['best']}; selection bias across "
-        f"{len(groups)} groups over {summary['n_periods']} test months: "
-        f"PBO = {probability(summary['pbo'])}, deflated Sharpe ratio of the best = "
-        f"{probability(summary['deflated_sharpe'])}"
-    )
+    if len(groups) > 1:  # one group: the note below says there is no selection
+        say(
+            f"best group over the folds: {summary['best']}; selection bias across "
+            f"{len(groups)} candidates over {summary['n_periods']} test months: "
+            f"PBO = {probability(summary['pbo'])}, deflated Sharpe ratio of the best = "
+            f"{probability(summary['deflated_sharpe'])}"
+        )
     if summary["selection_note"]:
         say(summary["selection_note"])
     return {"mutual_information": mi_table, "groups_split": split, "groups_cv": cv}
+
+
+def measured(value: float | None) -> float:
+    """A statistic of a result's ``summary()``, NaN where it was not measured (None)."""
+    return math.nan if value is None else float(value)
+
+
+def candidate_groups(contract: DataContract) -> dict[str, tuple[str, ...]]:
+    """The feature groups step 5 compares: the contract's, and all features together.
+
+    All features join as one more candidate only where no group already holds exactly
+    them (a contract with one group, or none): two candidates a backtest cannot tell
+    apart would make the selection statistics say nothing (PBO = 1 for identical
+    variants). A group of the user's named like the extra candidate keeps its name.
+    """
+    groups = {name: tuple(columns) for name, columns in contract.groups.items()}
+    everything = tuple(contract.features)
+    if not any(set(columns) == set(everything) for columns in groups.values()):
+        name = ALL_FEATURES
+        while name in groups:
+            name = f"{name}_together"
+        groups[name] = everything
+    return groups
 
 
 def tune_hyperparameters(
@@ -470,8 +497,7 @@ def tune_hyperparameters(
     never used to choose anything.
     """
     best_group = selection["groups_cv"].summary()["best"]
-    groups = {**contract.groups, "all_features": tuple(contract.features)}
-    features = list(groups[best_group])
+    features = list(candidate_groups(contract)[best_group])
     train_pos, test_pos = time_train_test_split(
         frame, times=contract.time, test_size=0.3, label_ends=contract.label_end
     )

@@ -10,6 +10,7 @@ rendered in headless Chromium (test_report_renders_in_chromium).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -19,8 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from tr_core.synthetic import make_insider_trades
 from tr_evaluation.experiments import ExperimentStore, LoadedRun
 
 HERE = Path(__file__).resolve().parents[1]
@@ -224,3 +227,46 @@ def test_report_renders_in_chromium(main_job: MainJob) -> None:
         finally:
             browser.close()
     assert not errors, errors
+
+
+@pytest.mark.slow
+def test_main_job_on_a_users_csv_with_one_feature_group(
+    tmp_path: Path, git_status: Callable[[], str]
+) -> None:
+    """``--data``/``--contract``: a user's CSV, rows in no order, its features in one group.
+
+    With one group there is nothing to select among (all features together would be the
+    same candidate twice, whose PBO is 1 by construction), so the features question is
+    answered by its p-value alone, and the group is the only candidate on record.
+    """
+    market = make_insider_trades(8_000, n_years=3, random_state=3)
+    contract = market.contract
+    data = tmp_path / "trades.csv"
+    market.frame.sample(frac=1.0, random_state=1).to_csv(data, index=False)
+    spec = {
+        "time": contract.time,
+        "target": contract.target,
+        "features": list(contract.features),
+        "label_end": contract.label_end,
+        "entity": contract.entity,
+        "groups": {"everything": list(contract.features)},
+        "target_units": contract.target_units,
+    }
+    (tmp_path / "contract.json").write_text(json.dumps(spec))
+    out = tmp_path / "out"
+    before = git_status()
+    stdout = run_main_job(out, "--data", str(data), "--contract", str(tmp_path / "contract.json"))
+    assert git_status() == before
+    assert "one group only: there is no selection to correct for" in stdout
+    (run_id,) = ExperimentStore(out / "store").run_ids()
+    run = ExperimentStore(out / "store").load(run_id)
+    assert "user-data" in run.experiment.tags
+    assert list(run.tables["feature_groups_cv"].index) == ["everything"]
+    features = run.tables["verdict"].loc["features: model vs all trades"]
+    assert np.isnan(features["deflated_sharpe"])
+    assert np.isnan(features["pbo"])
+    # with no selection statistics, the answer is the p-value's alone
+    if features["difference"] <= 0:
+        assert features["answer"] == "no"
+    else:
+        assert features["answer"] == ("yes" if features["p_value"] < 0.05 else "not shown")
