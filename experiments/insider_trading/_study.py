@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from tr_core.contract import DataContract
-from tr_core.errors import InvalidParameterError
+from tr_core.errors import InvalidParameterError, TrError
 from tr_core.splits import time_train_test_split
 from tr_core.synthetic import make_insider_trades
 from tr_evaluation.baselines import BaselineEvaluator
@@ -96,9 +96,16 @@ def finish_args(
 
 
 def user_frame(args: argparse.Namespace) -> tuple[pd.DataFrame, DataContract, str]:
-    """The user's frame and contract (``--data``/``--contract``), validated."""
-    frame, contract = read_frame(args.data, args.contract)
-    contract.validate(frame)
+    """The user's frame and contract (``--data``/``--contract``), validated.
+
+    A file or frame the toolkit refuses stops the run before any work, with the refusal's
+    message (which names the column or file and the fix) and no traceback.
+    """
+    try:
+        frame, contract = read_frame(args.data, args.contract)
+        contract.validate(frame)
+    except (TrError, FileNotFoundError) as exc:
+        raise SystemExit(f"--data {args.data}: {exc}") from exc
     return frame, contract, str(args.data)
 
 

@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from _study import user_frame
 from _terminal import (
     WIDTH,
     Steps,
@@ -83,7 +84,6 @@ from tr_evaluation.experiments import (
     Experiment,
     ExperimentStore,
     percent,
-    read_frame,
     write_run_report,
 )
 from tr_evaluation.walk_forward import WalkForwardResult, evaluate_walk_forward
@@ -282,8 +282,7 @@ def load_data(args: argparse.Namespace) -> tuple[pd.DataFrame, DataContract, str
         )
     if args.contract is None:
         raise SystemExit("--data needs --contract CONTRACT.json (DataContract arguments)")
-    frame, contract = read_frame(args.data, args.contract)
-    return frame, contract, str(args.data)
+    return user_frame(args)
 
 
 def show_validation(summary: dict[str, Any], contract: DataContract) -> None:

@@ -57,6 +57,14 @@ def test_as_float_array_refuses_numeric_strings(text: object) -> None:
         as_float_array(text, "returns")
 
 
+def test_as_float_array_shows_the_text_that_does_not_read_as_a_number() -> None:
+    values = pd.Series(["0.01", "0.02", "1,5 %", "0.03"])
+    with pytest.raises(
+        TrTypeError, match=r"1 of 4 values do not read as numbers, e.g. \['1,5 %'\]"
+    ):
+        as_float_array(values, "returns")
+
+
 def test_as_float_array_errors_name_argument_and_rows() -> None:
     with pytest.raises(NonFiniteError, match=r"`returns` has NaN in row \['b'\]"):
         as_float_array(pd.Series([1.0, np.nan], index=["a", "b"]), "returns")
@@ -236,6 +244,10 @@ def test_check_numeric_accepts_numbers_and_flags(values: object) -> None:
         (pd.Series([1 + 2j]), "(1+2j)"),
         (pd.Series(["x"], dtype="category"), "['x']"),
         (np.array(["u", "v"]), "['u', 'v']"),
+        # one bad cell among numbers is shown, not the first values
+        (pd.Series(["1.5", "2.0", "12,5", None, "n.a."]), "2 of 4 values do not read as "),
+        (pd.Series(["1.5", "2.0", "12,5", None, "n.a."]), "e.g. ['12,5', 'n.a.']"),
+        (pd.Series(["1", "2"]), "every value reads as a number but is stored as text"),
     ],
 )
 def test_check_numeric_names_the_column_values_and_fix(values: object, shown: str) -> None:

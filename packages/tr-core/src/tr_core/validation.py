@@ -196,9 +196,13 @@ def check_numeric(values: pd.Series | np.ndarray, what: str) -> None:
         pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype)
     ):
         return
-    sample = pd.Series(np.asarray(values).reshape(-1)[:50]).dropna().head(3).tolist()
+    raw = np.asarray(values)
+    if raw.dtype.kind in "USO" and _holds_text(raw):
+        detail = _text_detail(raw)
+    else:
+        detail = f"e.g. {pd.Series(raw.reshape(-1)[:50]).dropna().head(3).tolist()}"
     raise FeatureTypeError(
-        f"{what} must be numeric, got dtype {dtype} (e.g. {sample}); convert it with "
+        f"{what} must be numeric, got dtype {dtype} ({detail}); convert it with "
         "pd.to_numeric(..., errors='raise') and encode text categories explicitly."
     )
 
@@ -283,8 +287,8 @@ def as_float_array(
         )
     if raw.dtype.kind in "USO" and _holds_text(raw):
         raise TrTypeError(
-            f"{quoted(name)} must be numeric, got text (dtype {raw.dtype}, e.g. "
-            f"{[str(x) for x in raw.reshape(-1)[:3]]}); numbers stored as text are not "
+            f"{quoted(name)} must be numeric, got text (dtype {raw.dtype}; "
+            f"{_text_detail(raw)}); numbers stored as text are not "
             "parsed behind your back — convert them with pd.to_numeric(..., errors='raise') "
             "after checking their format (decimal separator, percent signs)."
         )
@@ -604,6 +608,23 @@ def _holds_text(raw: np.ndarray) -> bool:
     if raw.dtype.kind in "US":
         return True
     return any(isinstance(x, str | bytes) for x in raw.reshape(-1))
+
+
+def _text_detail(raw: np.ndarray) -> str:
+    """For a message: the values of a text column that do not read as numbers, else a sample.
+
+    One bad cell ("12,5", "n.a.") among numbers is the usual cause; showing the first
+    values would hide it.
+    """
+    series = pd.Series(raw.reshape(-1), dtype=object)
+    present = series.notna()
+    numbers = pd.to_numeric(series.where(present), errors="coerce")
+    bad = series[present & numbers.isna()]
+    if bad.empty:
+        sample = series[present].head(3).astype(str).tolist()
+        return f"every value reads as a number but is stored as text, e.g. {sample}"
+    shown = bad.head(3).astype(str).tolist()
+    return f"{len(bad):,} of {int(present.sum()):,} values do not read as numbers, e.g. {shown}"
 
 
 def check_size(count: int, limit: int, what: str, fix: str) -> None:
