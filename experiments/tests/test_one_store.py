@@ -46,10 +46,10 @@ def one_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store
 
 
-def tr_experiments(store: Path, *args: str) -> str:
+def tr_experiments(store: Path, *args: str, columns: int = 100) -> str:
     command = shutil.which("tr-experiments", path=str(Path(sys.executable).parent))
     assert command, "tr-experiments is installed with tr-evaluation"
-    env = {**os.environ, STORE_ENV_VAR: str(store)}
+    env = {**os.environ, STORE_ENV_VAR: str(store), "COLUMNS": str(columns)}
     done = subprocess.run([command, *args], env=env, capture_output=True, text=True, check=True)
     return done.stdout
 
@@ -58,9 +58,13 @@ def test_every_strategy_is_recorded_in_the_one_store(one_store: Path) -> None:
     runs = ExperimentStore(one_store).runs()
     assert sorted(runs["experiment"]) == sorted(RUNS)
     assert set(runs["status"]) == {"completed"}
-    listing = tr_experiments(one_store, "list")
+    listing = tr_experiments(one_store, "list", columns=200)
     for name in RUNS:
         assert name in listing
+    # the measures every strategy logs come first, beside the run: the cross-strategy view
+    header = listing.splitlines()[0].split()
+    assert set(header[5 : 5 + len(SHARED_METRICS)]) == set(SHARED_METRICS), header
+    assert max(map(len, listing.splitlines())) <= 200
 
 
 def test_compare_shows_the_strategies_side_by_side(one_store: Path) -> None:

@@ -154,7 +154,10 @@ def test_tr_experiments_reads_the_main_jobs_store(main_job: MainJob, tmp_path: P
     """The README's tr-experiments commands, with the console script installed beside Python."""
     cli = shutil.which("tr-experiments", path=str(Path(sys.executable).parent))
     assert cli is not None, "tr-experiments is installed with tr-evaluation"
-    env = os.environ | {"TR_EXPERIMENTS_STORE": str(main_job.out / "store")}
+    env = os.environ | {
+        "TR_EXPERIMENTS_STORE": str(main_job.out / "store"),
+        "COLUMNS": str(COLUMNS),
+    }
     first, second = main_job.first.run_id, main_job.second.run_id
 
     def cli_run(*args: str) -> str:
@@ -163,8 +166,11 @@ def test_tr_experiments_reads_the_main_jobs_store(main_job: MainJob, tmp_path: P
         return done.stdout
 
     listing = cli_run("list")
-    assert first in listing
-    assert second in listing
+    listed = [line.split()[0] for line in listing.splitlines()[1:] if not line.startswith("(")]
+    assert len(listed) == 2
+    assert first.startswith(listed[0])
+    assert second.startswith(listed[1])
+    assert max(map(len, listing.splitlines())) <= COLUMNS  # fits the terminal
     assert "verdict" in cli_run("show", second[:22])
     compared = cli_run("compare", first, second)
     assert "alpha_power_1.5.top_bucket_return" in compared

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from tr_core.errors import InvalidParameterError
 from tr_evaluation.experiments import Experiment, ExperimentStore, write_report
-from tr_evaluation.experiments.cli import main
+from tr_evaluation.experiments.cli import SHORT_ID, _short_ids, main
 
 
 @pytest.fixture
@@ -55,8 +55,18 @@ def test_cli_as_subprocess(store: tuple[ExperimentStore, list[str]]) -> None:
     st, ids = store
     listed = _cli("--store", str(st.path), "list")
     assert listed.returncode == 0, listed.stderr
-    assert ids[0] in listed.stdout
+    assert _listed_ids(listed.stdout) == [
+        i[: len(s)] for i, s in zip(ids, _listed_ids(listed.stdout), strict=True)
+    ]
     assert "strategy-1" in listed.stdout
+    shown = _cli("--store", str(st.path), "show", _listed_ids(listed.stdout)[1])
+    assert shown.returncode == 0, shown.stderr  # a listed id names its run
+    assert ids[1] in shown.stdout
+
+
+def _listed_ids(listing: str) -> list[str]:
+    """The run ids of a ``list`` output (the first column, under its header)."""
+    return [line.split()[0] for line in listing.splitlines()[1:] if not line.startswith("(")]
 
 
 def test_cli_show_compare_errors(
@@ -81,7 +91,7 @@ def test_installed_console_script(store: tuple[ExperimentStore, list[str]]) -> N
         [exe, "--store", str(st.path), "list"], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    assert ids[1] in done.stdout
+    assert ids[1].startswith(_listed_ids(done.stdout)[1])
 
 
 def test_cli_report_in_process(
@@ -158,7 +168,12 @@ def test_cli_list_in_process(
     st, ids = store
     assert main(["--store", str(st.path), "list"]) == 0
     out = capsys.readouterr().out
-    assert all(i in out for i in ids)
+    listed = _listed_ids(out)
+    assert len(listed) == len(ids)
+    assert all(
+        full.startswith(short) and len(short) >= SHORT_ID
+        for full, short in zip(ids, listed, strict=True)
+    )
     assert "started_at" not in out
     empty = tmp_path / "empty-store"
     empty.mkdir()
@@ -189,3 +204,44 @@ def test_cli_report_runs_dir_subprocess(
     done = _cli("--store", str(st.path), "report", ids[1][:22], "--runs-dir", str(tmp_path / "p"))
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(tmp_path / "p" / ids[1] / "report.html")
+
+
+def test_listed_ids_are_the_shortest_unique_prefixes() -> None:
+    ids = ["20240101T000000111Z-a", "20240101T000000222Z-b", "20240101T000001000Z-c"]
+    assert _short_ids(ids) == ["20240101T0000001", "20240101T0000002", "20240101T000001"]
+    assert _short_ids(["20240101T000000111Z-a"]) == ["20240101T000000"]
+
+
+def test_list_fits_the_terminal_and_puts_shared_metrics_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    st = ExperimentStore(tmp_path / "store")
+    for name, own in (("insider", "insider_only"), ("sp500", "sp500_only")):
+        experiment = Experiment(name=name, date="2024-05-01", context="c", hypothesis="h")
+        with experiment.run(st) as run:
+            # each experiment logs its own metrics first, then the ones they share
+            run.log_metrics({f"{own}_{k}": 0.123456789 * k for k in range(30)})
+            run.log_metrics({"top_bucket_alpha": 0.0123456789, "pbo": 0.25})
+            run.conclude(results="r")
+    monkeypatch.setenv("COLUMNS", "120")
+    assert main(["--store", str(st.path), "list"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert max(map(len, lines)) <= 120
+    header = lines[0].split()
+    assert header[:7] == [
+        "run_id",
+        "experiment",
+        "date",
+        "status",
+        "tags",
+        "top_bucket_alpha",
+        "pbo",
+    ]
+    assert "0.01235" in out  # four significant digits
+    assert re.search(r"^\(\d+ more metrics at this width: .*show RUN", lines[-1])
+    monkeypatch.setenv("COLUMNS", "5000")
+    assert main(["--store", str(st.path), "list"]) == 0
+    wide = capsys.readouterr().out
+    assert "more metric" not in wide
+    assert len(wide.splitlines()[0].split()) == 5 + 2 + 60

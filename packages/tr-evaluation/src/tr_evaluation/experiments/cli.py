@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -96,13 +97,62 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+SHORT_ID = 15
+"""Run ids are listed by their shortest unique prefix, at least this long (the second)."""
+IDENTITY = ("run_id", "experiment", "date", "status", "tags")
+"""What ``list`` always shows of a run; metrics follow as far as the terminal is wide."""
+
+
 def _print_list(store: ExperimentStore) -> None:
+    """One line per run, as wide as the terminal (``$COLUMNS``; 80 at least).
+
+    A run is named by the shortest prefix of its id that no other run shares (at least
+    :data:`SHORT_ID` characters: the second it started), which every command accepts.
+
+    Metrics that every run logged come first (the measures shared across experiments),
+    then the others in the order they were logged; columns are added while the lines
+    fit, and a last line says how many metrics were left out and where to see them.
+    """
     runs = store.runs()
     if runs.empty:
         print(f"no runs in {store.path}")
         return
-    with pd.option_context("display.width", 200, "display.max_columns", 50):
-        print(runs.drop(columns=["started_at", "ended_at"]).to_string(index=False, na_rep="-"))
+    runs["run_id"] = _short_ids(runs["run_id"].tolist())
+    runs["tags"] = [",".join(tags) for tags in runs["tags"]]
+    width = max(80, shutil.get_terminal_size((100, 24)).columns)
+    metrics = [c for c in runs.columns if c not in (*IDENTITY, "started_at", "ended_at")]
+    metrics.sort(key=lambda c: runs[c].isna().any())  # stable: shared metrics first
+    shown = list(IDENTITY)
+    text = _listing(runs[shown])
+    for name in metrics:
+        wider = _listing(runs[[*shown, name]])
+        if max(map(len, wider.splitlines())) > width:
+            break
+        shown, text = [*shown, name], wider
+    print(text)
+    left_out = len(metrics) - (len(shown) - len(IDENTITY))
+    if left_out:
+        print(
+            f"({left_out} more metric{'s' if left_out > 1 else ''} at this width: "
+            "`tr-experiments show RUN` or `compare RUN [RUN ...]` shows them all)"
+        )
+
+
+def _short_ids(ids: list[str], at_least: int = SHORT_ID) -> list[str]:
+    """Each id cut to its shortest prefix that no other id shares (every command takes one)."""
+    short = []
+    for run_id in ids:
+        length = at_least
+        while length < len(run_id) and any(
+            other != run_id and other.startswith(run_id[:length]) for other in ids
+        ):
+            length += 1
+        short.append(run_id[:length])
+    return short
+
+
+def _listing(runs: pd.DataFrame) -> str:
+    return runs.to_string(index=False, na_rep="-", float_format=lambda v: f"{v:.4g}")
 
 
 if __name__ == "__main__":
