@@ -247,7 +247,13 @@ def test_check_numeric_accepts_numbers_and_flags(values: object) -> None:
         # one bad cell among numbers is shown, not the first values
         (pd.Series(["1.5", "2.0", "12,5", None, "n.a."]), "2 of 4 values do not read as "),
         (pd.Series(["1.5", "2.0", "12,5", None, "n.a."]), "e.g. ['12,5', 'n.a.']"),
+        (
+            pd.Series(["New", "5.0", "New", "x"]),
+            "3 of 4 values do not read as numbers, e.g. ['New', 'x']",
+        ),
         (pd.Series(["1", "2"]), "every value reads as a number but is stored as text"),
+        # "nan" is pandas' text for a missing value: missing, not a bad cell
+        (pd.Series(["1.5", "nan", "NaN", "x"]), "1 of 2 values do not read as numbers, e.g. ['x']"),
     ],
 )
 def test_check_numeric_names_the_column_values_and_fix(values: object, shown: str) -> None:

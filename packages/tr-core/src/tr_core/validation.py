@@ -617,13 +617,14 @@ def _text_detail(raw: np.ndarray) -> str:
     values would hide it.
     """
     series = pd.Series(raw.reshape(-1), dtype=object)
-    present = series.notna()
+    # "nan" is how pandas writes a missing value to text: missing, not a bad cell
+    present = series.notna() & (series.astype(str).str.strip().str.lower() != "nan")
     numbers = pd.to_numeric(series.where(present), errors="coerce")
     bad = series[present & numbers.isna()]
     if bad.empty:
         sample = series[present].head(3).astype(str).tolist()
         return f"every value reads as a number but is stored as text, e.g. {sample}"
-    shown = bad.head(3).astype(str).tolist()
+    shown = bad.astype(str).drop_duplicates().head(3).tolist()
     return f"{len(bad):,} of {int(present.sum()):,} values do not read as numbers, e.g. {shown}"
 
 
