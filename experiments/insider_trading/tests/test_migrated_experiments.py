@@ -13,7 +13,6 @@ margin of at least about 2x.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -152,22 +151,13 @@ def test_cross_sectional_features_records_every_variant_on_common_rows(
     "script", ["nan_handling.py", "weighted_classification.py", "cross_sectional_features.py"]
 )
 def test_a_users_frame_runs_once_without_planted_settings(
-    tmp_path: Path, script: str, git_status: Callable[[], str]
+    tmp_path: Path,
+    script: str,
+    git_status: Callable[[], str],
+    user_files: Callable[..., tuple[Path, Path]],
 ) -> None:
     market = make_insider_trades(8_000, random_state=7)
-    data = tmp_path / "trades.csv"
-    market.frame.to_csv(data, index=False)
-    contract = market.contract
-    spec = {
-        "time": contract.time,
-        "target": contract.target,
-        "features": list(contract.features),
-        "label_end": contract.label_end,
-        "entity": contract.entity,
-        "groups": {k: list(v) for k, v in contract.groups.items()},
-        "target_units": contract.target_units,
-    }
-    (tmp_path / "contract.json").write_text(json.dumps(spec))
+    data, contract = user_files(tmp_path, market.frame, market.contract)
     run = run_script(
         git_status,
         script,
@@ -175,7 +165,7 @@ def test_a_users_frame_runs_once_without_planted_settings(
         "--data",
         str(data),
         "--contract",
-        str(tmp_path / "contract.json"),
+        str(contract),
     )
     assert "user-data" in run.experiment.tags
     assert not any(k.startswith("planted_") for k in run.metrics)

@@ -10,7 +10,6 @@ rendered in headless Chromium (test_report_renders_in_chromium).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -237,7 +236,9 @@ def test_report_renders_in_chromium(main_job: MainJob) -> None:
 
 @pytest.mark.slow
 def test_main_job_on_a_users_csv_with_one_feature_group(
-    tmp_path: Path, git_status: Callable[[], str]
+    tmp_path: Path,
+    git_status: Callable[[], str],
+    user_files: Callable[..., tuple[Path, Path]],
 ) -> None:
     """``--data``/``--contract``: a user's CSV, rows in no order, its features in one group.
 
@@ -246,22 +247,12 @@ def test_main_job_on_a_users_csv_with_one_feature_group(
     answered by its p-value alone, and the group is the only candidate on record.
     """
     market = make_insider_trades(8_000, n_years=3, random_state=3)
-    contract = market.contract
-    data = tmp_path / "trades.csv"
-    market.frame.sample(frac=1.0, random_state=1).to_csv(data, index=False)
-    spec = {
-        "time": contract.time,
-        "target": contract.target,
-        "features": list(contract.features),
-        "label_end": contract.label_end,
-        "entity": contract.entity,
-        "groups": {"everything": list(contract.features)},
-        "target_units": contract.target_units,
-    }
-    (tmp_path / "contract.json").write_text(json.dumps(spec))
+    shuffled = market.frame.sample(frac=1.0, random_state=1)  # rows in no order
+    groups = {"everything": market.contract.features}
+    data, contract = user_files(tmp_path, shuffled, market.contract, groups)
     out = tmp_path / "out"
     before = git_status()
-    stdout = run_main_job(out, "--data", str(data), "--contract", str(tmp_path / "contract.json"))
+    stdout = run_main_job(out, "--data", str(data), "--contract", str(contract))
     assert git_status() == before
     assert "one group only: there is no selection to correct for" in stdout
     (run_id,) = ExperimentStore(out / "store").run_ids()
