@@ -65,7 +65,7 @@ from typing import Any
 import pandas as pd
 
 from tr_core.contract import DataContract
-from tr_core.errors import InvalidParameterError
+from tr_core.errors import InvalidParameterError, TrError
 from tr_core.splits import WalkForward
 from tr_core.synthetic import make_insider_trades
 from tr_evaluation.baselines import BaselineEvaluator, BaselineResult
@@ -130,7 +130,6 @@ def main(argv: list[str] | None = None) -> int:
     experiment = read_experiment(args)
     frame, contract, source = load_data(args)
     print(f"data: {source}; {len(frame):,} rows, {len(contract.features)} features")
-    contract.validate(frame)
 
     study = run_study(frame, contract, args)
     wf = study.walk_forward
@@ -198,7 +197,8 @@ def script_path() -> str:
 
 
 def load_data(args: argparse.Namespace) -> tuple[pd.DataFrame, DataContract, str]:
-    """The synthetic market, or the user's frame and contract (as research_run.py reads them).
+    """The synthetic market, or the user's frame and contract, validated (as research_run.py
+    reads them).
 
     Parameters
     ----------
@@ -211,14 +211,24 @@ def load_data(args: argparse.Namespace) -> tuple[pd.DataFrame, DataContract, str
     contract : DataContract
     source : str
         One line saying where the data came from (printed and recorded).
+
+    Raises
+    ------
+    SystemExit
+        The user's file or frame is refused (the contract's message, no traceback).
     """
     if args.data is None:
         market = make_insider_trades(n_trades=args.n_trades, random_state=args.seed)
+        market.contract.validate(market.frame)
         source = f"synthetic insider-trading market, {args.n_trades:,} trades, seed {args.seed}"
         return market.frame, market.contract, source
     if args.contract is None:
         raise SystemExit("--data needs --contract CONTRACT.json (DataContract arguments)")
-    frame, contract = read_frame(args.data, args.contract)
+    try:
+        frame, contract = read_frame(args.data, args.contract)
+        contract.validate(frame)
+    except (TrError, FileNotFoundError) as exc:  # the message names the column and the fix
+        raise SystemExit(f"--data {args.data}: {exc}") from exc
     return frame, contract, str(args.data)
 
 

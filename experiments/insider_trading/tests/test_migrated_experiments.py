@@ -13,6 +13,7 @@ margin of at least about 2x.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -170,3 +171,32 @@ def test_a_users_frame_runs_once_without_planted_settings(
     assert "user-data" in run.experiment.tags
     assert not any(k.startswith("planted_") for k in run.metrics)
     assert str(data) in (run.results or "")
+
+
+@pytest.mark.parametrize("script", ["nan_handling.py", "research_run.py"])
+def test_a_refused_user_file_stops_the_run_with_the_reason_and_no_traceback(
+    tmp_path: Path, script: str, user_files: Callable[..., tuple[Path, Path]]
+) -> None:
+    market = make_insider_trades(2_000, random_state=7)
+    # one cell of a feature exported with a decimal comma: the column is text
+    frame = market.frame.astype({"ins_log_value": str})
+    frame.loc[frame.index[5], "ins_log_value"] = "12,5"
+    data, contract = user_files(tmp_path, frame, market.contract)
+    options = ["--quick", "--data", str(data), "--contract", str(contract)]
+    proc = subprocess.run(
+        [sys.executable, str(HERE / script), *options, "--out", str(tmp_path / "out")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    present = int((frame["ins_log_value"] != "nan").sum())  # NaN became "nan": missing
+    assert re.fullmatch(
+        rf"--data {re.escape(str(data))}: feature column 'ins_log_value' must be numeric, got "
+        rf"dtype \w+ \(1 of {present:,} values do not read as numbers, e\.g\. \['12,5'\]\); "
+        r"convert it with pd\.to_numeric.*",
+        proc.stderr.strip().splitlines()[-1],
+    ), proc.stderr[-2000:]
+    assert not (tmp_path / "out" / "store").exists()  # stopped before any work
