@@ -210,6 +210,8 @@ def test_listed_ids_are_the_shortest_unique_prefixes() -> None:
     ids = ["20240101T000000111Z-a", "20240101T000000222Z-b", "20240101T000001000Z-c"]
     assert _short_ids(ids) == ["20240101T0000001", "20240101T0000002", "20240101T000001"]
     assert _short_ids(["20240101T000000111Z-a"]) == ["20240101T000000"]
+    # ids in any order; an id that is a prefix of another is shown whole
+    assert _short_ids(["b2x", "a1", "b2", "b1"], at_least=1) == ["b2x", "a", "b2", "b1"]
 
 
 def test_list_fits_the_terminal_and_puts_shared_metrics_first(

@@ -20,6 +20,7 @@ cannot be read or written.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -122,15 +123,21 @@ def _print_list(store: ExperimentStore) -> None:
     width = max(80, shutil.get_terminal_size((100, 24)).columns)
     metrics = [c for c in runs.columns if c not in (*IDENTITY, "started_at", "ended_at")]
     metrics.sort(key=lambda c: runs[c].isna().any())  # stable: shared metrics first
-    shown = list(IDENTITY)
-    text = _listing(runs[shown])
-    for name in metrics:
-        wider = _listing(runs[[*shown, name]])
-        if max(map(len, wider.splitlines())) > width:
-            break
-        shown, text = [*shown, name], wider
-    print(text)
-    left_out = len(metrics) - (len(shown) - len(IDENTITY))
+
+    # The widest line grows with the columns shown: the most metrics that fit, by
+    # bisection (a few renderings, not one per metric).
+    def listing(k: int) -> str:
+        return _listing(runs[[*IDENTITY, *metrics[:k]]])
+
+    fits, too_many = 0, len(metrics) + 1
+    while too_many - fits > 1:
+        k = (fits + too_many) // 2
+        if max(map(len, listing(k).splitlines())) <= width:
+            fits = k
+        else:
+            too_many = k
+    print(listing(fits))
+    left_out = len(metrics) - fits
     if left_out:
         print(
             f"({left_out} more metric{'s' if left_out > 1 else ''} at this width: "
@@ -139,16 +146,26 @@ def _print_list(store: ExperimentStore) -> None:
 
 
 def _short_ids(ids: list[str], at_least: int = SHORT_ID) -> list[str]:
-    """Each id cut to its shortest prefix that no other id shares (every command takes one)."""
-    short = []
-    for run_id in ids:
-        length = at_least
-        while length < len(run_id) and any(
-            other != run_id and other.startswith(run_id[:length]) for other in ids
-        ):
-            length += 1
-        short.append(run_id[:length])
+    """Each id cut to its shortest prefix that no other id shares (every command takes one).
+
+    In sorted order an id shares its longest prefix with a neighbour, so one more
+    character than the longer of the two common prefixes tells it apart (n log n,
+    not a comparison of every pair).
+    """
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    common = [_common_prefix(ids[a], ids[b]) for a, b in itertools.pairwise(order)]
+    short = [""] * len(ids)
+    for position, i in enumerate(order):
+        before = common[position - 1] if position > 0 else 0
+        after = common[position] if position < len(common) else 0
+        short[i] = ids[i][: max(at_least, before + 1, after + 1)]
     return short
+
+
+def _common_prefix(a: str, b: str) -> int:
+    return next(
+        (k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
 
 
 def _listing(runs: pd.DataFrame) -> str:
